@@ -1,0 +1,119 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/connectd/connectd"
+)
+
+// AWS exception names, sent in X-Amzn-ErrorType: aws-sdk-go-v2, botocore and
+// the JavaScript SDK all read that header before the body to type an error.
+const (
+	excInvalidParameter = "InvalidParameterException"
+	excInvalidRequest   = "InvalidRequestException"
+	excNotFound         = "ResourceNotFoundException"
+	excContactNotFound  = "ContactNotFoundException"
+	excQuota            = "ServiceQuotaExceededException"
+	excConflict         = "ConflictException"
+	excInternal         = "InternalServiceException"
+	// Wire-only conditions that the domain has no word for.
+	excSerialization  = "SerializationException"
+	excUnknownPath    = "UnknownOperationException"
+	excNotImplemented = "NotImplementedException"
+	excTooLarge       = "RequestEntityTooLargeException"
+)
+
+// status returns the HTTP status of an exception, from the model's
+// smithy.api#httpError traits (402 and 410 are Connect's own oddities).
+func status(exc string) int {
+	switch exc {
+	case excInvalidParameter, excInvalidRequest, excSerialization:
+		return http.StatusBadRequest
+	case excQuota:
+		return http.StatusPaymentRequired
+	case excNotFound, excUnknownPath:
+		return http.StatusNotFound
+	case excConflict:
+		return http.StatusConflict
+	case excContactNotFound:
+		return http.StatusGone
+	case excTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case excNotImplemented:
+		return http.StatusNotImplemented
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// exceptionFor is the one table from a domain error code to an exception.
+func exceptionFor(code string) string {
+	switch code {
+	case connectd.EINVALID:
+		return excInvalidParameter
+	case connectd.EINVALIDREQUEST:
+		return excInvalidRequest
+	case connectd.ENOTFOUND:
+		return excNotFound
+	case connectd.ENOTACTIVE:
+		return excContactNotFound
+	case connectd.EQUOTA:
+		return excQuota
+	case connectd.ECONFLICT:
+		return excConflict
+	default: // EINTERNAL, EUNAVAILABLE
+		return excInternal
+	}
+}
+
+// modelsInvalidParameter reports whether operation op's model includes
+// InvalidParameterException. The others (the instance operations and
+// GetContactAttributes) model only InvalidRequestException for a 400, and an
+// SDK turns an unmodeled name into a generic error, so for them a parameter
+// error goes out as InvalidRequestException, which the SDK types.
+func modelsInvalidParameter(op string) bool {
+	switch op {
+	case "UpdateContactAttributes", "DescribeContact", "StopContact", "StartTaskContact",
+		"StartChatContact", "StartOutboundVoiceContact", "CreateContact":
+		return true
+	}
+	return false
+}
+
+// wireError is an error that already knows its exception.
+type wireError struct {
+	exc     string
+	message string
+}
+
+func (e *wireError) Error() string { return e.exc + ": " + e.message }
+
+// toException turns any error from a handler into the exception, status and
+// message to send for operation op. Internal errors get a generic message.
+func toException(op string, err error) (exc string, code int, message string) {
+	var we *wireError
+	if errors.As(err, &we) {
+		return we.exc, status(we.exc), we.message
+	}
+	c := connectd.ErrorCode(err)
+	if c == connectd.EINVALID && !modelsInvalidParameter(op) {
+		c = connectd.EINVALIDREQUEST
+	}
+	exc = exceptionFor(c)
+	code = status(exc)
+	if c == connectd.EUNAVAILABLE {
+		code = http.StatusServiceUnavailable // retried by every SDK
+	}
+	return exc, code, connectd.ErrorMessage(err)
+}
+
+// writeError is the one function that writes an error response: the status,
+// X-Amzn-ErrorType and {"Message": ...}, the member name of the model's
+// error shapes.
+func writeError(w http.ResponseWriter, exc string, code int, message string) {
+	w.Header().Set("X-Amzn-ErrorType", exc)
+	writeJSON(w, code, struct {
+		Message string `json:"Message"`
+	}{message})
+}

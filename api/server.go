@@ -1,0 +1,147 @@
+// Package api serves the Amazon Connect restJson1 protocol over HTTP: the
+// route table, the wire structs (PascalCase JSON, epoch-second timestamps),
+// validation against the service model, and the one error writer. It turns
+// requests into calls on a connectd.Store.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/google/uuid"
+)
+
+// MaxBodyBytes bounds a request body. The largest request Amazon Connect
+// accepts is StartEmailContact, whose raw message body may be 5,242,880
+// characters; JSON escaping can double that.
+const MaxBodyBytes = 12 << 20
+
+// Config is what a Server needs.
+type Config struct {
+	Store  connectd.Store
+	Clock  connectd.Clock
+	Logger *slog.Logger
+	// Region is the region of a request that carries no credential scope.
+	Region string
+	// Version and StoreName are reported by the health endpoint.
+	Version   string
+	StoreName string
+	// NewID returns a new instance or contact id; uuid.NewString if nil.
+	NewID func() string
+	// Ping checks that the store is reachable, for the health endpoint.
+	Ping func(context.Context) error
+}
+
+// Server is the HTTP handler of connectd.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	router   *router
+	re       *patterns
+	handlers map[string]handler
+}
+
+// call is one decoded request on its way to a handler.
+type call struct {
+	r         *http.Request
+	op        string
+	labels    map[string]string
+	owner     connectd.Owner
+	requestID string
+}
+
+// handler serves one operation: it returns the response value (marshalled
+// as JSON with status 200) or an error for the error writer.
+type handler func(ctx context.Context, c *call) (any, error)
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = uuid.NewString
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = connectd.SystemClock{}
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, router: newRouter(), re: newPatterns()}
+	s.handlers = map[string]handler{
+		"CreateInstance":            s.createInstance,
+		"DescribeInstance":          s.describeInstance,
+		"ListInstances":             s.listInstances,
+		"DeleteInstance":            s.deleteInstance,
+		"StartTaskContact":          s.startTaskContact,
+		"StartChatContact":          s.startChatContact,
+		"StartOutboundVoiceContact": s.startOutboundVoiceContact,
+		"CreateContact":             s.createContact,
+		"DescribeContact":           s.describeContact,
+		"StopContact":               s.stopContact,
+		"UpdateContactAttributes":   s.updateContactAttributes,
+		"GetContactAttributes":      s.getContactAttributes,
+	}
+	return s
+}
+
+// Operations returns the names of the operations the server implements.
+func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
+
+// ServeHTTP serves one request: request id, panic recovery, body limit,
+// admin paths, then routing and the operation's handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{r: r, requestID: uuid.NewString()}
+	w.Header().Set("x-amzn-RequestId", c.requestID)
+	// Real Connect sends this on every response (terraform-provider-aws
+	// #41118 debug log); browser-based agent desktops rely on it.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.log.Error("panic serving request", "request_id", c.requestID, "operation", c.op,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			writeError(w, excInternal, status(excInternal), "An internal error occurred.")
+		}
+	}()
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+
+	if s.serveAdmin(w, r) {
+		return
+	}
+	op, labels, ok := s.router.match(r.Method, r.URL.EscapedPath())
+	if !ok {
+		writeError(w, excUnknownPath, status(excUnknownPath),
+			fmt.Sprintf("No Amazon Connect operation matches %s %s.", r.Method, r.URL.Path))
+		return
+	}
+	c.op, c.labels = op, labels
+	h, ok := s.handlers[op]
+	if !ok {
+		writeError(w, excNotImplemented, status(excNotImplemented),
+			fmt.Sprintf("connectd does not implement the Amazon Connect operation %s.", op))
+		return
+	}
+	c.owner = identify(r, s.cfg.Region)
+	resp, err := h(r.Context(), c)
+	if err != nil {
+		exc, code, msg := toException(op, err)
+		if code >= 500 {
+			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
+		}
+		writeError(w, exc, code, msg)
+	} else {
+		if resp == nil {
+			resp = struct{}{}
+		}
+		writeJSON(w, http.StatusOK, resp)
+	}
+	s.log.Debug("request", "request_id", c.requestID, "operation", op, "account", c.owner.AccountID,
+		"region", c.owner.Region, "err", err, "duration", time.Since(start))
+}

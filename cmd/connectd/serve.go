@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/sqlite"
+)
+
+// serveConfig holds serve's settings: each flag may also be set by the
+// environment variable CONNECTD_<NAME>, and a flag on the command line wins.
+type serveConfig struct {
+	addr     string
+	data     string
+	region   string
+	logLevel string
+}
+
+// Timeouts of the HTTP server: enough for a slow client on a real network,
+// short enough that idle or stalled connections do not pile up.
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 30 * time.Second
+	maxHeaderBytes    = 64 << 10
+	// The retention sweeper's pace: often enough that expired contacts do
+	// not pile up, in batches small enough not to hold the writer for long.
+	sweepInterval = time.Minute
+	sweepBatch    = 1000
+)
+
+func parseServe(args []string, e env) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	def := func(name, fallback string) string {
+		if v := e.getenv("CONNECTD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); v != "" {
+			return v
+		}
+		return fallback
+	}
+	var c serveConfig
+	fs.StringVar(&c.addr, "addr", def("addr", "127.0.0.1:4566"), "`host:port` to listen on (port 0 picks a free one) [CONNECTD_ADDR]")
+	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "`directory` of the SQLite database, or :memory: for a throwaway store [CONNECTD_DATA]")
+	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
+	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
+	fs.Usage = func() {
+		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, flag.ErrHelp
+		}
+		return c, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "connectd serve: unexpected argument %q\n", fs.Arg(0))
+		return c, errUsage
+	}
+	return c, nil
+}
+
+// serve runs the server until ctx ends, then shuts down gracefully: the
+// listener closes, in-flight requests finish, and the store is closed.
+func serve(ctx context.Context, args []string, e env) error {
+	cfg, err := parseServe(args, e)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		fmt.Fprintf(e.stderr, "connectd serve: invalid --log-level %q\n", cfg.logLevel)
+		return errUsage
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	clock := connectd.SystemClock{}
+
+	store, err := sqlite.Open(ctx, cfg.data, clock, log)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", cfg.data, err)
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing the store", "err", err)
+		}
+	}()
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	handler := api.New(api.Config{
+		Store: store, Clock: clock, Logger: log, Region: cfg.region,
+		Version: version(), StoreName: "sqlite", Ping: store.Ping,
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		connectd.Sweep(sweepCtx, store, sweepInterval, sweepBatch, log)
+	}()
+	defer func() { stopSweep(); <-swept }()
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("connectd ready", "url", "http://"+ln.Addr().String(), "data", cfg.data, "version", version())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
