@@ -1,0 +1,101 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// migrationFiles are the schema changes, named NNNN_description.sql and
+// applied in version order. They ship inside the binary so that a data
+// directory can always be brought up to date by the binary that opens it.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in version order.
+func migrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, path := range names {
+		name := strings.TrimPrefix(path, "migrations/")
+		prefix, _, _ := strings.Cut(name, "_")
+		v, err := strconv.Atoi(prefix)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a version number", name)
+		}
+		body, err := migrationFiles.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", ms[i-1].name, ms[i].name, ms[i].version)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies every migration not yet recorded in schema_migrations,
+// each in its own transaction together with its record, so a migration is
+// either applied and recorded or neither. The check runs inside the
+// IMMEDIATE transaction, so two processes opening one directory at once
+// cannot both apply the same migration.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	err = s.write(ctx, "migrate", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    INTEGER NOT NULL PRIMARY KEY,
+			name       TEXT    NOT NULL,
+			applied_ms INTEGER NOT NULL)`)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		applied := false
+		err := s.write(ctx, "migrate "+m.name, func(tx *sql.Tx) error {
+			var n int
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n)
+			if err != nil || n > 0 {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)`,
+				m.version, m.name, s.clock.Now().UnixMilli())
+			applied = err == nil
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if applied {
+			s.log.Info("sqlite: applied migration", "migration", m.name)
+		}
+	}
+	return nil
+}

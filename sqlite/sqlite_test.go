@@ -1,0 +1,182 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/storetest"
+)
+
+func openDir(t *testing.T, dir string, clock connectd.Clock) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), dir, clock, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestStoreDirectory(t *testing.T) {
+	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
+		s := openDir(t, t.TempDir(), clock)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestStoreMemory(t *testing.T) {
+	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
+		s := openDir(t, MemoryPath, clock)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+var owner = connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+
+// seed creates an instance and a contact with attributes.
+func seed(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := t.Context()
+	inst := &connectd.Instance{ID: "inst-1", Owner: owner, Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
+	if err := s.CreateInstance(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
+		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
+	if _, err := s.CreateContact(ctx, owner, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReopenKeepsDataAndMigrations(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data dir?#") // created by Open; odd characters on purpose
+	clock := connectd.NewManualClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
+	s := openDir(t, dir, clock)
+	seed(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	for range 2 {
+		s = openDir(t, dir, clock)
+		got, err := s.FindContact(t.Context(), owner, "inst-1", "c-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Attributes["a"] != "1" || got.Attributes["b"] != "2" || len(got.Attributes) != 2 {
+			t.Fatalf("attributes after reopen = %v", got.Attributes)
+		}
+		if loc := got.InitiationTimestamp.Location(); loc != time.UTC {
+			t.Errorf("InitiationTimestamp location = %v, want UTC", loc)
+		}
+		ms, err := migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.read.QueryRowContext(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(ms) {
+			t.Fatalf("schema_migrations has %d rows, want %d", n, len(ms))
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestMemoryStoresAreSeparate(t *testing.T) {
+	clock := connectd.NewManualClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
+	a, b := openDir(t, MemoryPath, clock), openDir(t, MemoryPath, clock)
+	defer a.Close()
+	defer b.Close()
+	seed(t, a)
+	if _, err := b.FindInstance(t.Context(), owner, "inst-1"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+		t.Fatalf("second in-memory store sees the first's data: %v", err)
+	}
+	if err := a.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	defer s.Close()
+	if err := s.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000"}
+	for pool, q := range map[string]querier{"writer": s.writer, "read": s.read} {
+		for p, v := range want {
+			var got string
+			if err := q.QueryRowContext(t.Context(), "PRAGMA "+p).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != v {
+				t.Errorf("%s pool: PRAGMA %s = %s, want %s", pool, p, got, v)
+			}
+		}
+	}
+	if _, err := s.read.ExecContext(t.Context(), "DELETE FROM contacts"); err == nil {
+		t.Error("the read pool accepted a write")
+	}
+}
+
+// TestQueryPlansUseIndexes proves that no operation scans the contacts (or
+// instances) table: every step of every plan must be a SEARCH.
+func TestQueryPlansUseIndexes(t *testing.T) {
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	defer s.Close()
+	queries := map[string]struct {
+		sql  string
+		args []any
+	}{
+		"find contact":         {queryContact, []any{0, "i", "c", "a", "r"}},
+		"contact by token":     {queryContactByToken, []any{"i", "t"}},
+		"contact by id":        {queryContactByID, []any{"i", "c"}},
+		"count previous":       {queryCountPrevious, []any{"i", "p", 0}},
+		"update chain map":     {updateChainMap, []any{"{}", 0, "i", "c"}},
+		"stop":                 {updateStop, []any{0, 0, "i", "c"}},
+		"delete contact":       {deleteContact, []any{"i", "c"}},
+		"purge":                {purgeExpired, []any{0, 10}},
+		"instance":             {queryInstance, []any{"i", "a", "r"}},
+		"instance exists":      {queryInstanceExists, []any{"i", "a", "r"}},
+		"instance alias":       {queryInstanceAlias, []any{"a", "r", "x"}},
+		"list instances":       {queryListInstances, []any{"a", "r", "", 10}},
+		"delete instance":      {deleteInstance, []any{"i", "a", "r"}},
+		"delete its contacts":  {deleteInstanceContacts, []any{"i"}},
+		"instance id conflict": {queryInstanceByID, []any{"i"}},
+	}
+	for name, q := range queries {
+		rows, err := s.writer.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			if strings.HasPrefix(step, "SCAN") {
+				t.Errorf("%s: plan scans a table:\n  %s", name, strings.Join(plan, "\n  "))
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,174 @@
+// Package sqlite is connectd's embedded default store: one SQLite database in
+// a data directory, through the pure-Go modernc.org/sqlite driver, so the
+// binary needs no C toolchain and no external database.
+//
+// All writes go through one connection (a *sql.DB limited to one open
+// connection, transactions started with BEGIN IMMEDIATE), so every
+// read-modify-write, such as an attribute merge, is serialized without
+// retries. Reads use a separate pool; in WAL mode they never block the
+// writer and see only committed data.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/connectd/connectd"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// MemoryPath is the path that asks Open for a throwaway in-memory store.
+const MemoryPath = ":memory:"
+
+// FileName is the database file Open keeps inside its data directory.
+const FileName = "connectd.db"
+
+// Store is a connectd.Store backed by SQLite. It is safe for concurrent use.
+type Store struct {
+	writer *sql.DB // exactly one connection: all writes
+	read   *sql.DB // the read pool; the same *sql.DB as writer in memory mode
+	clock  connectd.Clock
+	log    *slog.Logger
+	memory bool
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ connectd.Store = (*Store)(nil)
+
+// pragmas are applied by the driver to every new connection of both pools,
+// so a connection the pool opens later cannot miss one. busy_timeout lets a
+// reader or a second process wait for a lock instead of failing at once;
+// synchronous=FULL makes every commit fsync the WAL, so a write that was
+// acknowledged survives a crash or SIGKILL of the process.
+var pragmas = []string{
+	"busy_timeout(10000)",
+	"foreign_keys(1)",
+	"journal_mode(WAL)",
+	"synchronous(FULL)",
+}
+
+// Open opens (creating if needed) the store in the directory path, whose
+// database file is FileName, and applies any pending migrations. The path
+// MemoryPath (":memory:") opens a private in-memory store instead; every such
+// call gets its own database, which is lost on Close. A nil log discards.
+func Open(ctx context.Context, path string, clock connectd.Clock, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{clock: clock, log: log}
+	var err error
+	if path == MemoryPath {
+		err = s.openMemory()
+	} else {
+		err = s.openFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openMemory uses one connection for reads and writes: an in-memory SQLite
+// database belongs to the connection that created it, so a single
+// connection is what makes every query see the same data, and it also keeps
+// two Open(":memory:") calls apart. The pool must never retire that
+// connection, or the data would vanish with it.
+func (s *Store) openMemory() error {
+	q := url.Values{"_pragma": {"foreign_keys(1)"}, "_txlock": {"immediate"}}
+	db, err := sql.Open("sqlite", MemoryPath+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("sqlite: open in-memory database: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	s.writer, s.read, s.memory = db, db, true
+	return nil
+}
+
+// openFile opens the writer and the read pool on dir/FileName.
+func (s *Store) openFile(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, FileName))
+	if err != nil {
+		return fmt.Errorf("sqlite: data directory: %w", err)
+	}
+	// A file: URI with an escaped path, so that a '?' or '#' in the
+	// directory name cannot be mistaken for the start of the parameters.
+	dsn := func(extra url.Values) string {
+		q := url.Values{"_pragma": pragmas}
+		for k, v := range extra {
+			q[k] = append(q[k], v...)
+		}
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+		return u.String()
+	}
+	s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}}))
+	if err != nil {
+		return fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	// query_only makes a stray write on the read pool fail loudly instead
+	// of racing the writer.
+	s.read, err = sql.Open("sqlite", dsn(url.Values{"_pragma": {"query_only(1)"}}))
+	if err != nil {
+		s.writer.Close()
+		return fmt.Errorf("sqlite: open read pool: %w", err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	s.read.SetMaxOpenConns(n)
+	s.read.SetMaxIdleConns(n)
+	return nil
+}
+
+// Ping reports whether both pools can reach the database, for health checks.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping writer: %w", err)
+	}
+	var one int
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping read pool: %w", err)
+	}
+	return nil
+}
+
+// Close checkpoints the WAL into the database file, so that the directory
+// holds one self-contained file afterwards, and closes both pools. Every
+// acknowledged write was already durable; the checkpoint is a courtesy, and
+// its failure (say, a reader of another process holding the WAL) is only
+// logged. Calling Close again returns the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		if !s.memory {
+			if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+				s.log.Warn("sqlite: WAL checkpoint at close failed", "err", err)
+			}
+			s.closeErr = s.read.Close()
+		}
+		s.closeErr = errors.Join(s.closeErr, s.writer.Close())
+		if s.closeErr != nil {
+			s.closeErr = fmt.Errorf("sqlite: close: %w", s.closeErr)
+		}
+	})
+	return s.closeErr
+}
