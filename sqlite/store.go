@@ -45,16 +45,18 @@ type Store struct {
 
 var _ connectd.Store = (*Store)(nil)
 
-// pragmas are applied by the driver to every new connection of both pools,
+// pragmas returns the pragmas applied by the driver to every new connection of both pools,
 // so a connection the pool opens later cannot miss one. busy_timeout lets a
 // reader or a second process wait for a lock instead of failing at once;
 // synchronous=FULL makes every commit fsync the WAL, so a write that was
 // acknowledged survives a crash or SIGKILL of the process.
-var pragmas = []string{
-	"busy_timeout(10000)",
-	"foreign_keys(1)",
-	"journal_mode(WAL)",
-	"synchronous(FULL)",
+func pragmas() []string {
+	return []string{
+		"busy_timeout(10000)",
+		"foreign_keys(1)",
+		"journal_mode(WAL)",
+		"synchronous(FULL)",
+	}
 }
 
 // Open opens (creating if needed) the store in the directory path, whose
@@ -113,7 +115,7 @@ func (s *Store) openFile(dir string) error {
 	// A file: URI with an escaped path, so that a '?' or '#' in the
 	// directory name cannot be mistaken for the start of the parameters.
 	dsn := func(extra url.Values) string {
-		q := url.Values{"_pragma": pragmas}
+		q := url.Values{"_pragma": pragmas()}
 		for k, v := range extra {
 			q[k] = append(q[k], v...)
 		}
