@@ -48,3 +48,44 @@ func (c *ManualClock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
+
+// OffsetClock is the wall clock shifted by an adjustable offset: set to an
+// instant, it keeps running from there. connectd's control plane moves it
+// (PUT /_connectd/clock); SigV4's skew check keeps using real time. It is
+// safe for concurrent use; the zero value reads the system time.
+type OffsetClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now returns the system time plus the offset.
+func (c *OffsetClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Set makes the clock read t now, and run on from there.
+func (c *OffsetClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = time.Until(t)
+}
+
+// Advance moves the clock forward by d (backward if d is negative).
+func (c *OffsetClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// Reset returns the clock to the system time.
+func (c *OffsetClock) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = 0
+}
+
+// Reset is a no-op: a manual clock has no system time to return to. It lets
+// a ManualClock stand in wherever an OffsetClock's methods are expected.
+func (c *ManualClock) Reset() {}

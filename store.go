@@ -63,3 +63,18 @@ type Store interface {
 	// is on disk.
 	Close() error
 }
+
+// AdminStore is the control plane's view of a store: wholesale reset,
+// import and export. Every Store of connectd implements it too.
+type AdminStore interface {
+	// Reset deletes every instance and contact of every account.
+	Reset(ctx context.Context) error
+	// Export returns every instance and every live contact, each chain's
+	// map on its initial contact, ordered so that Import accepts it.
+	Export(ctx context.Context) (*Snapshot, error)
+	// Import stores a snapshot that passed Snapshot.Validate, atomically:
+	// an id that already exists, or a reference to an instance or contact
+	// found neither in the snapshot nor in the store, is EINVALID naming
+	// the record, and then nothing is imported.
+	Import(ctx context.Context, snap *Snapshot) error
+}

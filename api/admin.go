@@ -1,29 +1,95 @@
 package api
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/connectd/connectd"
 )
 
-// serveAdmin serves connectd's own endpoints under /_connectd/, which are not
-// part of the Amazon Connect API and are not signed. It reports whether it
-// handled the request.
+// controllableClock is a clock the control plane can move; connectd's
+// OffsetClock (and, in tests, ManualClock) is one.
+type controllableClock interface {
+	connectd.Clock
+	Set(time.Time)
+	Advance(time.Duration)
+	Reset()
+}
+
+// adminHandler serves one control-plane endpoint; like an operation's
+// handler it returns a value to send as JSON with 200, or an error.
+type adminHandler func(ctx context.Context, r *http.Request) (any, error)
+
+// serveAdmin serves connectd's own endpoints under /_connectd/ (plus
+// /_localstack/health, which tools that wait for LocalStack already poll).
+// They are not part of the Amazon Connect API and are not signed: the
+// control plane is for test environments, not for untrusted networks, and
+// Config.Admin turns everything but health and readiness off. It reports
+// whether it handled the request.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
-	if !strings.HasPrefix(r.URL.Path, "/_connectd/") {
+	path := r.URL.Path
+	if path == "/_localstack/health" {
+		path = "/_connectd/health"
+	}
+	if !strings.HasPrefix(path, "/_connectd/") {
 		return false
 	}
-	switch {
-	case r.URL.Path == "/_connectd/health" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+	var h adminHandler
+	switch route := r.Method + " " + path; {
+	case route == "GET /_connectd/health" || route == "HEAD /_connectd/health":
 		s.health(w, r)
+		return true
+	case route == "GET /_connectd/ready" || route == "HEAD /_connectd/ready":
+		s.readiness(w)
+		return true
+	case !s.cfg.Admin:
+		writeError(w, excUnknownPath, status(excUnknownPath), "The connectd control plane is turned off (--admin=false).")
+		return true
 	default:
-		writeError(w, excUnknownPath, status(excUnknownPath), "No connectd endpoint matches "+r.Method+" "+r.URL.Path+".")
+		h = s.adminRoutes()[route]
 	}
+	if h == nil {
+		writeError(w, excUnknownPath, status(excUnknownPath), "No connectd endpoint matches "+r.Method+" "+r.URL.Path+".")
+		return true
+	}
+	resp, err := h(r.Context(), r)
+	if err != nil {
+		exc, code, msg := toException("", err)
+		if code >= 500 {
+			s.log.Error("admin request failed", "path", r.URL.Path, "err", err)
+		}
+		writeError(w, exc, code, msg)
+		return true
+	}
+	if resp == nil {
+		resp = struct{}{}
+	}
+	writeJSON(w, http.StatusOK, resp)
 	return true
+}
+
+// adminRoutes maps "METHOD path" to the control plane's handlers.
+func (s *Server) adminRoutes() map[string]adminHandler {
+	return map[string]adminHandler{
+		"POST /_connectd/reset":         s.reset,
+		"GET /_connectd/clock":          s.getClock,
+		"PUT /_connectd/clock":          s.setClock,
+		"POST /_connectd/clock/advance": s.advanceClock,
+		"DELETE /_connectd/clock":       s.resetClock,
+		"POST /_connectd/import":        s.importData,
+		"GET /_connectd/export":         s.exportData,
+		"GET /_connectd/faults":         s.getFaults,
+		"PUT /_connectd/faults":         s.putFaults,
+		"DELETE /_connectd/faults":      s.deleteFaults,
+	}
 }
 
 // health answers 200 with {"Status":"running",...} when the store answers,
 // and 503 with "Status":"unavailable" when it does not, so that scripts can
-// wait for readiness with a plain HTTP check.
+// wait for it with a plain HTTP check.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	type health struct {
 		Status  string `json:"Status"`
@@ -40,4 +106,37 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, code, h)
+}
+
+// readiness answers 200 once start-up work (such as an init file) has
+// finished, 503 before.
+func (s *Server) readiness(w http.ResponseWriter) {
+	if !s.ready.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"Status": "starting"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"Status": "ready"})
+}
+
+// SetReady marks start-up work as finished (or not): /_connectd/ready
+// answers 200 only when it is.
+func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
+
+func (s *Server) reset(ctx context.Context, r *http.Request) (any, error) {
+	if s.admin == nil {
+		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This store does not support reset.")
+	}
+	return nil, s.admin.Reset(ctx)
+}
+
+// decodeAdmin reads an admin request body strictly: control-plane clients
+// are connectd's own tools and tests, so an unknown member is a mistake
+// worth reporting rather than ignoring.
+func decodeAdmin(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &wireError{exc: excSerialization, message: "The request body is not valid: " + err.Error()}
+	}
+	return nil
 }

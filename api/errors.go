@@ -17,6 +17,8 @@ const (
 	excQuota            = "ServiceQuotaExceededException"
 	excConflict         = "ConflictException"
 	excInternal         = "InternalServiceException"
+	excThrottling       = "ThrottlingException"
+	excTooManyRequests  = "TooManyRequestsException"
 	// Wire-only conditions that the domain has no word for.
 	excSerialization  = "SerializationException"
 	excUnknownPath    = "UnknownOperationException"
@@ -38,6 +40,8 @@ func status(exc string) int {
 		return http.StatusConflict
 	case excContactNotFound:
 		return http.StatusGone
+	case excThrottling, excTooManyRequests, "LimitExceededException":
+		return http.StatusTooManyRequests
 	case excTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case excNotImplemented:
@@ -81,10 +85,12 @@ func modelsInvalidParameter(op string) bool {
 	return false
 }
 
-// wireError is an error that already knows its exception.
+// wireError is an error that already knows its exception (and, when it is
+// not the exception's usual one, its status).
 type wireError struct {
 	exc     string
 	message string
+	status  int
 }
 
 func (e *wireError) Error() string { return e.exc + ": " + e.message }
@@ -94,7 +100,11 @@ func (e *wireError) Error() string { return e.exc + ": " + e.message }
 func toException(op string, err error) (exc string, code int, message string) {
 	var we *wireError
 	if errors.As(err, &we) {
-		return we.exc, status(we.exc), we.message
+		code = we.status
+		if code == 0 {
+			code = status(we.exc)
+		}
+		return we.exc, code, we.message
 	}
 	c := connectd.ErrorCode(err)
 	if c == connectd.EINVALID && !modelsInvalidParameter(op) {

@@ -173,7 +173,7 @@ func (s *Server) listInstances(ctx context.Context, c *call) (any, error) {
 	if raw, ok := q["maxResults"]; ok {
 		n, err := strconv.ParseInt(raw[0], 10, 32)
 		if err != nil {
-			return nil, &wireError{excSerialization, fmt.Sprintf("Query parameter maxResults must be an integer; got %q.", raw[0])}
+			return nil, &wireError{exc: excSerialization, message: fmt.Sprintf("Query parameter maxResults must be an integer; got %q.", raw[0])}
 		}
 		v.rangeInt("maxResults", &n, 1, 10)
 		limit = int(n)

@@ -110,3 +110,15 @@ func moreSpecific(a, b *route) bool {
 	}
 	return false
 }
+
+// knows reports whether op is the name of an Amazon Connect operation.
+func (rt *router) knows(op string) bool {
+	for _, routes := range rt.byMethod {
+		for _, r := range routes {
+			if r.operation == op {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/google/uuid"
+	"golang.org/x/time/rate"
 )
 
 // MaxBodyBytes bounds a request body. The largest request Amazon Connect
@@ -33,6 +35,14 @@ type Config struct {
 	StoreName string
 	// NewID returns a new instance or contact id; uuid.NewString if nil.
 	NewID func() string
+	// Admin turns on the control plane under /_connectd/ (reset, clock,
+	// import and export, faults). Health and readiness are always served.
+	Admin bool
+	// Throttle applies Amazon Connect's default per-account rate quotas.
+	Throttle bool
+	// NotReady makes /_connectd/ready answer 503 until SetReady(true), for
+	// start-up work such as importing an init file.
+	NotReady bool
 	// Ping checks that the store is reachable, for the health endpoint.
 	Ping func(context.Context) error
 }
@@ -44,6 +54,10 @@ type Server struct {
 	router   *router
 	re       *patterns
 	handlers map[string]handler
+	admin    connectd.AdminStore // nil if the store has no control plane
+	ready    atomic.Bool
+	faults   faults
+	throttle throttler
 }
 
 // call is one decoded request on its way to a handler.
@@ -71,6 +85,9 @@ func New(cfg Config) *Server {
 		cfg.Clock = connectd.SystemClock{}
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, router: newRouter(), re: newPatterns()}
+	s.admin, _ = cfg.Store.(connectd.AdminStore)
+	s.ready.Store(!cfg.NotReady)
+	s.throttle.buckets = map[string]*rate.Limiter{}
 	s.handlers = map[string]handler{
 		"CreateInstance":            s.createInstance,
 		"DescribeInstance":          s.describeInstance,
@@ -129,7 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.owner = identify(r, s.cfg.Region)
-	resp, err := h(r.Context(), c)
+	resp, err := s.dispatch(c, h)
 	if err != nil {
 		exc, code, msg := toException(op, err)
 		if code >= 500 {
@@ -144,4 +161,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Debug("request", "request_id", c.requestID, "operation", op, "account", c.owner.AccountID,
 		"region", c.owner.Region, "err", err, "duration", time.Since(start))
+}
+
+// dispatch runs an operation's handler behind the throttle and any injected
+// faults.
+func (s *Server) dispatch(c *call, h handler) (any, error) {
+	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
+		return nil, &wireError{exc: throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
+	}
+	if err := s.inject(c.r.Context(), c.op); err != nil {
+		return nil, err
+	}
+	return h(c.r.Context(), c)
 }

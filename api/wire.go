@@ -63,7 +63,7 @@ func decodeBody(r io.Reader, v any) error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return &wireError{excTooLarge, fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
+			return &wireError{exc: excTooLarge, message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
 		}
 		return fmt.Errorf("read request body: %w", err)
 	}
@@ -71,14 +71,14 @@ func decodeBody(r io.Reader, v any) error {
 		return nil
 	}
 	if b := bytes.TrimSpace(body); b[0] != '{' {
-		return &wireError{excSerialization, "The request body must be a JSON object."}
+		return &wireError{exc: excSerialization, message: "The request body must be a JSON object."}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
-		return &wireError{excSerialization, serializationMessage(err)}
+		return &wireError{exc: excSerialization, message: serializationMessage(err)}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &wireError{excSerialization, "The request body has data after its JSON object."}
+		return &wireError{exc: excSerialization, message: "The request body has data after its JSON object."}
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +25,10 @@ type serveConfig struct {
 	data     string
 	region   string
 	logLevel string
+	admin    bool
+	throttle string
+	seed     string
+	init     string
 }
 
 // Timeouts of the HTTP server: enough for a slow client on a real network,
@@ -52,6 +58,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "`directory` of the SQLite database, or :memory: for a throwaway store [CONNECTD_DATA]")
 	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
 	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
+	fs.BoolVar(&c.admin, "admin", def("admin", "true") != "false", "serve the control plane under /_connectd/ (not for untrusted networks) [CONNECTD_ADMIN]")
+	fs.StringVar(&c.throttle, "throttle", def("throttle", "none"), "`mode`: none, or aws for Amazon Connect's default rate quotas [CONNECTD_THROTTLE]")
+	fs.StringVar(&c.seed, "seed", def("seed", ""), "make instance and contact ids a deterministic sequence from this `number` [CONNECTD_SEED]")
+	fs.StringVar(&c.init, "init", def("init", ""), "import this fixtures `file` at start-up, before /_connectd/ready [CONNECTD_INIT]")
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
 		fs.PrintDefaults()
@@ -65,6 +75,16 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "connectd serve: unexpected argument %q\n", fs.Arg(0))
 		return c, errUsage
+	}
+	if c.throttle != "none" && c.throttle != "aws" {
+		fmt.Fprintf(e.stderr, "connectd serve: --throttle must be none or aws, not %q\n", c.throttle)
+		return c, errUsage
+	}
+	if c.seed != "" {
+		if _, err := strconv.ParseUint(c.seed, 10, 64); err != nil {
+			fmt.Fprintf(e.stderr, "connectd serve: --seed must be a non-negative integer, not %q\n", c.seed)
+			return c, errUsage
+		}
 	}
 	return c, nil
 }
@@ -84,7 +104,8 @@ func serve(ctx context.Context, args []string, e env) error {
 		return errUsage
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	clock := connectd.SystemClock{}
+	// The control plane can move this clock; it starts at the system time.
+	clock := &connectd.OffsetClock{}
 
 	store, err := sqlite.Open(ctx, cfg.data, clock, log)
 	if err != nil {
@@ -99,9 +120,15 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	var newID func() string
+	if cfg.seed != "" {
+		seed, _ := strconv.ParseUint(cfg.seed, 10, 64) // checked by parseServe
+		newID = connectd.NewSeededIDs(seed)
+	}
 	handler := api.New(api.Config{
 		Store: store, Clock: clock, Logger: log, Region: cfg.region,
-		Version: version(), StoreName: "sqlite", Ping: store.Ping,
+		Version: version(), StoreName: "sqlite", Ping: store.Ping, NewID: newID,
+		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -121,6 +148,13 @@ func serve(ctx context.Context, args []string, e env) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if cfg.init != "" {
+		if err := importInit(ctx, handler, cfg.init); err != nil {
+			_ = srv.Close()
+			return err
+		}
+		handler.SetReady(true)
+	}
 	log.Info("connectd ready", "url", "http://"+ln.Addr().String(), "data", cfg.data, "version", version())
 
 	select {
@@ -133,6 +167,24 @@ func serve(ctx context.Context, args []string, e env) error {
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// importInit imports the --init fixtures file; the server is up meanwhile
+// but /_connectd/ready answers 503 until it is done.
+func importInit(ctx context.Context, h *api.Server, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--init: %w", err)
+	}
+	defer f.Close()
+	if err := h.Import(ctx, f); err != nil {
+		var de *connectd.Error
+		if errors.As(err, &de) {
+			return fmt.Errorf("--init %s: %s", path, de.Message)
+		}
+		return fmt.Errorf("--init %s: %w", path, err)
 	}
 	return nil
 }

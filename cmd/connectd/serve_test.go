@@ -24,9 +24,18 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug"}
+	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none"}
 	if cfg != want {
 		t.Fatalf("got %+v, want %+v (flag beats environment, environment beats default)", cfg, want)
+	}
+	environ["CONNECTD_ADMIN"], environ["CONNECTD_THROTTLE"], environ["CONNECTD_SEED"] = "false", "aws", "42"
+	if cfg, err := parseServe(nil, e); err != nil || cfg.admin || cfg.throttle != "aws" || cfg.seed != "42" {
+		t.Fatalf("environment: %+v, %v", cfg, err)
+	}
+	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"}} {
+		if _, err := parseServe(bad, e); !errors.Is(err, errUsage) {
+			t.Fatalf("%v: %v, want usage error", bad, err)
+		}
 	}
 	if _, err := parseServe([]string{"--bogus"}, e); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown flag: %v, want usage error", err)

@@ -1,0 +1,199 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/connectd/connectd"
+)
+
+// wireSnapshot is the import and export format: the API's PascalCase member
+// names and epoch-second timestamps, with explicit ids, owners and times.
+type wireSnapshot struct {
+	Instances []wireSnapshotInstance `json:"Instances"`
+	Contacts  []wireSnapshotContact  `json:"Contacts"`
+}
+
+type wireSnapshotInstance struct {
+	Id                     string            `json:"Id"`
+	InstanceAlias          string            `json:"InstanceAlias,omitempty"`
+	AccountId              string            `json:"AccountId,omitempty"`
+	Region                 string            `json:"Region,omitempty"`
+	IdentityManagementType string            `json:"IdentityManagementType,omitempty"`
+	DirectoryId            string            `json:"DirectoryId,omitempty"`
+	InboundCallsEnabled    *bool             `json:"InboundCallsEnabled,omitempty"`
+	OutboundCallsEnabled   *bool             `json:"OutboundCallsEnabled,omitempty"`
+	CreatedTime            *epoch            `json:"CreatedTime,omitempty"`
+	Tags                   map[string]string `json:"Tags,omitempty"`
+}
+
+type wireSnapshotContact struct {
+	InstanceId          string            `json:"InstanceId"`
+	Id                  string            `json:"Id"`
+	InitialContactId    string            `json:"InitialContactId,omitempty"`
+	PreviousContactId   string            `json:"PreviousContactId,omitempty"`
+	RelatedContactId    string            `json:"RelatedContactId,omitempty"`
+	Channel             string            `json:"Channel"`
+	InitiationMethod    string            `json:"InitiationMethod,omitempty"`
+	InitiationTimestamp *epoch            `json:"InitiationTimestamp,omitempty"`
+	DisconnectTimestamp *epoch            `json:"DisconnectTimestamp,omitempty"`
+	LastUpdateTimestamp *epoch            `json:"LastUpdateTimestamp,omitempty"`
+	ScheduledTimestamp  *epoch            `json:"ScheduledTimestamp,omitempty"`
+	Name                string            `json:"Name,omitempty"`
+	Description         string            `json:"Description,omitempty"`
+	QueueId             string            `json:"QueueId,omitempty"`
+	Attributes          map[string]string `json:"Attributes,omitempty"`
+}
+
+func (s *Server) adminStore() (connectd.AdminStore, error) {
+	if s.admin == nil {
+		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This store does not support the control plane.")
+	}
+	return s.admin, nil
+}
+
+// importData imports fixtures atomically: every record passes the API's
+// rules or nothing is imported, and the 400's message names the bad record.
+// Members left out get the defaults a fixture author would expect: the
+// default account, the server's region, a CONNECT_MANAGED instance with
+// calls enabled, API-initiated contacts, timestamps of now.
+func (s *Server) importData(ctx context.Context, r *http.Request) (any, error) {
+	var in wireSnapshot
+	if err := decodeAdmin(r, &in); err != nil {
+		return nil, err
+	}
+	return s.importSnapshot(ctx, in)
+}
+
+// Import imports a document in the format of POST /_connectd/import, as
+// `connectd serve --init FILE` does at start-up.
+func (s *Server) Import(ctx context.Context, doc io.Reader) error {
+	var in wireSnapshot
+	dec := json.NewDecoder(doc)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return fmt.Errorf("decode import document: %w", err)
+	}
+	_, err := s.importSnapshot(ctx, in)
+	return err
+}
+
+func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, error) {
+	st, err := s.adminStore()
+	if err != nil {
+		return nil, err
+	}
+	now := s.cfg.Clock.Now()
+	snap := &connectd.Snapshot{}
+	for i, wi := range in.Instances {
+		// The API's model rules on an alias and tags, as CreateInstance applies them.
+		var v validator
+		if wi.InstanceAlias != "" {
+			v.length("InstanceAlias", wi.InstanceAlias, 1, 45)
+			v.pattern("InstanceAlias", wi.InstanceAlias, s.re.alias, "letters and digits, optionally joined by dashes")
+			if strings.HasPrefix(wi.InstanceAlias, "d-") {
+				v.fail("Member InstanceAlias must not start with \"d-\".")
+			}
+		}
+		s.validateTags(&v, wi.Tags)
+		if v.err != nil {
+			return nil, connectd.Errorf(connectd.EINVALID, "Instances[%d] (Id %q): %s", i, wi.Id, connectd.ErrorMessage(v.err))
+		}
+		inst := &connectd.Instance{
+			ID: wi.Id, Alias: wi.InstanceAlias, IdentityManagementType: wi.IdentityManagementType,
+			Owner:       connectd.Owner{AccountID: wi.AccountId, Region: wi.Region},
+			DirectoryID: wi.DirectoryId, InboundCallsEnabled: boolOr(wi.InboundCallsEnabled, true),
+			OutboundCallsEnabled: boolOr(wi.OutboundCallsEnabled, true), Status: connectd.InstanceStatusActive,
+			CreatedTime: timeOr(wi.CreatedTime, now), Tags: wi.Tags,
+		}
+		if inst.Owner.AccountID == "" {
+			inst.Owner.AccountID = connectd.DefaultAccountID
+		}
+		if inst.Owner.Region == "" {
+			inst.Owner.Region = s.cfg.Region
+		}
+		if inst.IdentityManagementType == "" {
+			inst.IdentityManagementType = connectd.IdentityConnectManaged
+		}
+		snap.Instances = append(snap.Instances, inst)
+	}
+	for _, wc := range in.Contacts {
+		c := &connectd.Contact{
+			InstanceID: wc.InstanceId, ID: wc.Id, InitialContactID: wc.InitialContactId,
+			PreviousContactID: wc.PreviousContactId, RelatedContactID: wc.RelatedContactId,
+			Channel: connectd.Channel(wc.Channel), InitiationMethod: connectd.InitiationMethod(wc.InitiationMethod),
+			InitiationTimestamp: timeOr(wc.InitiationTimestamp, now), DisconnectTimestamp: wc.DisconnectTimestamp.Time(),
+			LastUpdateTimestamp: wc.LastUpdateTimestamp.Time(), ScheduledTimestamp: wc.ScheduledTimestamp.Time(),
+			Name: wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
+		}
+		if c.InitiationMethod == "" {
+			c.InitiationMethod = connectd.InitiationAPI
+		}
+		snap.Contacts = append(snap.Contacts, c)
+	}
+	if err := snap.Validate(now); err != nil {
+		return nil, err
+	}
+	if err := st.Import(ctx, snap); err != nil {
+		return nil, err
+	}
+	return struct {
+		Instances int `json:"Instances"`
+		Contacts  int `json:"Contacts"`
+	}{len(snap.Instances), len(snap.Contacts)}, nil
+}
+
+// exportData returns every instance and live contact in the import format.
+func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
+	st, err := s.adminStore()
+	if err != nil {
+		return nil, err
+	}
+	snap, err := st.Export(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := wireSnapshot{Instances: []wireSnapshotInstance{}, Contacts: []wireSnapshotContact{}}
+	for _, i := range snap.Instances {
+		out.Instances = append(out.Instances, wireSnapshotInstance{
+			Id: i.ID, InstanceAlias: i.Alias, AccountId: i.Owner.AccountID, Region: i.Owner.Region,
+			IdentityManagementType: i.IdentityManagementType, DirectoryId: i.DirectoryID,
+			InboundCallsEnabled: &i.InboundCallsEnabled, OutboundCallsEnabled: &i.OutboundCallsEnabled,
+			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags,
+		})
+	}
+	for _, c := range snap.Contacts {
+		wc := wireSnapshotContact{
+			InstanceId: c.InstanceID, Id: c.ID, InitialContactId: c.InitialContactID,
+			PreviousContactId: c.PreviousContactID, RelatedContactId: c.RelatedContactID,
+			Channel: string(c.Channel), InitiationMethod: string(c.InitiationMethod),
+			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
+			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
+			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
+		}
+		if len(wc.Attributes) == 0 {
+			wc.Attributes = nil
+		}
+		out.Contacts = append(out.Contacts, wc)
+	}
+	return out, nil
+}
+
+func boolOr(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+func timeOr(e *epoch, def time.Time) time.Time {
+	if e == nil {
+		return def
+	}
+	return e.Time()
+}

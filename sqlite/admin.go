@@ -1,0 +1,225 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/connectd/connectd"
+)
+
+var _ connectd.AdminStore = (*Store)(nil)
+
+// Control-plane queries. Export lists initial contacts before the other
+// members of their chains, so that Import finds every chain's map first.
+const (
+	queryAllInstances = `SELECT ` + instanceColumns + ` FROM instances ORDER BY id`
+	queryAllContacts  = `SELECT c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
+		c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
+		c.queue_id, c.client_token, c.initiated_ms, c.scheduled_ms, c.disconnected_ms,
+		c.updated_ms, c.attributes
+	FROM contacts c WHERE c.initiated_ms >= ?
+	ORDER BY c.instance_id, c.id <> c.initial_contact_id, c.initiated_ms, c.id`
+	queryInitialOf = `SELECT initial_contact_id FROM contacts
+		WHERE instance_id = ? AND id = ? AND initiated_ms >= ?`
+	queryChainMap = `SELECT attributes FROM contacts WHERE instance_id = ? AND id = ?`
+)
+
+// Reset deletes every instance and contact of every account.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.write(ctx, "reset", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM instances`)
+		return err
+	})
+}
+
+// Export returns every instance and every live contact; each chain's map is
+// on its initial contact.
+func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
+	snap := &connectd.Snapshot{}
+	rows, err := s.read.QueryContext(ctx, queryAllInstances)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: export instances: %w", err)
+	}
+	for rows.Next() {
+		inst, err := scanInstance(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: export instances: %w", err)
+		}
+		snap.Instances = append(snap.Instances, inst)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("sqlite: export instances: %w", err)
+	}
+	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
+	rows, err = s.read.QueryContext(ctx, queryAllContacts, cutoff)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: export contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: export contacts: %w", err)
+		}
+		snap.Contacts = append(snap.Contacts, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: export contacts: %w", err)
+	}
+	return snap, nil
+}
+
+// Import stores snap in one write transaction. Rows go in first and
+// references are checked afterwards, so the order of records in the
+// snapshot does not matter; any error rolls everything back.
+func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
+	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
+	return s.write(ctx, "import", func(tx *sql.Tx) error {
+		for i, inst := range snap.Instances {
+			if err := s.importInstance(ctx, tx, inst); err != nil {
+				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
+			}
+		}
+		for i, c := range snap.Contacts {
+			if err := s.insertImported(ctx, tx, c, cutoff); err != nil {
+				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
+			}
+		}
+		for i, c := range snap.Contacts {
+			if err := s.linkImported(ctx, tx, c, cutoff); err != nil {
+				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
+			}
+		}
+		return nil
+	})
+}
+
+// recordError turns a domain error about one record into an EINVALID that
+// names it; other errors pass through.
+func recordError(where string, err error) error {
+	var de *connectd.Error
+	if errors.As(err, &de) {
+		return connectd.Errorf(connectd.EINVALID, "%s: %s", where, de.Message)
+	}
+	return err
+}
+
+func (s *Store) importInstance(ctx context.Context, tx *sql.Tx, inst *connectd.Instance) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, queryInstanceByID, inst.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return connectd.Errorf(connectd.EINVALID, "an instance with this Id already exists.")
+	}
+	if inst.Alias != "" {
+		var other string
+		err := tx.QueryRowContext(ctx, queryInstanceAlias, inst.Owner.AccountID, inst.Owner.Region, inst.Alias).Scan(&other)
+		if err == nil {
+			return connectd.Errorf(connectd.EINVALID, "the alias %q is already used by instance %s.", inst.Alias, other)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if inst.CreatedTime.IsZero() {
+		inst.CreatedTime = s.clock.Now()
+	}
+	if inst.Status == "" {
+		inst.Status = connectd.InstanceStatusActive
+	}
+	tags, err := encodeMap(inst.Tags)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, insertInstance, inst.ID, inst.Owner.AccountID, inst.Owner.Region,
+		nullString(inst.Alias), inst.IdentityManagementType, nullString(inst.DirectoryID),
+		inst.InboundCallsEnabled, inst.OutboundCallsEnabled, inst.Status, millis(truncate(inst.CreatedTime)), tags)
+	return err
+}
+
+// insertImported inserts a contact's row with an empty map; linkImported
+// fills chain maps once every row is in.
+func (s *Store) insertImported(ctx context.Context, tx *sql.Tx, c *connectd.Contact, cutoff int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, queryInstanceByID, c.InstanceID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return connectd.Errorf(connectd.EINVALID, "instance %s exists neither in the import nor in the store.", c.InstanceID)
+	}
+	if err := s.claimContactID(ctx, tx, c.InstanceID, c.ID, cutoff); err != nil {
+		return err
+	}
+	updated := c.LastUpdateTimestamp
+	if updated.IsZero() {
+		updated = c.InitiationTimestamp
+	}
+	_, err := tx.ExecContext(ctx, insertContact, c.InstanceID, c.ID, c.InitialContactID,
+		nullString(c.PreviousContactID), nullString(c.RelatedContactID), string(c.Channel),
+		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, nullString(c.ClientToken),
+		millis(truncate(c.InitiationTimestamp)), millis(truncate(c.ScheduledTimestamp)),
+		millis(truncate(c.DisconnectTimestamp)), millis(truncate(updated)), sql.NullString{})
+	return err
+}
+
+// linkImported checks a contact's references and merges its attributes
+// into its chain's map, with the API's rules.
+func (s *Store) linkImported(ctx context.Context, tx *sql.Tx, c *connectd.Contact, cutoff int64) error {
+	refs := []struct{ what, id string }{
+		{"InitialContactId", c.InitialContactID}, {"PreviousContactId", c.PreviousContactID}, {"RelatedContactId", c.RelatedContactID},
+	}
+	for _, ref := range refs {
+		if ref.id == "" || ref.id == c.ID {
+			continue
+		}
+		var initial string
+		err := tx.QueryRowContext(ctx, queryInitialOf, c.InstanceID, ref.id, cutoff).Scan(&initial)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return connectd.Errorf(connectd.EINVALID, "%s %s exists neither in the import nor in the store.", ref.what, ref.id)
+		case err != nil:
+			return err
+		case ref.what == "InitialContactId" && initial != ref.id:
+			return connectd.Errorf(connectd.EINVALID, "InitialContactId %s is not the initial contact of its chain.", ref.id)
+		case ref.what == "PreviousContactId" && initial != c.InitialContactID:
+			return connectd.Errorf(connectd.EINVALID, "PreviousContactId %s belongs to another chain.", ref.id)
+		}
+	}
+	if c.PreviousContactID != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, queryCountPrevious, c.InstanceID, c.PreviousContactID, cutoff).Scan(&n); err != nil {
+			return err
+		}
+		if n > connectd.MaxTasksPerPreviousContact {
+			return connectd.Errorf(connectd.EINVALID, "more than %d contacts name PreviousContactId %s.",
+				connectd.MaxTasksPerPreviousContact, c.PreviousContactID)
+		}
+	}
+	if len(c.Attributes) == 0 {
+		return nil
+	}
+	var doc sql.NullString
+	if err := tx.QueryRowContext(ctx, queryChainMap, c.InstanceID, c.InitialContactID).Scan(&doc); err != nil {
+		return err
+	}
+	current, err := decodeMap(doc)
+	if err != nil {
+		return err
+	}
+	merged, err := connectd.Merge(current, c.Attributes)
+	if err != nil {
+		return err
+	}
+	enc, err := encodeMap(merged)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE contacts SET attributes = ? WHERE instance_id = ? AND id = ?`, enc, c.InstanceID, c.InitialContactID)
+	return err
+}
