@@ -25,16 +25,17 @@ import (
 // testServer is a connectd server on an in-memory SQLite store with a
 // manual clock, and an official SDK client pointed at it.
 type testServer struct {
-	url    string
-	clock  *connectd.ManualClock
-	client *connect.Client
-	http   *http.Client
+	url     string
+	clock   *connectd.ManualClock
+	client  *connect.Client
+	http    *http.Client
+	handler *api.Server
 }
 
 // start is the clock's reading when a test server starts.
 var start = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-func newServer(t *testing.T) *testServer {
+func newServer(t *testing.T, opts ...func(*api.Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	clock := connectd.NewManualClock(start)
@@ -43,16 +44,22 @@ func newServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{
+	cfg := api.Config{
 		Store: store, Clock: clock, Logger: log, Region: "us-east-1", Version: "test", StoreName: "sqlite", Ping: store.Ping,
-	}))
+		Admin: true,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	handler := api.New(cfg)
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() {
 		srv.Close()
 		if err := store.Close(); err != nil {
 			t.Errorf("close store: %v", err)
 		}
 	})
-	return &testServer{url: srv.URL, clock: clock, client: clientFor(srv.URL, srv.Client(), "AKIDEXAMPLE"), http: srv.Client()}
+	return &testServer{url: srv.URL, clock: clock, client: clientFor(srv.URL, srv.Client(), "AKIDEXAMPLE"), http: srv.Client(), handler: handler}
 }
 
 // clientFor returns an SDK client that signs with accessKey. Retries are off
