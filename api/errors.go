@@ -20,10 +20,11 @@ const (
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
 	// Wire-only conditions that the domain has no word for.
-	excSerialization  = "SerializationException"
-	excUnknownPath    = "UnknownOperationException"
-	excNotImplemented = "NotImplementedException"
-	excTooLarge       = "RequestEntityTooLargeException"
+	excSerialization   = "SerializationException"
+	excUnknownPath     = "UnknownOperationException"
+	excNotImplemented  = "NotImplementedException"
+	excTooLarge        = "RequestEntityTooLargeException"
+	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
 )
 
 // status returns the HTTP status of an exception, from the model's
@@ -44,6 +45,8 @@ func status(exc string) int {
 		return http.StatusTooManyRequests
 	case excTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case excHeadersTooLarge:
+		return http.StatusRequestHeaderFieldsTooLarge
 	case excNotImplemented:
 		return http.StatusNotImplemented
 	default:

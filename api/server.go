@@ -23,6 +23,12 @@ import (
 // characters; JSON escaping can double that.
 const MaxBodyBytes = 12 << 20
 
+// MaxHeaderBytes bounds the request line and headers together. A SigV4
+// request needs about 1 KiB; 64 KiB leaves room for any proxy's additions.
+// net/http enforces a larger backstop (http.Server.MaxHeaderBytes) with a
+// plain-text 431; this limit answers with an AWS-shaped error first.
+const MaxHeaderBytes = 64 << 10
+
 // Config is what a Server needs.
 type Config struct {
 	Store  connectd.Store
@@ -127,6 +133,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, excInternal, status(excInternal), "An internal error occurred.")
 		}
 	}()
+	if n := headerBytes(r); n > MaxHeaderBytes {
+		writeError(w, excHeadersTooLarge, status(excHeadersTooLarge),
+			fmt.Sprintf("The request line and headers take %d bytes; the limit is %d.", n, MaxHeaderBytes))
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
 	if s.serveAdmin(w, r) {
@@ -173,4 +184,15 @@ func (s *Server) dispatch(c *call, h handler) (any, error) {
 		return nil, err
 	}
 	return h(c.r.Context(), c)
+}
+
+// headerBytes approximates the size of the request line and headers as sent.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
 }

@@ -31,13 +31,20 @@ type serveConfig struct {
 	init     string
 }
 
-// Timeouts of the HTTP server: enough for a slow client on a real network,
-// short enough that idle or stalled connections do not pile up.
+// timeouts of the HTTP server: enough for a slow client on a real network,
+// short enough that idle or stalled connections (slowloris) do not pile up.
+type timeouts struct {
+	readHeader time.Duration // request line and headers
+	read       time.Duration // the whole request, body included (12 MiB at ~100 KiB/s)
+	idle       time.Duration // between requests on a keep-alive connection
+}
+
+func defaultTimeouts() timeouts {
+	return timeouts{readHeader: 10 * time.Second, read: 2 * time.Minute, idle: 2 * time.Minute}
+}
+
 const (
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 2 * time.Minute
-	shutdownTimeout   = 30 * time.Second
-	maxHeaderBytes    = 64 << 10
+	shutdownTimeout = 30 * time.Second
 	// The retention sweeper's pace: often enough that expired contacts do
 	// not pile up, in batches small enough not to hold the writer for long.
 	sweepInterval = time.Minute
@@ -130,13 +137,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		Version: version(), StoreName: "sqlite", Ping: store.Ping, NewID: newID,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 	})
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(handler, log, defaultTimeouts())
 
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
@@ -187,4 +188,18 @@ func importInit(ctx context.Context, h *api.Server, path string) error {
 		return fmt.Errorf("--init %s: %w", path, err)
 	}
 	return nil
+}
+
+// newHTTPServer returns the server for h with connectd's limits. Its header
+// limit is a backstop above api.MaxHeaderBytes, which answers with an
+// AWS-shaped error first.
+func newHTTPServer(h http.Handler, log *slog.Logger, t timeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		IdleTimeout:       t.idle,
+		MaxHeaderBytes:    4 * api.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
