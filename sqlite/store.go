@@ -39,6 +39,11 @@ type Store struct {
 	log    *slog.Logger
 	memory bool
 
+	// The group committer: write sends jobs; closing stops the loop.
+	jobs          chan *job
+	closing       chan struct{}
+	committerDone chan struct{}
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -77,6 +82,8 @@ func Open(ctx context.Context, path string, clock connectd.Clock, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
+	s.jobs, s.closing, s.committerDone = make(chan *job), make(chan struct{}), make(chan struct{})
+	go s.commitLoop()
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -161,6 +168,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // logged. Calling Close again returns the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		// Writes in flight finish first; later ones get errClosed.
+		close(s.closing)
+		<-s.committerDone
 		if !s.memory {
 			if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 				s.log.Warn("sqlite: WAL checkpoint at close failed", "err", err)

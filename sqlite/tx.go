@@ -18,26 +18,6 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// write runs fn in one transaction on the writer connection. The driver
-// begins it with BEGIN IMMEDIATE, taking the write lock up front, so what fn
-// reads cannot change before it commits. A domain *connectd.Error from fn is
-// returned as-is (after rolling back, so a rejected request changes
-// nothing); anything else is wrapped with op for the logs.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: %s: begin: %w", op, err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return wrap(op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: %s: commit: %w", op, err)
-	}
-	return nil
-}
-
 // wrap returns a domain error unchanged and adds context to any other.
 func wrap(op string, err error) error {
 	var de *connectd.Error

@@ -1,0 +1,125 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// maxBatch bounds how many writes share one transaction, so that one commit
+// never waits behind an unbounded queue.
+const maxBatch = 256
+
+// job is one write waiting for the committer.
+type job struct {
+	ctx  context.Context
+	op   string
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// errClosed answers writes that arrive after Close.
+var errClosed = errors.New("sqlite: the store is closed")
+
+// write runs fn as one atomic unit of work on the writer connection and
+// returns once its effects are durable (or rejected). A domain *connectd.Error
+// from fn is returned as-is, after its changes were rolled back, so a
+// rejected request changes nothing; anything else is wrapped with op.
+//
+// Writes are group-committed: the committer goroutine takes every write that
+// is waiting (up to maxBatch), runs each inside its own SAVEPOINT of one
+// transaction, and commits once. With synchronous=FULL a commit costs an
+// fsync, so under load one fsync covers many acknowledged writes instead of
+// one each, while every write still sees the ones before it (they run one
+// after another on one connection) and none is acknowledged before the
+// commit that makes it durable.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	j := &job{ctx: ctx, op: op, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return errClosed
+	}
+	return <-j.done // the committer always answers a job it took
+}
+
+// commitLoop is the committer goroutine; it ends when Close closes closing.
+func (s *Store) commitLoop() {
+	defer close(s.committerDone)
+	for {
+		var first *job
+		select {
+		case first = <-s.jobs:
+		case <-s.closing:
+			return
+		}
+		batch := []*job{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-s.jobs:
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+// runBatch runs a batch in one transaction and answers every job.
+func (s *Store) runBatch(batch []*job) {
+	results := make([]error, len(batch))
+	err := s.runInTx(batch, results)
+	for i, j := range batch {
+		if err != nil && results[i] == nil {
+			results[i] = err // the transaction failed: nothing of this job was kept
+		}
+		j.done <- results[i]
+	}
+}
+
+// runInTx applies the jobs; results[i] gets job i's own error. The returned
+// error is a failure of the whole transaction.
+func (s *Store) runInTx(batch []*job, results []error) error {
+	// The transaction outlives any one request, so it gets its own context.
+	ctx := context.Background()
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	single := len(batch) == 1
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err // the caller gave up while queued: skip it
+			continue
+		}
+		if single { // no neighbours to protect: the transaction is the unit
+			if err := j.fn(tx); err != nil {
+				results[i] = wrap(j.op, err)
+				return results[i]
+			}
+			break
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
+			return fmt.Errorf("sqlite: savepoint: %w", err)
+		}
+		if ferr := j.fn(tx); ferr != nil {
+			results[i] = wrap(j.op, ferr)
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
+				return fmt.Errorf("sqlite: rollback to savepoint: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE job"); err != nil {
+			return fmt.Errorf("sqlite: release savepoint: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
