@@ -28,7 +28,7 @@ const (
 
 // Reset deletes every instance and contact of every account.
 func (s *Store) Reset(ctx context.Context) error {
-	return s.write(ctx, "reset", func(tx *sql.Tx) error {
+	return s.write(ctx, "reset", func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts`); err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func (s *Store) Reset(ctx context.Context) error {
 // on its initial contact.
 func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 	snap := &connectd.Snapshot{}
-	rows, err := s.read.QueryContext(ctx, queryAllInstances)
+	rows, err := s.reader.QueryContext(ctx, queryAllInstances)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: export instances: %w", err)
 	}
@@ -57,7 +57,7 @@ func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 		return nil, fmt.Errorf("sqlite: export instances: %w", err)
 	}
 	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
-	rows, err = s.read.QueryContext(ctx, queryAllContacts, cutoff)
+	rows, err = s.reader.QueryContext(ctx, queryAllContacts, cutoff)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: export contacts: %w", err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 // snapshot does not matter; any error rolls everything back.
 func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
 	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
-	return s.write(ctx, "import", func(tx *sql.Tx) error {
+	return s.write(ctx, "import", func(tx *txn) error {
 		for i, inst := range snap.Instances {
 			if err := s.importInstance(ctx, tx, inst); err != nil {
 				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
@@ -110,7 +110,7 @@ func recordError(where string, err error) error {
 	return err
 }
 
-func (s *Store) importInstance(ctx context.Context, tx *sql.Tx, inst *connectd.Instance) error {
+func (s *Store) importInstance(ctx context.Context, tx *txn, inst *connectd.Instance) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, queryInstanceByID, inst.ID).Scan(&n); err != nil {
 		return err
@@ -145,7 +145,7 @@ func (s *Store) importInstance(ctx context.Context, tx *sql.Tx, inst *connectd.I
 
 // insertImported inserts a contact's row with an empty map; linkImported
 // fills chain maps once every row is in.
-func (s *Store) insertImported(ctx context.Context, tx *sql.Tx, c *connectd.Contact, cutoff int64) error {
+func (s *Store) insertImported(ctx context.Context, tx *txn, c *connectd.Contact, cutoff int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, queryInstanceByID, c.InstanceID).Scan(&n); err != nil {
 		return err
@@ -170,7 +170,7 @@ func (s *Store) insertImported(ctx context.Context, tx *sql.Tx, c *connectd.Cont
 
 // linkImported checks a contact's references and merges its attributes
 // into its chain's map, with the API's rules.
-func (s *Store) linkImported(ctx context.Context, tx *sql.Tx, c *connectd.Contact, cutoff int64) error {
+func (s *Store) linkImported(ctx context.Context, tx *txn, c *connectd.Contact, cutoff int64) error {
 	refs := []struct{ what, id string }{
 		{"InitialContactId", c.InitialContactID}, {"PreviousContactId", c.PreviousContactID}, {"RelatedContactId", c.RelatedContactID},
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -14,7 +13,7 @@ import (
 // updates are applied one after another and none is lost; a rejected update
 // rolls back and changes nothing.
 func (s *Store) UpdateAttributes(ctx context.Context, owner connectd.Owner, instanceID, initialContactID string, update connectd.Attributes) error {
-	return s.write(ctx, "update attributes", func(tx *sql.Tx) error {
+	return s.write(ctx, "update attributes", func(tx *txn) error {
 		c, err := s.initialContact(ctx, tx, owner, instanceID, initialContactID)
 		if err != nil {
 			return err
@@ -38,7 +37,7 @@ func (s *Store) UpdateAttributes(ctx context.Context, owner connectd.Owner, inst
 // GetAttributes returns the chain map of the initial contact
 // initialContactID, with UpdateAttributes' ENOTFOUND rules.
 func (s *Store) GetAttributes(ctx context.Context, owner connectd.Owner, instanceID, initialContactID string) (connectd.Attributes, error) {
-	c, err := s.initialContact(ctx, s.read, owner, instanceID, initialContactID)
+	c, err := s.initialContact(ctx, s.reader, owner, instanceID, initialContactID)
 	if err != nil {
 		return nil, wrap("get attributes", err)
 	}
@@ -61,7 +60,7 @@ func (s *Store) initialContact(ctx context.Context, q querier, owner connectd.Ow
 }
 
 // writeChainMap stores m as the chain map on the initial contact's row.
-func (s *Store) writeChainMap(ctx context.Context, tx *sql.Tx, instanceID, initialID string, m connectd.Attributes, now time.Time) error {
+func (s *Store) writeChainMap(ctx context.Context, tx *txn, instanceID, initialID string, m connectd.Attributes, now time.Time) error {
 	doc, err := encodeMap(m)
 	if err != nil {
 		return err

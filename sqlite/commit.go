@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -15,7 +14,7 @@ const maxBatch = 256
 type job struct {
 	ctx  context.Context
 	op   string
-	fn   func(tx *sql.Tx) error
+	fn   func(tx *txn) error
 	done chan error
 }
 
@@ -34,7 +33,7 @@ var errClosed = errors.New("sqlite: the store is closed")
 // one each, while every write still sees the ones before it (they run one
 // after another on one connection) and none is acknowledged before the
 // commit that makes it durable.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, op string, fn func(tx *txn) error) error {
 	j := &job{ctx: ctx, op: op, fn: fn, done: make(chan error, 1)}
 	select {
 	case s.jobs <- j:
@@ -87,11 +86,13 @@ func (s *Store) runBatch(batch []*job) {
 func (s *Store) runInTx(batch []*job, results []error) error {
 	// The transaction outlives any one request, so it gets its own context.
 	ctx := context.Background()
-	tx, err := s.writer.BeginTx(ctx, nil)
+	sqlTx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	tx := &txn{tx: sqlTx, cache: s.writeStmts}
+	defer tx.prepareMissed(ctx) // runs after the rollback below frees the connection
+	defer sqlTx.Rollback()      //nolint:errcheck // a no-op after Commit
 	single := len(batch) == 1
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
@@ -118,7 +119,7 @@ func (s *Store) runInTx(batch []*job, results []error) error {
 			return fmt.Errorf("sqlite: release savepoint: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	return nil

@@ -29,7 +29,7 @@ const (
 // already past retention is EINVALID (the contact would be gone at once).
 func (s *Store) CreateContact(ctx context.Context, owner connectd.Owner, in *connectd.Contact) (*connectd.Contact, error) {
 	var out *connectd.Contact
-	err := s.write(ctx, "create contact", func(tx *sql.Tx) error {
+	err := s.write(ctx, "create contact", func(tx *txn) error {
 		var err error
 		out, err = s.createContact(ctx, tx, owner, in)
 		return err
@@ -40,7 +40,7 @@ func (s *Store) CreateContact(ctx context.Context, owner connectd.Owner, in *con
 	return out, nil
 }
 
-func (s *Store) createContact(ctx context.Context, tx *sql.Tx, owner connectd.Owner, in *connectd.Contact) (*connectd.Contact, error) {
+func (s *Store) createContact(ctx context.Context, tx *txn, owner connectd.Owner, in *connectd.Contact) (*connectd.Contact, error) {
 	now := s.clock.Now()
 	cutoff := connectd.RetentionCutoff(now).UnixMilli()
 	if ok, err := instanceExists(ctx, tx, owner, in.InstanceID); err != nil || !ok {
@@ -145,7 +145,7 @@ func (s *Store) createContact(ctx context.Context, tx *sql.Tx, owner connectd.Ow
 
 // claimContactID makes sure id is free in the instance: a live contact with
 // that id is a conflict; an expired one is gone and is deleted now.
-func (s *Store) claimContactID(ctx context.Context, tx *sql.Tx, instanceID, id string, cutoff int64) error {
+func (s *Store) claimContactID(ctx context.Context, tx *txn, instanceID, id string, cutoff int64) error {
 	var initiated int64
 	err := tx.QueryRowContext(ctx, queryContactByID, instanceID, id).Scan(&initiated)
 	switch {
@@ -163,14 +163,14 @@ func (s *Store) claimContactID(ctx context.Context, tx *sql.Tx, instanceID, id s
 // FindContact returns a contact with its chain's attributes, or ENOTFOUND
 // for an unknown instance or contact.
 func (s *Store) FindContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string) (*connectd.Contact, error) {
-	c, err := s.findContact(ctx, s.read, owner, instanceID, contactID, "Contact")
+	c, err := s.findContact(ctx, s.reader, owner, instanceID, contactID, "Contact")
 	return c, wrap("find contact", err)
 }
 
 // StopContact ends an active contact at the clock's now: ENOTFOUND if it
 // does not exist, ENOTACTIVE if it has already ended.
 func (s *Store) StopContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string) error {
-	return s.write(ctx, "stop contact", func(tx *sql.Tx) error {
+	return s.write(ctx, "stop contact", func(tx *txn) error {
 		c, err := s.findContact(ctx, tx, owner, instanceID, contactID, "Contact")
 		if err != nil {
 			return err

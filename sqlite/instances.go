@@ -43,7 +43,7 @@ func (s *Store) CreateInstance(ctx context.Context, inst *connectd.Instance) err
 	if err != nil {
 		return fmt.Errorf("sqlite: create instance: %w", err)
 	}
-	return s.write(ctx, "create instance", func(tx *sql.Tx) error {
+	return s.write(ctx, "create instance", func(tx *txn) error {
 		// Instance ids are global: the id is part of the ARN.
 		var n int
 		if err := tx.QueryRowContext(ctx, queryInstanceByID, inst.ID).Scan(&n); err != nil {
@@ -74,7 +74,7 @@ func (s *Store) CreateInstance(ctx context.Context, inst *connectd.Instance) err
 
 // FindInstance returns the owner's instance id, or ENOTFOUND.
 func (s *Store) FindInstance(ctx context.Context, owner connectd.Owner, id string) (*connectd.Instance, error) {
-	inst, err := scanInstance(s.read.QueryRowContext(ctx, queryInstance, id, owner.AccountID, owner.Region))
+	inst, err := scanInstance(s.reader.QueryRowContext(ctx, queryInstance, id, owner.AccountID, owner.Region))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, instanceNotFound(id)
 	}
@@ -90,7 +90,7 @@ func (s *Store) ListInstances(ctx context.Context, owner connectd.Owner, after s
 	if limit < 1 {
 		return nil, nil
 	}
-	rows, err := s.read.QueryContext(ctx, queryListInstances, owner.AccountID, owner.Region, after, limit)
+	rows, err := s.reader.QueryContext(ctx, queryListInstances, owner.AccountID, owner.Region, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list instances: %w", err)
 	}
@@ -114,7 +114,7 @@ func (s *Store) ListInstances(ctx context.Context, owner connectd.Owner, after s
 // primary key's instance_id prefix) rather than left to the foreign key's
 // cascade, so the outcome does not depend on the foreign_keys pragma.
 func (s *Store) DeleteInstance(ctx context.Context, owner connectd.Owner, id string) error {
-	return s.write(ctx, "delete instance", func(tx *sql.Tx) error {
+	return s.write(ctx, "delete instance", func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, queryInstanceExists, id, owner.AccountID, owner.Region).Scan(&n); err != nil {
 			return err

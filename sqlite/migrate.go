@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -64,25 +63,24 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	err = s.write(ctx, "migrate", func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	err = s.write(ctx, "migrate", func(tx *txn) error {
+		return tx.execScript(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    INTEGER NOT NULL PRIMARY KEY,
 			name       TEXT    NOT NULL,
 			applied_ms INTEGER NOT NULL)`)
-		return err
 	})
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
 		applied := false
-		err := s.write(ctx, "migrate "+m.name, func(tx *sql.Tx) error {
+		err := s.write(ctx, "migrate "+m.name, func(tx *txn) error {
 			var n int
 			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n)
 			if err != nil || n > 0 {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if err := tx.execScript(ctx, m.sql); err != nil {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)`,

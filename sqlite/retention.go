@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/connectd/connectd"
 )
@@ -23,7 +22,7 @@ func (s *Store) PurgeExpired(ctx context.Context, limit int) (int, error) {
 	}
 	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
 	var n int64
-	err := s.write(ctx, "purge expired contacts", func(tx *sql.Tx) error {
+	err := s.write(ctx, "purge expired contacts", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, purgeExpired, cutoff, limit)
 		if err != nil {
 			return err

@@ -35,9 +35,12 @@ const FileName = "connectd.db"
 type Store struct {
 	writer *sql.DB // exactly one connection: all writes
 	read   *sql.DB // the read pool; the same *sql.DB as writer in memory mode
-	clock  connectd.Clock
-	log    *slog.Logger
-	memory bool
+	// Prepared statements of each pool (see stmtCache).
+	writeStmts *stmtCache
+	reader     reader
+	clock      connectd.Clock
+	log        *slog.Logger
+	memory     bool
 
 	// The group committer: write sends jobs; closing stops the loop.
 	jobs          chan *job
@@ -82,6 +85,7 @@ func Open(ctx context.Context, path string, clock connectd.Clock, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
+	s.writeStmts, s.reader = newStmtCache(s.writer), reader{newStmtCache(s.read)}
 	s.jobs, s.closing, s.committerDone = make(chan *job), make(chan struct{}), make(chan struct{})
 	go s.commitLoop()
 	if err := s.migrate(ctx); err != nil {
@@ -155,7 +159,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("sqlite: ping writer: %w", err)
 	}
 	var one int
-	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("sqlite: ping read pool: %w", err)
 	}
 	return nil
@@ -171,11 +175,12 @@ func (s *Store) Close() error {
 		// Writes in flight finish first; later ones get errClosed.
 		close(s.closing)
 		<-s.committerDone
+		s.closeErr = errors.Join(s.writeStmts.close(), s.reader.cache.close())
 		if !s.memory {
 			if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 				s.log.Warn("sqlite: WAL checkpoint at close failed", "err", err)
 			}
-			s.closeErr = s.read.Close()
+			s.closeErr = errors.Join(s.closeErr, s.read.Close())
 		}
 		s.closeErr = errors.Join(s.closeErr, s.writer.Close())
 		if s.closeErr != nil {

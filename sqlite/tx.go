@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -10,13 +9,6 @@ import (
 
 	"github.com/connectd/connectd"
 )
-
-// querier is what both the read pool and a write transaction offer, so that
-// one lookup serves reads and the read half of a read-modify-write.
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
 
 // wrap returns a domain error unchanged and adds context to any other.
 func wrap(op string, err error) error {

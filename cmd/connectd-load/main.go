@@ -37,6 +37,7 @@ type config struct {
 	preload     int
 	accessKey   string
 	secretKey   string
+	cpuProfile  string
 }
 
 func main() {
@@ -65,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.preload, "preload", 0, "extra contacts to load into the in-process store first (e.g. 1000000)")
 	fs.StringVar(&c.accessKey, "access-key", "AKIDLOADTEST", "access key to sign with")
 	fs.StringVar(&c.secretKey, "secret-key", "load-test-secret", "secret key to sign with")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the connectd rounds to this `file` (in-process server and client together)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

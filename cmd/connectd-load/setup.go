@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -186,7 +187,12 @@ func measure(ctx context.Context, c config, out io.Writer) error {
 				bestYard = y
 			}
 		}
+		stopProfile, err := startProfile(c.cpuProfile, round)
+		if err != nil {
+			return err
+		}
 		r, err := replay(ctx, target, reqs, c.connections, c.duration)
+		stopProfile()
 		if err != nil {
 			return fmt.Errorf("connectd: %w", err)
 		}
@@ -199,4 +205,20 @@ func measure(ctx context.Context, c config, out io.Writer) error {
 		fmt.Fprintf(out, "best: connectd %.0f req/s, yardstick %.0f req/s, ratio %.3f\n", best.rps(), bestYard.rps(), best.rps()/bestYard.rps())
 	}
 	return nil
+}
+
+// startProfile starts a CPU profile of the first connectd round, if asked.
+func startProfile(path string, round int) (stop func(), err error) {
+	if path == "" || round != 1 {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
