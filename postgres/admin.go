@@ -1,0 +1,194 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/jackc/pgx/v5"
+)
+
+var _ connectd.AdminStore = (*Store)(nil)
+
+// Control-plane queries. Export lists initial contacts before the other
+// members of their chains, so that Import finds every chain's map first.
+const (
+	queryAllInstances = `SELECT ` + instanceColumns + ` FROM instances ORDER BY id`
+	queryAllContacts  = `SELECT ` + contactColumns + `, c.attributes
+		FROM contacts c WHERE c.initiated_at >= $1
+		ORDER BY c.instance_id, c.id <> c.initial_contact_id, c.initiated_at, c.id`
+	queryInitialOf = `SELECT initial_contact_id FROM contacts
+		WHERE instance_id = $1 AND id = $2 AND initiated_at >= $3`
+)
+
+// Reset deletes every instance and contact of every account. TRUNCATE
+// briefly locks both tables against every replica, which suits a control
+// plane meant for tests.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.inTx(ctx, "reset", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `TRUNCATE contacts, instances`)
+		return err
+	})
+}
+
+// Export returns every instance and every live contact; each chain's map is
+// on its initial contact. Both lists come from one REPEATABLE READ
+// snapshot, so a contact never refers to something missing from it.
+func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
+	var snap *connectd.Snapshot
+	err := s.retry(ctx, func() error {
+		tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // read-only
+		snap = &connectd.Snapshot{}
+		rows, err := tx.Query(ctx, queryAllInstances)
+		if err != nil {
+			return err
+		}
+		if snap.Instances, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*connectd.Instance, error) {
+			return scanInstance(r)
+		}); err != nil {
+			return err
+		}
+		if rows, err = tx.Query(ctx, queryAllContacts, s.cutoff()); err != nil {
+			return err
+		}
+		snap.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*connectd.Contact, error) {
+			return scanContact(r)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, s.fail("export", err)
+	}
+	return snap, nil
+}
+
+// Import stores snap in one transaction. Rows go in first and references
+// are checked afterwards, so the order of records in the snapshot does
+// not matter; any error rolls everything back.
+func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
+	return s.inTx(ctx, "import", func(tx pgx.Tx) error {
+		cutoff := s.cutoff()
+		for i, inst := range snap.Instances {
+			if inst.CreatedTime.IsZero() {
+				inst.CreatedTime = s.clock.Now()
+			}
+			if inst.Status == "" {
+				inst.Status = connectd.InstanceStatusActive
+			}
+			if err := s.insertInstance(ctx, tx, inst, connectd.EINVALID, connectd.EINVALID); err != nil {
+				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
+			}
+		}
+		for i, c := range snap.Contacts {
+			if err := s.insertImported(ctx, tx, c, cutoff); err != nil {
+				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
+			}
+		}
+		for i, c := range snap.Contacts {
+			if err := s.linkImported(ctx, tx, c, cutoff); err != nil {
+				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
+			}
+		}
+		return nil
+	})
+}
+
+// recordError turns a domain error about one record into an EINVALID that
+// names it; other errors pass through.
+func recordError(where string, err error) error {
+	var de *connectd.Error
+	if errors.As(err, &de) {
+		return connectd.Errorf(connectd.EINVALID, "%s: %s", where, de.Message)
+	}
+	return err
+}
+
+// insertImported inserts a contact's row with an empty map; linkImported
+// fills chain maps once every row is in.
+func (s *Store) insertImported(ctx context.Context, tx pgx.Tx, c *connectd.Contact, cutoff time.Time) error {
+	var exists bool
+	if err := tx.QueryRow(ctx, queryInstanceIDTaken, c.InstanceID).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return connectd.Errorf(connectd.EINVALID, "instance %s exists neither in the import nor in the store.", c.InstanceID)
+	}
+	if err := s.claimContactID(ctx, tx, c.InstanceID, c.ID, cutoff); err != nil {
+		return err
+	}
+	updated := c.LastUpdateTimestamp
+	if updated.IsZero() {
+		updated = c.InitiationTimestamp
+	}
+	_, err := tx.Exec(ctx, insertContact, c.InstanceID, c.ID, c.InitialContactID,
+		nullString(c.PreviousContactID), nullString(c.RelatedContactID), string(c.Channel),
+		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, nullString(c.ClientToken),
+		truncate(c.InitiationTimestamp), nullTime(c.ScheduledTimestamp),
+		nullTime(c.DisconnectTimestamp), truncate(updated), nil)
+	if constraint, _ := uniqueViolation(err); constraint == "contacts_client_token" {
+		return connectd.Errorf(connectd.EINVALID, "ClientToken %q is already used by another contact of instance %s.", c.ClientToken, c.InstanceID)
+	}
+	return err
+}
+
+// linkImported checks a contact's references and merges its attributes
+// into its chain's map, with the API's rules.
+func (s *Store) linkImported(ctx context.Context, tx pgx.Tx, c *connectd.Contact, cutoff time.Time) error {
+	refs := []struct{ what, id string }{
+		{"InitialContactId", c.InitialContactID}, {"PreviousContactId", c.PreviousContactID}, {"RelatedContactId", c.RelatedContactID},
+	}
+	for _, ref := range refs {
+		if ref.id == "" || ref.id == c.ID {
+			continue
+		}
+		var initial string
+		err := tx.QueryRow(ctx, queryInitialOf, c.InstanceID, ref.id, cutoff).Scan(&initial)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return connectd.Errorf(connectd.EINVALID, "%s %s exists neither in the import nor in the store.", ref.what, ref.id)
+		case err != nil:
+			return err
+		case ref.what == "InitialContactId" && initial != ref.id:
+			return connectd.Errorf(connectd.EINVALID, "InitialContactId %s is not the initial contact of its chain.", ref.id)
+		case ref.what == "PreviousContactId" && initial != c.InitialContactID:
+			return connectd.Errorf(connectd.EINVALID, "PreviousContactId %s belongs to another chain.", ref.id)
+		}
+	}
+	if c.PreviousContactID != "" {
+		var n int
+		if err := tx.QueryRow(ctx, queryCountPrevious, c.InstanceID, c.PreviousContactID, cutoff).Scan(&n); err != nil {
+			return err
+		}
+		if n > connectd.MaxTasksPerPreviousContact {
+			return connectd.Errorf(connectd.EINVALID, "more than %d contacts name PreviousContactId %s.",
+				connectd.MaxTasksPerPreviousContact, c.PreviousContactID)
+		}
+	}
+	if len(c.Attributes) == 0 {
+		return nil
+	}
+	var doc []byte
+	if err := tx.QueryRow(ctx, lockChainMap, c.InstanceID, c.InitialContactID, cutoff).Scan(&doc); err != nil {
+		return err
+	}
+	current, err := decodeMap(doc)
+	if err != nil {
+		return err
+	}
+	merged, err := connectd.Merge(current, c.Attributes)
+	if err != nil {
+		return err
+	}
+	enc, err := encodeMap(merged)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE contacts SET attributes = $1 WHERE instance_id = $2 AND id = $3`, enc, c.InstanceID, c.InitialContactID)
+	return err
+}

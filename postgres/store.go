@@ -1,0 +1,110 @@
+// Package postgres is connectd's store for many replicas: a PostgreSQL
+// database (through pgx and its pool) that any number of stateless connectd
+// processes share.
+//
+// Every rule that needs a transaction runs inside one on the server, with
+// row locks rather than process-local locks, so the guarantees hold across
+// connections and across replicas: an attribute merge locks the chain's
+// row (SELECT ... FOR UPDATE) for its read-modify-write, a task linked to a
+// PreviousContactId locks that contact's row before counting its siblings,
+// and ClientToken idempotency rests on a unique index. The attribute rules
+// themselves (connectd.Merge) run in Go, so this store and the sqlite store
+// share them.
+//
+// A database that cannot be reached makes methods return a
+// *connectd.Error with code EUNAVAILABLE (HTTP 503, retried by the SDKs),
+// and the pool reconnects by itself when the database is back.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DefaultConnectTimeout bounds each connection attempt when the DSN does
+// not set connect_timeout, so that Open, and every request while the
+// database is down, fail within seconds instead of waiting for TCP.
+const DefaultConnectTimeout = 5 * time.Second
+
+// Store is a connectd.Store backed by PostgreSQL. It is safe for concurrent
+// use, and several Stores (in one process or in many) may share a database.
+type Store struct {
+	pool  *pgxpool.Pool
+	clock connectd.Clock
+	log   *slog.Logger
+}
+
+var _ connectd.Store = (*Store)(nil)
+
+// Open connects to the database dsn (a postgres:// URL or a keyword/value
+// string, as libpq and pgx accept, including pool_max_conns and the other
+// pgxpool settings), checks that it answers, and applies any pending
+// migrations. It fails within a few seconds, with a message that says why,
+// when the server cannot be reached or refuses the credentials. A nil log
+// discards.
+func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// pgconn's ParseConfigError redacts the password.
+		return nil, fmt.Errorf("postgres: parse DSN: %w", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+		// The DSN's dialer has no timeout of its own; this one does.
+		cfg.ConnConfig.DialFunc = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 5 * time.Minute}).DialContext
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{pool: pool, clock: clock, log: log}
+	if err := s.pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, openError(&cfg.ConnConfig.Config, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openError explains why Open could not reach the database: a rejected
+// password or role, or a server that does not answer.
+func openError(cfg *pgconn.Config, err error) error {
+	where := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "28P01", "28000": // invalid_password, invalid_authorization_specification
+			return fmt.Errorf("postgres: open %s: authentication failed for user %q: %w", where, cfg.User, err)
+		case "3D000": // invalid_catalog_name
+			return fmt.Errorf("postgres: open %s: database %q does not exist: %w", where, cfg.Database, err)
+		}
+	}
+	return fmt.Errorf("postgres: open %s: the database is unreachable: %w", where, err)
+}
+
+// Ping reports whether the database answers, for health checks; an error
+// is EUNAVAILABLE.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.fail("ping", s.pool.Ping(ctx))
+}
+
+// Close closes every connection of the store. Every acknowledged write was
+// committed by the database before it was acknowledged.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
