@@ -10,6 +10,17 @@ import (
 // about its account (the convention LocalStack and other emulators share).
 const DefaultAccountID = "000000000000"
 
+// AccountFromAccessKey returns the account an access key id stands for when
+// nothing maps it: a key of exactly 12 digits is the account id itself (so
+// tests can pick an account by picking a key), any other key is
+// DefaultAccountID.
+func AccountFromAccessKey(key string) string {
+	if isAccountID(key) {
+		return key
+	}
+	return DefaultAccountID
+}
+
 // Owner is the (account, region) that a resource belongs to. Real Amazon
 // Connect keeps each account's and region's instances apart; so does
 // connectd: another owner sees ResourceNotFoundException.

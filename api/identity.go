@@ -21,9 +21,7 @@ func identify(r *http.Request, defaultRegion string) connectd.Owner {
 	if len(parts) != 5 {
 		return owner
 	}
-	if isAccountID(parts[0]) {
-		owner.AccountID = parts[0]
-	}
+	owner.AccountID = connectd.AccountFromAccessKey(parts[0])
 	if parts[2] != "" {
 		owner.Region = parts[2]
 	}
@@ -43,16 +41,4 @@ func credentialOf(r *http.Request) string {
 		return ""
 	}
 	return r.URL.Query().Get("X-Amz-Credential")
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -51,6 +51,10 @@ type Config struct {
 	NotReady bool
 	// Ping checks that the store is reachable, for the health endpoint.
 	Ping func(context.Context) error
+	// Auth identifies (and may verify) the caller of every Connect
+	// operation. Nil takes the account and region from the request's
+	// credential scope without verifying anything (see identify).
+	Auth Authenticator
 }
 
 // Server is the HTTP handler of connectd.
@@ -143,6 +147,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.serveAdmin(w, r) {
 		return
 	}
+	// AWS authenticates before it routes: an unsigned call to any path
+	// gets 403 MissingAuthenticationTokenException, not 404.
+	if !s.authenticate(w, c) {
+		return
+	}
 	op, labels, ok := s.router.match(r.Method, r.URL.EscapedPath())
 	if !ok {
 		writeError(w, excUnknownPath, status(excUnknownPath),
@@ -156,7 +165,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("connectd does not implement the Amazon Connect operation %s.", op))
 		return
 	}
-	c.owner = identify(r, s.cfg.Region)
 	resp, err := s.dispatch(c, h)
 	if err != nil {
 		exc, code, msg := toException(op, err)

@@ -15,13 +15,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/connectd/connectd/internal/pgtest"
 )
 
-// startBinary runs the built connectd binary on dir and returns its URL and
-// the running command.
-func startBinary(t *testing.T, bin, dir string) (string, *exec.Cmd) {
+// startBinary runs the built connectd binary on --data data and returns its
+// URL and the running command.
+func startBinary(t *testing.T, bin, data string) (string, *exec.Cmd) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -35,15 +36,19 @@ func startBinary(t *testing.T, bin, dir string) (string, *exec.Cmd) {
 
 // TestAcknowledgedWritesSurviveSIGKILL has writers record every update the
 // server acknowledged, kills the server with SIGKILL in the middle of the
-// load, restarts it on the same directory and checks that every
-// acknowledged update is there.
+// load, restarts it on the same store and checks that every acknowledged
+// update is there: for the SQLite directory and for a PostgreSQL database.
 func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "connectd")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	dir := t.TempDir()
-	url, cmd := startBinary(t, bin, dir)
+	t.Run("sqlite", func(t *testing.T) { killMidLoad(t, bin, t.TempDir()) })
+	t.Run("postgres", func(t *testing.T) { killMidLoad(t, bin, pgtest.URL(t)) })
+}
+
+func killMidLoad(t *testing.T, bin, data string) {
+	url, cmd := startBinary(t, bin, data)
 	ctx := context.Background()
 	client := sdkClient(url)
 	inst, err := client.CreateInstance(ctx, &connect.CreateInstanceInput{
@@ -101,7 +106,7 @@ func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
 		t.Fatalf("server did not die by SIGKILL: %v", cmd.ProcessState)
 	}
 
-	url, _ = startBinary(t, bin, dir)
+	url, _ = startBinary(t, bin, data)
 	client = sdkClient(url)
 	checked := 0
 	for contact, keys := range acked {

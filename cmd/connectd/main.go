@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/connectd/connectd/cli"
 )
 
 // env is the part of the process environment a command may read; tests pass
@@ -24,6 +26,13 @@ var errUsage = errors.New("usage error")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if len(os.Args) > 1 && cli.IsCommand(os.Args[1]) {
+		// The client subcommands (instance, contact, attrs, admin) live in
+		// package cli, which sets its own exit codes (1 service, 2 usage).
+		code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		stop()
+		os.Exit(code)
+	}
 	err := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 	stop()
 	switch {
@@ -40,6 +49,10 @@ const usage = `connectd: an Amazon Connect–compatible contact service
 Usage:
   connectd serve [flags]    run the server (connectd serve -h for its flags)
   connectd version          print the version
+  connectd instance ...     manage instances          (connectd instance --help)
+  connectd contact ...      start, describe, stop and search contacts
+  connectd attrs ...        get, set and unset contact attributes
+  connectd admin ...        the control plane: reset, clock, import, export
 `
 
 // run dispatches to a subcommand.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
-	"github.com/connectd/connectd/sqlite"
+	"github.com/connectd/connectd/sigv4"
 )
 
 // serveConfig holds serve's settings: each flag may also be set by the
@@ -29,6 +29,9 @@ type serveConfig struct {
 	throttle string
 	seed     string
 	init     string
+	auth     string
+	creds    string
+	maxSkew  time.Duration
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -69,6 +72,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.throttle, "throttle", def("throttle", "none"), "`mode`: none, or aws for Amazon Connect's default rate quotas [CONNECTD_THROTTLE]")
 	fs.StringVar(&c.seed, "seed", def("seed", ""), "make instance and contact ids a deterministic sequence from this `number` [CONNECTD_SEED]")
 	fs.StringVar(&c.init, "init", def("init", ""), "import this fixtures `file` at start-up, before /_connectd/ready [CONNECTD_INIT]")
+	fs.StringVar(&c.auth, "auth", def("auth", "none"), "`mode`: none (signatures are read, not checked) or sigv4 (every request must verify) [CONNECTD_AUTH]")
+	fs.StringVar(&c.creds, "credentials", def("credentials", ""), "JSON `file` of [{\"AccessKeyId\", \"SecretAccessKey\", \"AccountId\"}] [CONNECTD_CREDENTIALS]")
+	var skew string
+	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock, either `way` [CONNECTD_MAX_SKEW]")
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
 		fs.PrintDefaults()
@@ -81,6 +88,21 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "connectd serve: unexpected argument %q\n", fs.Arg(0))
+		return c, errUsage
+	}
+	var err error
+	if c.maxSkew, err = time.ParseDuration(skew); err != nil || c.maxSkew <= 0 {
+		fmt.Fprintf(e.stderr, "connectd serve: --max-skew must be a positive duration such as 15m, not %q\n", skew)
+		return c, errUsage
+	}
+	// A keyword/value DSN would otherwise become an oddly named SQLite
+	// directory without a word of warning.
+	if !isPostgresDSN(c.data) && (strings.Contains(c.data, "host=") || strings.Contains(c.data, "dbname=")) {
+		fmt.Fprintf(e.stderr, "connectd serve: --data takes a directory, :memory:, or a postgres:// URL; write the PostgreSQL DSN %q as a postgres://user:password@host:port/dbname URL\n", c.data)
+		return c, errUsage
+	}
+	if c.auth != "none" && c.auth != "sigv4" {
+		fmt.Fprintf(e.stderr, "connectd serve: --auth must be none or sigv4, not %q\n", c.auth)
 		return c, errUsage
 	}
 	if c.throttle != "none" && c.throttle != "aws" {
@@ -114,9 +136,13 @@ func serve(ctx context.Context, args []string, e env) error {
 	// The control plane can move this clock; it starts at the system time.
 	clock := &connectd.OffsetClock{}
 
-	store, err := sqlite.Open(ctx, cfg.data, clock, log)
+	auth, err := loadAuth(cfg)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", cfg.data, err)
+		return err
+	}
+	store, err := openStore(ctx, cfg.data, clock, log)
+	if err != nil {
+		return err
 	}
 	defer func() {
 		if err := store.Close(); err != nil {
@@ -133,8 +159,8 @@ func serve(ctx context.Context, args []string, e env) error {
 		newID = connectd.NewSeededIDs(seed)
 	}
 	handler := api.New(api.Config{
-		Store: store, Clock: clock, Logger: log, Region: cfg.region,
-		Version: version(), StoreName: "sqlite", Ping: store.Ping, NewID: newID,
+		Store: store.Store, Clock: clock, Logger: log, Region: cfg.region,
+		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: auth,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
@@ -156,7 +182,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		}
 		handler.SetReady(true)
 	}
-	log.Info("connectd ready", "url", "http://"+ln.Addr().String(), "data", cfg.data, "version", version())
+	log.Info("connectd ready", "url", "http://"+ln.Addr().String(), "data", store.where, "auth", cfg.auth, "version", version())
 
 	select {
 	case err := <-served:
@@ -170,6 +196,19 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// loadAuth reads --credentials, if given, and builds the authenticator for
+// --auth; it refuses --auth sigv4 without credentials.
+func loadAuth(cfg serveConfig) (api.Authenticator, error) {
+	var creds []sigv4.Credential
+	if cfg.creds != "" {
+		var err error
+		if creds, err = sigv4.LoadCredentials(cfg.creds); err != nil {
+			return nil, fmt.Errorf("--credentials: %w", err)
+		}
+	}
+	return newAuthenticator(cfg.auth, creds, cfg.maxSkew, cfg.region)
 }
 
 // importInit imports the --init fixtures file; the server is up meanwhile

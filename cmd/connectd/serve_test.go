@@ -24,7 +24,7 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none"}
+	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute}
 	if cfg != want {
 		t.Fatalf("got %+v, want %+v (flag beats environment, environment beats default)", cfg, want)
 	}
@@ -32,7 +32,8 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	if cfg, err := parseServe(nil, e); err != nil || cfg.admin || cfg.throttle != "aws" || cfg.seed != "42" {
 		t.Fatalf("environment: %+v, %v", cfg, err)
 	}
-	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"}} {
+	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"},
+		{"--auth", "iam"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"}} {
 		if _, err := parseServe(bad, e); !errors.Is(err, errUsage) {
 			t.Fatalf("%v: %v, want usage error", bad, err)
 		}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/postgres"
+	"github.com/connectd/connectd/sqlite"
+)
+
+// openedStore is the store --data names, with what serve needs of it
+// beyond connectd.Store. Hand the api package the embedded Store itself: it
+// looks for the control plane's methods (connectd.AdminStore) on it.
+type openedStore struct {
+	connectd.Store
+	name  string                          // "sqlite" or "postgres", for /_connectd/health
+	ping  func(ctx context.Context) error // for /_connectd/health
+	where string                          // --data for the log, without a password
+}
+
+// isPostgresDSN reports whether --data names a PostgreSQL database rather
+// than a directory: the URL schemes libpq accepts.
+func isPostgresDSN(data string) bool {
+	return strings.HasPrefix(data, "postgres://") || strings.HasPrefix(data, "postgresql://")
+}
+
+// openStore opens the store --data names: a PostgreSQL database for a
+// postgres:// or postgresql:// URL, else the SQLite database in that
+// directory (or in memory for :memory:). A database that cannot be reached
+// fails here, at start-up, with the reason.
+func openStore(ctx context.Context, data string, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
+	if isPostgresDSN(data) {
+		where := data
+		if u, err := url.Parse(data); err == nil {
+			where = u.Redacted()
+		}
+		s, err := postgres.Open(ctx, data, clock, log)
+		if err != nil {
+			return nil, err // postgres.Open says which host and why, never the password
+		}
+		return &openedStore{Store: s, name: "postgres", ping: s.Ping, where: where}, nil
+	}
+	s, err := sqlite.Open(ctx, data, clock, log)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", data, err)
+	}
+	return &openedStore{Store: s, name: "sqlite", ping: s.Ping, where: data}, nil
+}
