@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/internal/auth"
 	"github.com/connectd/connectd/sigv4"
 )
 
@@ -136,7 +137,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	// The control plane can move this clock; it starts at the system time.
 	clock := &connectd.OffsetClock{}
 
-	auth, err := loadAuth(cfg)
+	authn, err := loadAuth(cfg)
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	handler := api.New(api.Config{
 		Store: store.Store, Clock: clock, Logger: log, Region: cfg.region,
-		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: auth,
+		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
@@ -208,7 +209,7 @@ func loadAuth(cfg serveConfig) (api.Authenticator, error) {
 			return nil, fmt.Errorf("--credentials: %w", err)
 		}
 	}
-	return newAuthenticator(cfg.auth, creds, cfg.maxSkew, cfg.region)
+	return auth.New(cfg.auth, creds, cfg.maxSkew, cfg.region)
 }
 
 // importInit imports the --init fixtures file; the server is up meanwhile

@@ -1,4 +1,7 @@
-package main
+// Package auth wires the sigv4 package to the api package's Authenticator,
+// for the binaries under cmd/ (connectd and its load generator): adapters
+// do not import each other, so the glue lives here.
+package auth
 
 import (
 	"fmt"
@@ -20,11 +23,11 @@ type authenticator struct {
 	verify        bool
 }
 
-// newAuthenticator returns the api.Authenticator for --auth mode with the
+// New returns the api.Authenticator for --auth mode with the
 // credentials of --credentials (possibly none), or nil when the api
 // package's own unverified identification does the same job (no
 // verification and no file that maps keys to accounts).
-func newAuthenticator(mode string, creds []sigv4.Credential, maxSkew time.Duration, region string) (api.Authenticator, error) {
+func New(mode string, creds []sigv4.Credential, maxSkew time.Duration, region string) (api.Authenticator, error) {
 	if mode == "sigv4" && len(creds) == 0 {
 		return nil, fmt.Errorf("--auth sigv4 needs --credentials FILE: a JSON array of " +
 			`{"AccessKeyId", "SecretAccessKey", "AccountId"} that requests may be signed with`)
