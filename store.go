@@ -59,6 +59,7 @@ type Store interface {
 	GetAttributes(ctx context.Context, owner Owner, instanceID, initialContactID string) (Attributes, error)
 
 	Purger
+	Searcher
 	// Close releases the store; after it returns, every acknowledged write
 	// is on disk.
 	Close() error

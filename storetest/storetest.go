@@ -29,6 +29,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"Attributes", attributeTests},
 		{"Retention", retentionTests},
 		{"Concurrency", concurrencyTests},
+		{"Search", searchTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,159 @@
+package sqlite
+
+import (
+	"strings"
+
+	"github.com/connectd/connectd"
+)
+
+// searchSQL builds the WHERE clause of a search: conditions and their
+// arguments, in order. Every condition is on contacts c.
+type searchSQL struct {
+	conds []string
+	args  []any
+}
+
+func (b *searchSQL) add(cond string, args ...any) {
+	b.conds = append(b.conds, cond)
+	b.args = append(b.args, args...)
+}
+
+func (b *searchSQL) where() string { return strings.Join(b.conds, " AND ") }
+
+// marks returns n comma-separated placeholders.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func anys[T any](in []T, conv func(T) any) []any {
+	out := make([]any, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}
+
+// timeColumn is the column a time range of type t filters on; "" for the
+// types connectd keeps no time for.
+func timeColumn(t connectd.TimeRangeType) string {
+	switch t {
+	case connectd.TimeInitiation:
+		return "c.initiated_ms"
+	case connectd.TimeScheduled:
+		return "c.scheduled_ms"
+	case connectd.TimeDisconnect:
+		return "c.disconnected_ms"
+	}
+	return ""
+}
+
+// sortExpr is the SQL of SortKey: unset times are the largest number, so
+// they come last in ascending order, as NULLs do in PostgreSQL.
+func sortExpr(f connectd.SortField) string {
+	switch f {
+	case connectd.SortScheduled:
+		return "coalesce(c.scheduled_ms, 9223372036854775807)"
+	case connectd.SortDisconnect:
+		return "coalesce(c.disconnected_ms, 9223372036854775807)"
+	case connectd.SortConnectedToAgent:
+		return "9223372036854775807"
+	case connectd.SortChannel:
+		return "c.channel"
+	case connectd.SortInitiationMethod:
+		return "c.initiation_method"
+	}
+	return "c.initiated_ms" // SortInitiation, SortExpiry
+}
+
+// attributeMatch is the condition that a chain's map holds key with one
+// of values, through the index's primary key: one probe per contact.
+const attributeMatch = `EXISTS (SELECT 1 FROM contact_attribute_index x
+	WHERE x.instance_id = c.instance_id AND x.initial_contact_id = c.initial_contact_id
+		AND x.name = ? AND x.value IN (%s) AND x.initiated_ms >= ?)`
+
+// filters adds every condition of q except the attribute criteria and
+// the keyset position.
+func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff int64) {
+	b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
+	if col := timeColumn(q.TimeRange); col != "" {
+		b.add(col+" BETWEEN ? AND ?", q.Start.UnixMilli(), q.End.UnixMilli())
+	} else {
+		b.add("0 = 1")
+	}
+	if len(q.Channels) > 0 {
+		b.add("c.channel IN ("+marks(len(q.Channels))+")", anys(q.Channels, func(v connectd.Channel) any { return string(v) })...)
+	}
+	if len(q.InitiationMethods) > 0 {
+		b.add("c.initiation_method IN ("+marks(len(q.InitiationMethods))+")",
+			anys(q.InitiationMethods, func(v connectd.InitiationMethod) any { return string(v) })...)
+	}
+	if len(q.QueueIDs) > 0 {
+		b.add("c.queue_id IN ("+marks(len(q.QueueIDs))+")", anys(q.QueueIDs, func(v string) any { return v })...)
+	}
+	if len(q.AgentIDs) > 0 {
+		b.add("0 = 1") // connectd has no agents
+	}
+	if q.Name != nil && len(q.Name.Texts) > 0 {
+		b.name(q.Name)
+	}
+}
+
+// name adds the name criteria: case-insensitive substrings (lower() folds
+// ASCII only, in both stores), or whole names for MATCH_EXACT.
+func (b *searchSQL) name(n *connectd.NameCriteria) {
+	texts := anys(n.Texts, func(v string) any { return v })
+	if n.Match == connectd.MatchExact {
+		b.add("lower(c.name) IN ("+strings.TrimSuffix(strings.Repeat("lower(?), ", len(texts)), ", ")+")", texts...)
+		return
+	}
+	parts := make([]string, len(texts))
+	for i := range parts {
+		parts[i] = "instr(lower(c.name), lower(?)) > 0"
+	}
+	switch n.Match {
+	case connectd.MatchAll:
+		b.add("("+strings.Join(parts, " AND ")+")", texts...)
+	case connectd.MatchNone:
+		b.add("NOT ("+strings.Join(parts, " OR ")+")", texts...)
+	default: // MATCH_ANY
+		b.add("("+strings.Join(parts, " OR ")+")", texts...)
+	}
+}
+
+// attributes adds the attribute criteria, except the one at index skip
+// (which the caller drives the query from), combined by their match type.
+func (b *searchSQL) attributes(a *connectd.AttributeCriteria, cutoff int64, skip int) {
+	var parts []string
+	var args []any
+	for i, c := range a.Criteria {
+		if i == skip {
+			continue
+		}
+		if len(c.Values) == 0 {
+			parts = append(parts, "0 = 1")
+			continue
+		}
+		parts = append(parts, strings.Replace(attributeMatch, "%s", marks(len(c.Values)), 1))
+		args = append(args, c.Key)
+		args = append(args, anys(c.Values, func(v string) any { return v })...)
+		args = append(args, cutoff)
+	}
+	switch {
+	case len(parts) == 0:
+	case a.Match == connectd.MatchAny:
+		b.add("("+strings.Join(parts, " OR ")+")", args...)
+	default:
+		b.add(strings.Join(parts, " AND "), args...)
+	}
+}
+
+// after adds the keyset condition: rows after the cursor in sort order.
+func (b *searchSQL) after(q *connectd.SearchQuery, cur *connectd.SearchCursor) {
+	op := ">"
+	if q.Descending {
+		op = "<"
+	}
+	var key any = cur.Num
+	if q.Sort == connectd.SortChannel || q.Sort == connectd.SortInitiationMethod {
+		key = cur.Str
+	}
+	b.add("("+sortExpr(q.Sort)+", c.id) "+op+" (?, ?)", key, cur.ID)
+}
