@@ -70,6 +70,10 @@ type Contact struct {
 	// Attributes is the chain's attribute map when the contact is read. When
 	// a contact is created, it is the request's Attributes.
 	Attributes Attributes
+	// References and Tags belong to this contact alone (not to its chain);
+	// see contact_details.go. Nil or empty when there are none.
+	References map[string]Reference
+	Tags       map[string]string
 }
 
 // Active reports whether the contact has not ended.

@@ -26,6 +26,9 @@ const (
 	EQUOTA = "quota_exceeded"
 	// ECONFLICT is a request that conflicts with an existing resource.
 	ECONFLICT = "conflict"
+	// EIDEMPOTENCY is a ClientToken reused for a different request:
+	// IdempotencyException (HTTP 409).
+	EIDEMPOTENCY = "idempotency"
 	// EUNAVAILABLE is a store that cannot be reached right now.
 	EUNAVAILABLE = "unavailable"
 	// EINTERNAL is anything else: a bug or an unexpected failure.

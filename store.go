@@ -37,6 +37,8 @@ type Store interface {
 	//   - RelatedContactID copies the related contact's attributes once; the
 	//     new contact starts its own chain unless it also has a previous one.
 	//   - c.Attributes are merged on top (Merge's rules; EINVALID).
+	//   - c.References and c.Tags are stored as the contact's own, within
+	//     MaxReferencesBytes and MergeTags' rules (EINVALID).
 	// If c.ClientToken is set and a contact of the instance was started with
 	// the same token, that contact is returned and nothing is created.
 	CreateContact(ctx context.Context, owner Owner, c *Contact) (*Contact, error)
@@ -60,6 +62,7 @@ type Store interface {
 
 	Purger
 	Searcher
+	ContactDetailer
 	// Close releases the store; after it returns, every acknowledged write
 	// is on disk.
 	Close() error

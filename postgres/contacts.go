@@ -160,6 +160,11 @@ func (s *Store) createContact(ctx context.Context, tx pgx.Tx, owner connectd.Own
 	if err != nil {
 		return nil, err
 	}
+	if len(c.References) > 0 || len(c.Tags) > 0 {
+		if err := saveDetails(ctx, tx, &c); err != nil {
+			return nil, err
+		}
+	}
 	return &c, nil
 }
 
@@ -250,7 +255,10 @@ func (s *Store) FindContact(ctx context.Context, owner connectd.Owner, instanceI
 	err := s.read(ctx, "find contact", func(q querier) error {
 		var err error
 		c, err = s.findContact(ctx, q, owner, instanceID, contactID, "Contact")
-		return err
+		if err != nil {
+			return err
+		}
+		return loadDetails(ctx, q, c)
 	})
 	if err != nil {
 		return nil, err

@@ -140,6 +140,11 @@ func (s *Store) createContact(ctx context.Context, tx *txn, owner connectd.Owner
 	if err != nil {
 		return nil, err
 	}
+	if len(c.References) > 0 || len(c.Tags) > 0 {
+		if err := saveDetails(ctx, tx, &c); err != nil {
+			return nil, err
+		}
+	}
 	return &c, nil
 }
 
@@ -164,7 +169,13 @@ func (s *Store) claimContactID(ctx context.Context, tx *txn, instanceID, id stri
 // for an unknown instance or contact.
 func (s *Store) FindContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string) (*connectd.Contact, error) {
 	c, err := s.findContact(ctx, s.reader, owner, instanceID, contactID, "Contact")
-	return c, wrap("find contact", err)
+	if err == nil {
+		err = loadDetails(ctx, s.reader, c)
+	}
+	if err != nil {
+		return nil, wrap("find contact", err)
+	}
+	return c, nil
 }
 
 // StopContact ends an active contact at the clock's now: ENOTFOUND if it

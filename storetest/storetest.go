@@ -29,6 +29,8 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"Attributes", attributeTests},
 		{"Retention", retentionTests},
 		{"Concurrency", concurrencyTests},
+		{"Details", detailTests},
+		{"Transfer", transferTests},
 		{"Search", searchTests},
 	}
 	for _, g := range groups {
