@@ -54,7 +54,9 @@ func testTransferChain(t *testing.T, f *fixture) {
 }
 
 func testTransferToUser(t *testing.T, f *fixture) {
-	c := f.contact(func(c *connectd.Contact) { c.Channel, c.InitiationMethod, c.QueueID = connectd.ChannelEmail, "OUTBOUND", "q1" })
+	c := f.contact(func(c *connectd.Contact) {
+		c.Channel, c.InitiationMethod, c.QueueID = connectd.ChannelEmail, "OUTBOUND", "q1"
+	})
 	out, err := f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 		InstanceID: f.inst.ID, ContactID: c.ID, NewID: "to-user", ContactFlowID: "flow", UserID: "agent-1",
 	})
