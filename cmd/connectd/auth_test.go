@@ -95,6 +95,14 @@ func TestSigV4ModeVerifiesThroughTheSDK(t *testing.T) {
 	resp = rawRequest(t, url+"/no/such/path", "")
 	wantRawError(t, resp, 403, "MissingAuthenticationTokenException")
 
+	// An oversized body is refused by size before its signature is read.
+	big, err := http.Post(url+"/contact/attributes", "application/json", bytes.NewReader(make([]byte, 13<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer big.Body.Close()
+	wantRawError(t, big, 413, "RequestEntityTooLargeException")
+
 	// The control plane stays unsigned.
 	if resp := rawRequest(t, url+"/_connectd/health", ""); resp.StatusCode != 200 {
 		t.Fatalf("health without a signature: %d", resp.StatusCode)
