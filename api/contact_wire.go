@@ -25,6 +25,7 @@ type wireContact struct {
 	LastUpdateTimestamp *epoch            `json:"LastUpdateTimestamp,omitempty"`
 	ScheduledTimestamp  *epoch            `json:"ScheduledTimestamp,omitempty"`
 	Attributes          map[string]string `json:"Attributes"`
+	Tags                map[string]string `json:"Tags,omitempty"`
 }
 
 type wireQueueInfo struct {
@@ -39,7 +40,7 @@ func toWireContact(inst *connectd.Instance, ct *connectd.Contact) wireContact {
 		Name: ct.Name, Description: ct.Description,
 		InitiationTimestamp: epochOf(ct.InitiationTimestamp), DisconnectTimestamp: epochOf(ct.DisconnectTimestamp),
 		LastUpdateTimestamp: epochOf(ct.LastUpdateTimestamp), ScheduledTimestamp: epochOf(ct.ScheduledTimestamp),
-		Attributes: ct.Attributes,
+		Attributes: ct.Attributes, Tags: ct.Tags,
 	}
 	if w.Attributes == nil {
 		w.Attributes = map[string]string{}
@@ -139,6 +140,7 @@ func (s *Server) newContact(c *call, in *startCommon, ch connectd.Channel, m con
 	ct.Name = deref(in.Name)
 	ct.Description = deref(in.Description)
 	ct.LastUpdateTimestamp = ct.InitiationTimestamp
+	ct.References = toReferences(in.References)
 	return ct
 }
 

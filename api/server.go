@@ -111,6 +111,13 @@ func New(cfg Config) *Server {
 		"StopContact":               s.stopContact,
 		"UpdateContactAttributes":   s.updateContactAttributes,
 		"GetContactAttributes":      s.getContactAttributes,
+		"TransferContact":           s.transferContact,
+		"UpdateContact":             s.updateContact,
+		"ListContactReferences":     s.listContactReferences,
+		"TagContact":                s.tagContact,
+		"UntagContact":              s.untagContact,
+		"StartWebRTCContact":        s.startWebRTCContact,
+		"StartEmailContact":         s.startEmailContact,
 	}
 	return s
 }

@@ -27,6 +27,11 @@ func quotaFor(op string) quota {
 		return quota{5, 8}
 	case "SearchContacts":
 		return quota{0.5, 1}
+	case "StartTaskContact", "StartOutboundVoiceContact", "StartWebRTCContact", "TransferContact":
+		// L-E704D621, L-4E9BCC96, L-5CFC10A5, L-43B4F8CE: the default rate,
+		// named for the record (StartEmailContact, TagContact and
+		// UntagContact have no published quota and get the default too).
+		return quota{2, 5}
 	case "CreateInstance", "DeleteInstance":
 		return quota{0.1, 1}
 	default:

@@ -126,6 +126,10 @@ type patterns struct {
 	directory *regexp.Regexp
 	tagKey    *regexp.Regexp
 	refArn    *regexp.Regexp
+	// contactTagKey and email are ContactTagKey's and EmailAddress's (see
+	// checkTagKey and checkEmail).
+	contactTagKey *regexp.Regexp
+	email         *regexp.Regexp
 }
 
 func newPatterns() *patterns {
@@ -135,5 +139,9 @@ func newPatterns() *patterns {
 		directory: regexp.MustCompile(`^d-[0-9a-f]{10}$`),
 		tagKey:    regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`),
 		refArn:    regexp.MustCompile(`^[-:/A-Za-z0-9]+`),
+		// Smithy patterns are searches, not whole-string matches; the
+		// model's EmailAddress pattern has no anchors, and neither has this.
+		contactTagKey: regexp.MustCompile(`^[a-zA-Z+-=._:/]+$`),
+		email:         regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`),
 	}
 }
