@@ -48,6 +48,9 @@ type wireSnapshotContact struct {
 	Description         string            `json:"Description,omitempty"`
 	QueueId             string            `json:"QueueId,omitempty"`
 	Attributes          map[string]string `json:"Attributes,omitempty"`
+	// References and Tags are the contact's own (contact_details.go).
+	References map[string]wireSnapshotReference `json:"References,omitempty"`
+	Tags       map[string]string                `json:"Tags,omitempty"`
 }
 
 func (s *Server) adminStore() (connectd.AdminStore, error) {
@@ -130,6 +133,11 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			InitiationTimestamp: timeOr(wc.InitiationTimestamp, now), DisconnectTimestamp: wc.DisconnectTimestamp.Time(),
 			LastUpdateTimestamp: wc.LastUpdateTimestamp.Time(), ScheduledTimestamp: wc.ScheduledTimestamp.Time(),
 			Name: wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
+			Tags: wc.Tags,
+		}
+		var err error
+		if c.References, err = importedReferences(wc.References); err != nil {
+			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}
 		if c.InitiationMethod == "" {
 			c.InitiationMethod = connectd.InitiationAPI
@@ -175,6 +183,10 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
 			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
 			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
+			References: snapshotReferences(c.References), Tags: c.Tags,
+		}
+		if len(wc.Tags) == 0 {
+			wc.Tags = nil
 		}
 		if len(wc.Attributes) == 0 {
 			wc.Attributes = nil

@@ -28,7 +28,7 @@ const (
 // plane meant for tests.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, "reset", func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `TRUNCATE contacts, instances`)
+		_, err := tx.Exec(ctx, `TRUNCATE contact_details, contacts, instances`)
 		return err
 	})
 }
@@ -60,7 +60,10 @@ func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 		snap.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*connectd.Contact, error) {
 			return scanContact(r)
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return attachDetails(ctx, tx, snap.Contacts)
 	})
 	if err != nil {
 		return nil, s.fail("export", err)
@@ -134,7 +137,10 @@ func (s *Store) insertImported(ctx context.Context, tx pgx.Tx, c *connectd.Conta
 	if constraint, _ := uniqueViolation(err); constraint == "contacts_client_token" {
 		return connectd.Errorf(connectd.EINVALID, "ClientToken %q is already used by another contact of instance %s.", c.ClientToken, c.InstanceID)
 	}
-	return err
+	if err != nil || (len(c.References) == 0 && len(c.Tags) == 0) {
+		return err
+	}
+	return saveDetails(ctx, tx, c)
 }
 
 // linkImported checks a contact's references and merges its attributes

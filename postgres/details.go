@@ -43,6 +43,11 @@ func loadDetails(ctx context.Context, q querier, c *connectd.Contact) error {
 	if err != nil {
 		return err
 	}
+	return decodeDetails(c, refs, tags)
+}
+
+// decodeDetails sets c's References and Tags from their stored forms.
+func decodeDetails(c *connectd.Contact, refs, tags []byte) error {
 	if len(refs) > 0 {
 		var stored map[string]storedReference
 		if err := json.Unmarshal(refs, &stored); err != nil {
@@ -53,6 +58,7 @@ func loadDetails(ctx context.Context, q querier, c *connectd.Contact) error {
 			c.References[k] = connectd.Reference(r)
 		}
 	}
+	var err error
 	if c.Tags, err = decodeMap(tags); err != nil {
 		return fmt.Errorf("decode tags of contact %s: %w", c.ID, err)
 	}
@@ -164,4 +170,34 @@ func (s *Store) UntagContact(ctx context.Context, owner connectd.Owner, instance
 		}
 		return nil
 	})
+}
+
+// queryAllDetails reads every contact's details, for Export.
+const queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
+
+// attachDetails loads the details of contacts (an export) in one scan.
+func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact) error {
+	type key struct{ instance, id string }
+	byKey := make(map[key]*connectd.Contact, len(contacts))
+	for _, c := range contacts {
+		byKey[key{c.InstanceID, c.ID}] = c
+	}
+	rows, err := q.Query(ctx, queryAllDetails)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var refs, tags []byte
+		if err := rows.Scan(&k.instance, &k.id, &refs, &tags); err != nil {
+			return err
+		}
+		if c := byKey[k]; c != nil {
+			if err := decodeDetails(c, refs, tags); err != nil {
+				return err
+			}
+		}
+	}
+	return rows.Err()
 }

@@ -72,6 +72,9 @@ func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: export contacts: %w", err)
 	}
+	if err := attachDetails(ctx, s.reader, snap.Contacts); err != nil {
+		return nil, fmt.Errorf("sqlite: export contact details: %w", err)
+	}
 	return snap, nil
 }
 
@@ -165,7 +168,10 @@ func (s *Store) insertImported(ctx context.Context, tx *txn, c *connectd.Contact
 		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, nullString(c.ClientToken),
 		millis(truncate(c.InitiationTimestamp)), millis(truncate(c.ScheduledTimestamp)),
 		millis(truncate(c.DisconnectTimestamp)), millis(truncate(updated)), sql.NullString{})
-	return err
+	if err != nil || (len(c.References) == 0 && len(c.Tags) == 0) {
+		return err
+	}
+	return saveDetails(ctx, tx, c)
 }
 
 // linkImported checks a contact's references and merges its attributes

@@ -47,9 +47,14 @@ func loadDetails(ctx context.Context, q querier, c *connectd.Contact) error {
 	if err != nil {
 		return err
 	}
-	if refs.Valid {
+	return decodeDetails(c, []byte(refs.String), tags)
+}
+
+// decodeDetails sets c's References and Tags from their stored forms.
+func decodeDetails(c *connectd.Contact, refs []byte, tags sql.NullString) error {
+	if len(refs) > 0 {
 		var stored map[string]storedReference
-		if err := json.Unmarshal([]byte(refs.String), &stored); err != nil {
+		if err := json.Unmarshal(refs, &stored); err != nil {
 			return fmt.Errorf("decode references of contact %s: %w", c.ID, err)
 		}
 		c.References = map[string]connectd.Reference{}
@@ -57,6 +62,7 @@ func loadDetails(ctx context.Context, q querier, c *connectd.Contact) error {
 			c.References[k] = connectd.Reference(r)
 		}
 	}
+	var err error
 	if c.Tags, err = decodeMap(tags); err != nil {
 		return fmt.Errorf("decode tags of contact %s: %w", c.ID, err)
 	}
@@ -156,4 +162,34 @@ func nullable(s *string) sql.NullString {
 		return sql.NullString{}
 	}
 	return sql.NullString{String: *s, Valid: true}
+}
+
+// queryAllDetails reads every contact's details, for Export.
+const queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
+
+// attachDetails loads the details of contacts (an export) in one scan.
+func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact) error {
+	type key struct{ instance, id string }
+	byKey := make(map[key]*connectd.Contact, len(contacts))
+	for _, c := range contacts {
+		byKey[key{c.InstanceID, c.ID}] = c
+	}
+	rows, err := q.QueryContext(ctx, queryAllDetails)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var refs, tags sql.NullString
+		if err := rows.Scan(&k.instance, &k.id, &refs, &tags); err != nil {
+			return err
+		}
+		if c := byKey[k]; c != nil {
+			if err := decodeDetails(c, []byte(refs.String), tags); err != nil {
+				return err
+			}
+		}
+	}
+	return rows.Err()
 }

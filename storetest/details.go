@@ -20,6 +20,7 @@ var detailTests = []storeTest{
 	{"TagAndUntag", testDetailsTags},
 	{"TagLimits", testDetailsTagLimits},
 	{"DetailsGoWithTheirContact", testDetailsExpire},
+	{"ExportImportRoundTrip", testDetailsSnapshot},
 }
 
 func refs(pairs ...string) map[string]connectd.Reference {
@@ -182,4 +183,35 @@ func testDetailsExpire(t *testing.T, f *fixture) {
 	if got := f.find(again.ID); len(got.References) != 0 || len(got.Tags) != 0 {
 		t.Fatalf("a new contact with an expired one's id has %v and %v", got.References, got.Tags)
 	}
+}
+
+// testDetailsSnapshot: Export carries references and tags, and Import
+// stores them (and applies their limits, naming the record).
+func testDetailsSnapshot(t *testing.T, f *fixture) {
+	admin, ok := f.store.(connectd.AdminStore)
+	if !ok {
+		t.Skip("the store has no control plane")
+	}
+	c := f.contact(func(c *connectd.Contact) { c.References, c.Tags = refs("a", "1"), map[string]string{"t": "1"} })
+	plain := f.contact()
+	snap, err := admin.Export(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Reset(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Import(f.ctx, snap); err != nil {
+		t.Fatalf("Import of an export: %v", err)
+	}
+	got := f.find(c.ID)
+	wantRefs(t, "References", got.References, refs("a", "1"))
+	wantTags(t, "Tags", got.Tags, map[string]string{"t": "1"})
+	if got := f.find(plain.ID); len(got.References) != 0 || len(got.Tags) != 0 {
+		t.Fatalf("a contact without details got %v and %v", got.References, got.Tags)
+	}
+	bad := &connectd.Snapshot{Contacts: []*connectd.Contact{{InstanceID: f.inst.ID, ID: "imp-tags", InitialContactID: "imp-tags",
+		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: start,
+		Tags: map[string]string{"a": "", "b": "", "c": "", "d": "", "e": "", "f": "", "g": ""}}}}
+	wantCode(t, admin.Import(f.ctx, bad), connectd.EINVALID)
 }
