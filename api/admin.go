@@ -50,6 +50,9 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	default:
 		h = s.adminRoutes()[route]
+		if h == nil { // the one route with a path parameter
+			h = s.searchableAdminRoute(r.Method, path)
+		}
 	}
 	if h == nil {
 		writeError(w, excUnknownPath, status(excUnknownPath), "No connectd endpoint matches "+r.Method+" "+r.URL.Path+".")

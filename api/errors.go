@@ -16,7 +16,6 @@ const (
 	excContactNotFound  = "ContactNotFoundException"
 	excQuota            = "ServiceQuotaExceededException"
 	excConflict         = "ConflictException"
-	excIdempotency      = "IdempotencyException"
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
@@ -38,7 +37,7 @@ func status(exc string) int {
 		return http.StatusPaymentRequired
 	case excNotFound, excUnknownPath:
 		return http.StatusNotFound
-	case excConflict, excIdempotency:
+	case excConflict:
 		return http.StatusConflict
 	case excContactNotFound:
 		return http.StatusGone
@@ -70,8 +69,6 @@ func exceptionFor(code string) string {
 		return excQuota
 	case connectd.ECONFLICT:
 		return excConflict
-	case connectd.EIDEMPOTENCY:
-		return excIdempotency
 	default: // EINTERNAL, EUNAVAILABLE
 		return excInternal
 	}
@@ -87,7 +84,7 @@ func modelsInvalidParameter(op string) bool {
 	case "UpdateContactAttributes", "DescribeContact", "StopContact", "StartTaskContact",
 		"StartChatContact", "StartOutboundVoiceContact", "CreateContact":
 		return true
-	case "UpdateContact", "ListContactReferences", "TagContact", "UntagContact", "StartWebRTCContact":
+	case "SearchContacts":
 		return true
 	}
 	return false

@@ -111,13 +111,7 @@ func New(cfg Config) *Server {
 		"StopContact":               s.stopContact,
 		"UpdateContactAttributes":   s.updateContactAttributes,
 		"GetContactAttributes":      s.getContactAttributes,
-		"TransferContact":           s.transferContact,
-		"UpdateContact":             s.updateContact,
-		"ListContactReferences":     s.listContactReferences,
-		"TagContact":                s.tagContact,
-		"UntagContact":              s.untagContact,
-		"StartWebRTCContact":        s.startWebRTCContact,
-		"StartEmailContact":         s.startEmailContact,
+		"SearchContacts":            s.searchContacts,
 	}
 	return s
 }

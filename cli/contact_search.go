@@ -15,10 +15,7 @@ func (a *app) contactSearchCommand() *cobra.Command {
 		Short: "Search contacts by attributes and initiation time (SearchContacts)",
 		Long: `Search the contacts initiated in the last DURATION (default 24h) whose
 attributes match every --attr (SearchContacts, every page). DURATION takes Go's
-units plus d (24 hours) and y (calendar years): 90m, 36h, 7d, 1y.
-
-Note: connectd does not implement SearchContacts yet and answers
-NotImplementedException; the command works against Amazon Connect.`,
+units plus d (24 hours) and y (calendar years): 90m, 36h, 7d, 1y.`,
 		Example: "  connectd contact search --attr tier=gold --since 24h",
 		Args:    cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {

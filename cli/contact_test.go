@@ -3,6 +3,7 @@ package cli
 import (
 	"regexp"
 	"testing"
+	"time"
 )
 
 func TestContactCommands(t *testing.T) {
@@ -38,15 +39,24 @@ func TestContactCommands(t *testing.T) {
 	s.golden("contact")
 }
 
-// SearchContacts is not implemented by connectd yet: the 501 it answers
-// must come out as the SDK's error, with exit code 1.
+// TestContactSearch searches connectd's contacts by attributes, and
+// shows the errors of a bad search.
 func TestContactSearch(t *testing.T) {
 	t.Parallel()
 	s := newSession(t)
+	// The command searches back from the real time, so the server's clock
+	// is set to it (to the second, so that table columns keep their width),
+	// and times are redacted from the transcript.
+	s.srv.clock.Set(time.Now().Truncate(time.Second))
+	s.redact = append(s.redact, redaction{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`), "<now>"})
 	s.env["CONNECTD_INSTANCE"] = idOf(t, s.must("instance", "create", "--alias", "demo", "-o", "json"), "Id")
-	s.expect(ExitError, "NotImplementedException: connectd does not implement the Amazon Connect operation SearchContacts.",
-		"contact", "search", "--attr", "tier=gold", "--since", "24h")
-	s.expect(ExitError, "NotImplementedException: ", "contact", "search")
+	s.must("contact", "start-task", "--name", "gold", "--flow", "any", "--attr", "tier=gold", "--attr", "lang=en")
+	s.must("contact", "start-task", "--name", "silver", "--flow", "any", "--attr", "tier=silver", "--attr", "lang=en")
+	s.must("contact", "search", "--attr", "tier=gold", "--since", "24h")
+	s.must("contact", "search", "--attr", "lang=en", "-o", "json")
+	s.must("contact", "search", "--attr", "tier=platinum")
+	s.must("contact", "search")
+	s.expect(ExitError, "ResourceNotFoundException: ", "contact", "search", "--instance", "no-such-instance")
 	s.expect(ExitUsage, `connectd: invalid duration "yesterday"`, "contact", "search", "--since", "yesterday")
 	s.expect(ExitUsage, "connectd: --since must not be negative", "contact", "search", "--since=-1d")
 	s.expect(ExitUsage, `connectd: "gold" is not key=value`, "contact", "search", "--attr", "gold")
