@@ -16,6 +16,7 @@ const (
 	excContactNotFound  = "ContactNotFoundException"
 	excQuota            = "ServiceQuotaExceededException"
 	excConflict         = "ConflictException"
+	excIdempotency      = "IdempotencyException"
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
@@ -37,7 +38,7 @@ func status(exc string) int {
 		return http.StatusPaymentRequired
 	case excNotFound, excUnknownPath:
 		return http.StatusNotFound
-	case excConflict:
+	case excConflict, excIdempotency:
 		return http.StatusConflict
 	case excContactNotFound:
 		return http.StatusGone
@@ -69,6 +70,8 @@ func exceptionFor(code string) string {
 		return excQuota
 	case connectd.ECONFLICT:
 		return excConflict
+	case connectd.EIDEMPOTENCY:
+		return excIdempotency
 	default: // EINTERNAL, EUNAVAILABLE
 		return excInternal
 	}
@@ -83,6 +86,8 @@ func modelsInvalidParameter(op string) bool {
 	switch op {
 	case "UpdateContactAttributes", "DescribeContact", "StopContact", "StartTaskContact",
 		"StartChatContact", "StartOutboundVoiceContact", "CreateContact":
+		return true
+	case "UpdateContact", "ListContactReferences", "TagContact", "UntagContact", "StartWebRTCContact":
 		return true
 	case "SearchContacts":
 		return true

@@ -112,6 +112,13 @@ func New(cfg Config) *Server {
 		"UpdateContactAttributes":   s.updateContactAttributes,
 		"GetContactAttributes":      s.getContactAttributes,
 		"SearchContacts":            s.searchContacts,
+		"TransferContact":           s.transferContact,
+		"UpdateContact":             s.updateContact,
+		"ListContactReferences":     s.listContactReferences,
+		"TagContact":                s.tagContact,
+		"UntagContact":              s.untagContact,
+		"StartWebRTCContact":        s.startWebRTCContact,
+		"StartEmailContact":         s.startEmailContact,
 	}
 	return s
 }
