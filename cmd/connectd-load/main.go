@@ -1,15 +1,31 @@
 // Command connectd-load measures connectd's throughput and latency against a
-// bare-HTTP yardstick measured in the same run.
+// bare-HTTP yardstick measured in the same run. BENCHMARKS.md at the root of
+// the repository has the figures and how they were taken.
 //
-// It creates an instance and a pool of contacts through the SDK, pre-signs N
+// It starts connectd in-process on the embedded SQLite store in a temp
+// directory, with its production settings: every acknowledged write fsync'd
+// (WAL, synchronous=FULL) and every request's SigV4 signature verified. It
+// creates an instance and a pool of contacts through the SDK, pre-signs N
 // UpdateContactAttributes (or GetContactAttributes) requests with SigV4
 // (signatures stay valid for 15 minutes), and replays them over C keep-alive
 // connections for D seconds, alternating with the same replay against a
-// built-in net/http server that reads the body and answers {}. It prints
-// requests/s, p50/p99/p99.9 latency and the ratio to the yardstick.
+// built-in net/http server that reads the body and answers {}. Each round
+// prints requests/s, p50/p99/p99.9 latency and the ratio to the yardstick
+// round before it; a summary gives the medians.
 //
-//	go run ./cmd/connectd-load                      # starts connectd in-process on a temp dir
+//	go run ./cmd/connectd-load -duration 10s                   # UpdateContactAttributes
+//	go run ./cmd/connectd-load -duration 10s -op get           # GetContactAttributes
+//	go run ./cmd/connectd-load -duration 10s -preload 1000000  # in a database of a million more contacts
 //	go run ./cmd/connectd-load -endpoint http://127.0.0.1:4566 -op get
+//
+// With -startup BINARY it measures the built binary instead (`go build -o
+// /tmp/connectd ./cmd/connectd`): the time from starting `connectd serve`
+// to its first successful signed response, on an empty data directory or
+// one of -preload contacts, and its resident memory idle and, with
+// -startup-load, under load:
+//
+//	go run ./cmd/connectd-load -startup /tmp/connectd
+//	go run ./cmd/connectd-load -startup /tmp/connectd -preload 1000000 -startup-load 10s
 package main
 
 import (
@@ -26,6 +42,7 @@ import (
 type config struct {
 	endpoint    string
 	op          string
+	auth        string
 	connections int
 	duration    time.Duration
 	contacts    int
@@ -38,6 +55,11 @@ type config struct {
 	accessKey   string
 	secretKey   string
 	cpuProfile  string
+	memProfile  string
+
+	startup     string        // path of the connectd binary whose start-up to measure
+	startupRuns int           // start-ups to measure
+	startupLoad time.Duration // load applied to the binary after start-up, to read its memory under load
 }
 
 func main() {
@@ -55,23 +77,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs.StringVar(&c.endpoint, "endpoint", "", "connectd to measure; empty starts one in-process on -data")
 	fs.StringVar(&c.op, "op", "update", "operation to replay: update (UpdateContactAttributes) or get (GetContactAttributes)")
+	fs.StringVar(&c.auth, "auth", "sigv4", "SigV4 mode of the in-process connectd: sigv4 (verify every request) or none (only read the credential scope)")
 	fs.IntVar(&c.connections, "c", 64, "keep-alive connections")
-	fs.DurationVar(&c.duration, "d", 10*time.Second, "duration of each measurement")
+	fs.DurationVar(&c.duration, "duration", 10*time.Second, "duration of each round's measurement, of each server")
+	fs.DurationVar(&c.duration, "d", 10*time.Second, "short for -duration")
 	fs.IntVar(&c.contacts, "contacts", 1000, "contacts to spread the requests over")
-	fs.IntVar(&c.attrs, "attrs", 10, "attributes per update request")
+	fs.IntVar(&c.attrs, "attrs", 10, "attributes per update request (and per contact, for get)")
 	fs.IntVar(&c.requests, "n", 20000, "distinct pre-signed requests, replayed round-robin")
-	fs.IntVar(&c.rounds, "rounds", 2, "alternating yardstick/connectd rounds")
+	fs.IntVar(&c.rounds, "rounds", 3, "alternating yardstick/connectd rounds")
 	fs.BoolVar(&c.yardstick, "yardstick", true, "also measure the bare-HTTP yardstick and print the ratio")
-	fs.StringVar(&c.data, "data", "", "data directory of the in-process connectd (default: a temp dir)")
-	fs.IntVar(&c.preload, "preload", 0, "extra contacts to load into the in-process store first (e.g. 1000000)")
+	fs.StringVar(&c.data, "data", "", "data directory of the in-process connectd (default: a temp dir, removed at the end)")
+	fs.IntVar(&c.preload, "preload", 0, "contacts to load into the store first, in an instance of their own (e.g. 1000000)")
 	fs.StringVar(&c.accessKey, "access-key", "AKIDLOADTEST", "access key to sign with")
 	fs.StringVar(&c.secretKey, "secret-key", "load-test-secret", "secret key to sign with")
-	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the connectd rounds to this `file` (in-process server and client together)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the first connectd round to this `file` (in-process server and client together)")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write an allocation profile to this `file` at the end of the rounds")
+	fs.StringVar(&c.startup, "startup", "", "measure the start-up and memory of this connectd `binary` instead")
+	fs.IntVar(&c.startupRuns, "startup-runs", 5, "start-ups to measure with -startup")
+	fs.DurationVar(&c.startupLoad, "startup-load", 0, "with -startup, then replay -op against the binary for this long and read its memory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
 	if c.op != "update" && c.op != "get" {
 		return fmt.Errorf("-op must be update or get, not %q", c.op)
+	}
+	if c.auth != "sigv4" && c.auth != "none" {
+		return fmt.Errorf("-auth must be sigv4 or none, not %q", c.auth)
+	}
+	if c.contacts < 1 || c.requests < 1 || c.connections < 1 || c.rounds < 1 || c.duration <= 0 {
+		return fmt.Errorf("-contacts, -n, -c, -rounds and -duration must be positive")
+	}
+	if c.startup != "" {
+		return measureStartup(ctx, c, stdout)
 	}
 	return measure(ctx, c, stdout)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +15,9 @@ import (
 	"net/http"
 	"os"
 	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,73 +26,96 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/internal/auth"
+	"github.com/connectd/connectd/sigv4"
 	"github.com/connectd/connectd/sqlite"
 )
 
+// maxSkew is the in-process connectd's SigV4 clock window, as `connectd
+// serve` defaults to; the pre-signed requests must be replayed within it.
+const maxSkew = 15 * time.Minute
+
 // startConnectd runs connectd in this process on the embedded SQLite store
-// in dir (a temp dir when empty), with every write fsync'd as in production.
-func startConnectd(ctx context.Context, c config) (url string, stop func(), err error) {
+// in dir (a temp dir when empty), with every write fsync'd as in production
+// and, unless -auth none, every request's SigV4 signature verified against
+// the one credential the load generator signs with.
+func startConnectd(ctx context.Context, c config, out io.Writer) (url string, stop func(), err error) {
 	dir := c.data
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "connectd-load-"); err != nil {
-			return "", nil, err
+			return "", nil, fmt.Errorf("data directory: %w", err)
+		}
+	}
+	cleanup := func() {
+		if c.data == "" {
+			os.RemoveAll(dir)
 		}
 	}
 	log := slog.New(slog.DiscardHandler)
 	store, err := sqlite.Open(ctx, dir, connectd.SystemClock{}, log)
 	if err != nil {
+		cleanup()
 		return "", nil, err
 	}
-	h := api.New(api.Config{Store: store, Logger: log, Region: "us-east-1", StoreName: "sqlite", Admin: true})
+	authn, err := auth.New(c.auth, c.credentials(), maxSkew, "us-east-1")
+	if err != nil {
+		store.Close()
+		cleanup()
+		return "", nil, fmt.Errorf("authenticator: %w", err)
+	}
+	h := api.New(api.Config{Store: store, Logger: log, Region: "us-east-1", StoreName: "sqlite", Admin: true, Auth: authn})
 	if c.preload > 0 {
-		if err := preload(ctx, h, c.preload); err != nil {
+		if err := preload(ctx, store, c.preload, out); err != nil {
 			store.Close()
+			cleanup()
 			return "", nil, err
 		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		store.Close()
-		return "", nil, err
+		cleanup()
+		return "", nil, fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // ends with Close
 	return "http://" + ln.Addr().String(), func() {
 		srv.Close()
 		store.Close()
-		if c.data == "" {
-			os.RemoveAll(dir)
-		}
+		cleanup()
 	}, nil
 }
 
-// preload imports n contacts into an instance of their own, in batches, so
-// that the measured contacts live in a large database.
-func preload(ctx context.Context, h *api.Server, n int) error {
-	const batch = 20000
-	inst := "preload-" + fmt.Sprint(rand.Uint32())
-	now := time.Now().Unix()
-	for done := 0; done < n; done += batch {
-		doc := map[string]any{"Instances": []any{}}
-		if done == 0 {
-			doc["Instances"] = []any{map[string]any{"Id": inst}}
-		}
-		var contacts []any
-		for i := done; i < min(n, done+batch); i++ {
-			contacts = append(contacts, map[string]any{"InstanceId": inst, "Id": fmt.Sprintf("p%08d", i),
-				"Channel": "TASK", "InitiationTimestamp": now - int64(i%(365*86400)),
-				"Attributes": map[string]string{"tier": "gold", "n": fmt.Sprint(i)}})
-		}
-		doc["Contacts"] = contacts
-		b, _ := json.Marshal(doc)
-		if err := h.Import(ctx, bytes.NewReader(b)); err != nil {
-			return fmt.Errorf("preload: %w", err)
-		}
+// credentials is the credential list connectd verifies with: the key the
+// load generator signs with.
+func (c config) credentials() []sigv4.Credential {
+	if c.auth == "none" {
+		return nil
 	}
+	return []sigv4.Credential{{AccessKeyId: c.accessKey, SecretAccessKey: c.secretKey}}
+}
+
+// preload adds n contacts to an instance of their own through the store's
+// bulk path, so that the measured contacts live in a large database. Import
+// would do too, but checks each record with queries of its own: minutes
+// for a million contacts instead of well under one.
+func preload(ctx context.Context, store *sqlite.Store, n int, out io.Writer) error {
+	start := time.Now()
+	owner := connectd.Owner{AccountID: connectd.DefaultAccountID, Region: "us-east-1"}
+	inst := &connectd.Instance{ID: fmt.Sprintf("preload-%08x", rand.Uint32()), Owner: owner,
+		IdentityManagementType: connectd.IdentityConnectManaged, Status: connectd.InstanceStatusActive}
+	if err := store.CreateInstance(ctx, inst); err != nil {
+		return fmt.Errorf("preload: %w", err)
+	}
+	if err := store.GenerateContacts(ctx, inst.ID, "p", n, time.Now()); err != nil {
+		return fmt.Errorf("preload: %w", err)
+	}
+	fmt.Fprintf(out, "preloaded %d contacts in %v\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// prepare creates an instance and c.contacts contacts through the SDK and
+// prepare creates an instance and c.contacts contacts through the SDK
+// (with c.attrs attributes each, so that a get returns as many) and
 // pre-signs c.requests requests for c.op.
 func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
 	creds := credentials.NewStaticCredentialsProvider(c.accessKey, c.secretKey, "")
@@ -101,19 +128,13 @@ func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create instance: %w", err)
 	}
-	ids := make([]string, c.contacts)
-	for i := range ids {
-		out, err := client.StartTaskContact(ctx, &connect.StartTaskContactInput{
-			InstanceId: inst.Id, Name: aws.String("load"), ContactFlowId: aws.String("flow"),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("start contact: %w", err)
-		}
-		ids[i] = aws.ToString(out.ContactId)
+	ids, err := startContacts(ctx, client, aws.ToString(inst.Id), c.contacts, attributes(0, c.attrs))
+	if err != nil {
+		return nil, err
 	}
 	cred, err := creds.Retrieve(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("credentials: %w", err)
 	}
 	signer := v4.NewSigner()
 	now := time.Now()
@@ -123,11 +144,10 @@ func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
 		var r *http.Request
 		var body []byte
 		if c.op == "update" {
-			attrs := map[string]string{}
-			for k := 0; k < c.attrs; k++ {
-				attrs[fmt.Sprintf("key%02d", k)] = fmt.Sprintf("value-%d-%d", i, k)
-			}
-			body, _ = json.Marshal(map[string]any{"InstanceId": aws.ToString(inst.Id), "InitialContactId": contact, "Attributes": attrs})
+			// New values in every request, so that every update changes
+			// the map (and the search index kept from it).
+			body, _ = json.Marshal(map[string]any{"InstanceId": aws.ToString(inst.Id), "InitialContactId": contact,
+				"Attributes": attributes(i, c.attrs)})
 			r, _ = http.NewRequest(http.MethodPost, target+"/contact/attributes", bytes.NewReader(body))
 			r.Header.Set("Content-Type", "application/json")
 		} else {
@@ -135,7 +155,7 @@ func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
 		}
 		sum := sha256.Sum256(body)
 		if err := signer.SignHTTP(ctx, cred, r, hex.EncodeToString(sum[:]), "connect", "us-east-1", now); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sign: %w", err)
 		}
 		if body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -147,11 +167,61 @@ func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
 	return reqs, nil
 }
 
+// attributes returns n attributes key00…key<n-1> with values unique to i.
+func attributes(i, n int) map[string]string {
+	m := make(map[string]string, n)
+	for k := range n {
+		m[fmt.Sprintf("key%02d", k)] = fmt.Sprintf("value-%d-%d", i, k)
+	}
+	return m
+}
+
+// startContacts starts n task contacts with attrs in instance, from a few
+// goroutines at once so that their writes share commits, and returns
+// their ids.
+func startContacts(ctx context.Context, client *connect.Client, instance string, n int, attrs map[string]string) ([]string, error) {
+	ids := make([]string, n)
+	var (
+		next  atomic.Int64
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				out, err := client.StartTaskContact(ctx, &connect.StartTaskContactInput{
+					InstanceId: aws.String(instance), Name: aws.String("load"), ContactFlowId: aws.String("flow"), Attributes: attrs,
+				})
+				if err != nil {
+					mu.Lock()
+					first = firstErr(first, fmt.Errorf("start contact: %w", err))
+					mu.Unlock()
+					return
+				}
+				ids[i] = aws.ToString(out.ContactId)
+			}
+		}()
+	}
+	wg.Wait()
+	return ids, first
+}
+
+// firstErr returns a if it is set, else b: the first error wins.
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
 // measure runs the rounds and prints the figures.
 func measure(ctx context.Context, c config, out io.Writer) error {
 	target := c.endpoint
 	if target == "" {
-		url, stop, err := startConnectd(ctx, c)
+		url, stop, err := startConnectd(ctx, c, out)
 		if err != nil {
 			return err
 		}
@@ -162,49 +232,95 @@ func measure(ctx context.Context, c config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "op=%s connections=%d duration=%v contacts=%d attrs=%d requests=%d preload=%d\n",
-		c.op, c.connections, c.duration, c.contacts, c.attrs, c.requests, c.preload)
+	_, err = rounds(ctx, c, target, reqs, out)
+	return err
+}
+
+// rounds alternates yardstick and connectd rounds over reqs and prints each
+// round and a summary. The same bytes go to both servers: the Host header
+// stays the one that was signed, and neither server routes on it.
+func rounds(ctx context.Context, c config, target string, reqs [][]byte, out io.Writer) (summary, error) {
+	fmt.Fprintf(out, "op=%s auth=%s connections=%d duration=%v contacts=%d attrs=%d requests=%d preload=%d rounds=%d\n",
+		c.op, c.auth, c.connections, c.duration, c.contacts, c.attrs, c.requests, c.preload, c.rounds)
 	var yard string
 	if c.yardstick {
 		url, stop, err := yardstick()
 		if err != nil {
-			return err
+			return summary{}, err
 		}
 		defer stop()
 		yard = url
 	}
-	// The same bytes go to both servers: the Host header stays the one that
-	// was signed, and neither server routes on it.
-	var best, bestYard result
+	var s summary
 	for round := 1; round <= c.rounds; round++ {
+		var y result
 		if c.yardstick {
-			y, err := replay(ctx, yard, reqs, c.connections, c.duration)
-			if err != nil {
-				return fmt.Errorf("yardstick: %w", err)
+			var err error
+			if y, err = replay(ctx, yard, reqs, c.connections, c.duration); err != nil {
+				return s, fmt.Errorf("yardstick: %w", err)
 			}
 			fmt.Fprintf(out, "round %d yardstick %v\n", round, y)
-			if bestYard.requests == 0 || y.rps() > bestYard.rps() {
-				bestYard = y
-			}
 		}
 		stopProfile, err := startProfile(c.cpuProfile, round)
 		if err != nil {
-			return err
+			return s, err
 		}
 		r, err := replay(ctx, target, reqs, c.connections, c.duration)
 		stopProfile()
 		if err != nil {
-			return fmt.Errorf("connectd: %w", err)
+			return s, fmt.Errorf("connectd: %w", err)
 		}
-		fmt.Fprintf(out, "round %d connectd  %v\n", round, r)
-		if best.requests == 0 || r.rps() > best.rps() {
-			best = r
+		if c.yardstick {
+			fmt.Fprintf(out, "round %d connectd  %v  ratio %.3f\n", round, r, r.rps()/y.rps())
+		} else {
+			fmt.Fprintf(out, "round %d connectd  %v\n", round, r)
 		}
+		s.add(r, y)
 	}
-	if c.yardstick {
-		fmt.Fprintf(out, "best: connectd %.0f req/s, yardstick %.0f req/s, ratio %.3f\n", best.rps(), bestYard.rps(), best.rps()/bestYard.rps())
+	if err := writeAllocProfile(c.memProfile); err != nil {
+		return s, err
 	}
-	return nil
+	s.print(out, c.yardstick)
+	return s, nil
+}
+
+// summary collects the rounds of one run.
+type summary struct {
+	connectd, yard []result
+}
+
+func (s *summary) add(r, y result) {
+	s.connectd, s.yard = append(s.connectd, r), append(s.yard, y)
+}
+
+// print writes the median round of connectd (by req/s) with its latencies,
+// the median yardstick, the median of the per-round ratios, and the best.
+// Each round's ratio pairs it with the yardstick round just before it, run
+// under the same background load of the machine.
+func (s *summary) print(out io.Writer, yard bool) {
+	if len(s.connectd) == 0 {
+		return
+	}
+	med := func(rs []result) result {
+		rs = slices.Clone(rs)
+		slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.rps(), b.rps()) })
+		return rs[len(rs)/2]
+	}
+	m := med(s.connectd)
+	fmt.Fprintf(out, "median connectd   %v\n", m)
+	if !yard {
+		return
+	}
+	ratios := make([]float64, len(s.connectd))
+	best, bestYard := 0.0, 0.0
+	for i := range s.connectd {
+		ratios[i] = s.connectd[i].rps() / s.yard[i].rps()
+		best, bestYard = max(best, s.connectd[i].rps()), max(bestYard, s.yard[i].rps())
+	}
+	slices.Sort(ratios)
+	fmt.Fprintf(out, "median yardstick  %v\n", med(s.yard))
+	fmt.Fprintf(out, "ratio: median of rounds %.3f (min %.3f, max %.3f); best connectd %.0f req/s / best yardstick %.0f req/s = %.3f\n",
+		ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
 }
 
 // startProfile starts a CPU profile of the first connectd round, if asked.
@@ -214,11 +330,29 @@ func startProfile(path string, round int) (stop func(), err error) {
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()
-		return nil, err
+		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeAllocProfile writes the allocation profile (every allocation since
+// the process started: setup, yardstick and connectd, client and server),
+// if asked; `go tool pprof -sample_index=alloc_space -focus=api` narrows it.
+func writeAllocProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("alloc profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		return fmt.Errorf("alloc profile: %w", err)
+	}
+	return nil
 }

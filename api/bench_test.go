@@ -1,0 +1,85 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/internal/auth"
+	"github.com/connectd/connectd/sigv4"
+	"github.com/connectd/connectd/sqlite"
+)
+
+// nopAttributesStore is a store whose UpdateAttributes does nothing, so
+// that a benchmark measures the HTTP layer alone. Embedding the interface
+// keeps it a connectd.Store as the interface grows.
+type nopAttributesStore struct{ connectd.Store }
+
+func (nopAttributesStore) UpdateAttributes(context.Context, connectd.Owner, string, string, connectd.Attributes) error {
+	return nil
+}
+
+// BenchmarkUpdateContactAttributes is the HTTP layer's share of an
+// UpdateContactAttributes request as the load generator sends it (10
+// attributes): routing, reading, decoding and validating the body, the
+// response; with sigv4, also verifying the SDK's signature (the signing key
+// cached, as under load). The store is left out (see the sqlite package's
+// BenchmarkUpdateAttributes).
+func BenchmarkUpdateContactAttributes(b *testing.B) {
+	for _, mode := range []string{"none", "sigv4"} {
+		b.Run("auth="+mode, func(b *testing.B) {
+			log := slog.New(slog.DiscardHandler)
+			mem, err := sqlite.Open(b.Context(), sqlite.MemoryPath, connectd.SystemClock{}, log)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { mem.Close() })
+			var creds []sigv4.Credential
+			if mode == "sigv4" {
+				creds = []sigv4.Credential{{AccessKeyId: "AKIDBENCH", SecretAccessKey: "bench-secret"}}
+			}
+			authn, err := auth.New(mode, creds, 15*time.Minute, "us-east-1")
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := api.New(api.Config{Store: nopAttributesStore{mem}, Logger: log, Region: "us-east-1", Auth: authn})
+			attrs := map[string]string{}
+			for k := range 10 {
+				attrs[fmt.Sprintf("key%02d", k)] = fmt.Sprintf("value-%d", k)
+			}
+			body, _ := json.Marshal(map[string]any{"InstanceId": "4f2a3c1e-0000-4000-8000-000000000001",
+				"InitialContactId": "9b1d2e3f-0000-4000-8000-000000000002", "Attributes": attrs})
+			req := httptest.NewRequest(http.MethodPost, "http://connect.us-east-1.amazonaws.com/contact/attributes", nil)
+			req.Header.Set("Content-Type", "application/json")
+			sum := sha256.Sum256(body)
+			cred := aws.Credentials{AccessKeyID: "AKIDBENCH", SecretAccessKey: "bench-secret"}
+			if err := v4.NewSigner().SignHTTP(b.Context(), cred, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				r := req.Clone(req.Context())
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
