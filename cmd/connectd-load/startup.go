@@ -49,7 +49,8 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 // signed response (ListInstances, which verifies the signature and reads
 // the store) and its memory after a second idle. DIR is a new, empty
 // directory for each run, or with -preload one holding that many contacts
-// (made beforehand, in this process). With -startup-load, the first run
+// (made beforehand, in this process); -data :memory: measures the process
+// alone, on an in-memory store. With -startup-load, the first run
 // then serves the usual rounds (against the same yardstick) and its memory
 // is read during and after them.
 func measureStartup(ctx context.Context, c config, out io.Writer) error {
@@ -77,7 +78,9 @@ func measureStartup(ctx context.Context, c config, out io.Writer) error {
 	var idle []memory
 	for run := 1; run <= c.startupRuns; run++ {
 		dir := preloaded
-		if dir == "" {
+		if c.data == sqlite.MemoryPath { // the process's own start-up, without a disk
+			dir = c.data
+		} else if dir == "" {
 			dir = filepath.Join(work, fmt.Sprintf("empty-%d", run))
 			if err := os.Mkdir(dir, 0o750); err != nil {
 				return fmt.Errorf("data directory: %w", err)
@@ -93,7 +96,9 @@ func measureStartup(ctx context.Context, c config, out io.Writer) error {
 	}
 	slices.Sort(times)
 	state := "an empty data directory"
-	if c.preload > 0 {
+	if c.data == sqlite.MemoryPath {
+		state = "--data " + sqlite.MemoryPath
+	} else if c.preload > 0 {
 		state = fmt.Sprintf("%d preloaded contacts", c.preload)
 	}
 	maxRSS := slices.MaxFunc(idle, func(a, b memory) int { return cmp.Compare(a.rss, b.rss) })
