@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/connectd/connectd"
 )
@@ -114,16 +115,42 @@ func (s *Server) checkCommon(v *validator, in *startCommon) {
 	checkSegmentAttributes(v, "SegmentAttributes", in.SegmentAttributes)
 }
 
+// checkSegmentAttributes checks a SegmentAttributes map and the maps and
+// lists nested in its values. Values nest as deep as encoding/json allows
+// (10,000 levels), and a member's name grows with the depth, so names are
+// built only for a violation, through the name funcs: formatting them at
+// every level made the check quadratic, and FuzzStartTaskContact found that
+// a 45 KB body of nested ValueLists took seconds of CPU to validate.
 func checkSegmentAttributes(v *validator, name string, m map[string]segmentValue) {
+	checkSegmentMap(v, func() string { return name }, m)
+}
+
+func checkSegmentMap(v *validator, name func() string, m map[string]segmentValue) {
 	for _, k := range sortedKeys(m) {
-		val := m[k]
-		v.length(name+" key", k, 1, 128)
-		v.optLength(fmt.Sprintf("%s[%s].ValueString", name, k), val.ValueString, 0, 1024)
-		v.optLength(fmt.Sprintf("%s[%s].ValueArn", name, k), val.ValueArn, 0, 1024)
-		checkSegmentAttributes(v, fmt.Sprintf("%s[%s].ValueMap", name, k), val.ValueMap)
-		for i, item := range val.ValueList {
-			checkSegmentAttributes(v, fmt.Sprintf("%s[%s].ValueList[%d]", name, k, i), map[string]segmentValue{"item": item})
+		if v.err != nil {
+			return // the validator keeps only the first violation
 		}
+		if n := utf8.RuneCountInString(k); n < 1 || n > 128 {
+			v.length(name()+" key", k, 1, 128)
+		}
+		checkSegmentValue(v, func() string { return fmt.Sprintf("%s[%s]", name(), k) }, m[k])
+	}
+}
+
+func checkSegmentValue(v *validator, name func() string, val segmentValue) {
+	if s := val.ValueString; s != nil && utf8.RuneCountInString(*s) > 1024 {
+		v.length(name()+".ValueString", *s, 0, 1024)
+	}
+	if s := val.ValueArn; s != nil && utf8.RuneCountInString(*s) > 1024 {
+		v.length(name()+".ValueArn", *s, 0, 1024)
+	}
+	checkSegmentMap(v, func() string { return name() + ".ValueMap" }, val.ValueMap)
+	for i, item := range val.ValueList {
+		if v.err != nil {
+			return
+		}
+		// A list item is named as the value of a map key "item".
+		checkSegmentValue(v, func() string { return fmt.Sprintf("%s.ValueList[%d][item]", name(), i) }, item)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -89,8 +90,8 @@ func serializationMessage(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return fmt.Sprintf("Member %s must be of type %s, not JSON %s.", typeErr.Field, jsonTypeName(typeErr.Type.String()), typeErr.Value)
+	case errors.As(err, &typeErr) && memberPath(typeErr.Field) != "":
+		return fmt.Sprintf("Member %s must be of type %s, not JSON %s.", memberPath(typeErr.Field), jsonTypeName(typeErr.Type.String()), typeErr.Value)
 	case errors.As(err, &typeErr):
 		return fmt.Sprintf("Expected %s, got JSON %s.", jsonTypeName(typeErr.Type.String()), typeErr.Value)
 	case errors.As(err, &syntaxErr):
@@ -100,6 +101,22 @@ func serializationMessage(err error) string {
 	default:
 		return "The request body could not be read: " + err.Error()
 	}
+}
+
+// memberPath turns encoding/json's Field ("startCommon.Attributes") into the
+// model's member path ("Attributes"). The path includes the names of embedded
+// structs such as startCommon, which are connectd's Go internals, not members
+// a client sent; they are unexported, so they are the lowercase elements.
+// (Found by FuzzStartTaskContact: {"Attributes":{"a":1}} was answered
+// "Member startCommon.Attributes must be of type string".)
+func memberPath(field string) string {
+	var path []string
+	for _, name := range strings.Split(field, ".") {
+		if name != "" && !('a' <= name[0] && name[0] <= 'z') {
+			path = append(path, name)
+		}
+	}
+	return strings.Join(path, ".")
 }
 
 // jsonTypeName names a Go type of a wire struct in the model's terms.
