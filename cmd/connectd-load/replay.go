@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -20,6 +21,7 @@ type result struct {
 	requests int
 	errors   int
 	elapsed  time.Duration
+	cpu      time.Duration   // this process's CPU time (user+system) during the round
 	lat      []time.Duration // sorted
 }
 
@@ -33,10 +35,29 @@ func (r result) pct(p float64) time.Duration {
 	return r.lat[i]
 }
 
+// cpuPerRequest is the process's CPU time per request: client and, for the
+// in-process connectd and the yardstick, server together. Unlike req/s it
+// hardly depends on what else the machine is running.
+func (r result) cpuPerRequest() time.Duration {
+	if r.requests == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.requests)
+}
+
 func (r result) String() string {
-	return fmt.Sprintf("%9.0f req/s  p50 %-9v p99 %-9v p99.9 %-9v errors %d",
+	return fmt.Sprintf("%9.0f req/s  p50 %-9v p99 %-9v p99.9 %-9v errors %d  cpu/req %v",
 		r.rps(), r.pct(50).Round(time.Microsecond), r.pct(99).Round(time.Microsecond),
-		r.pct(99.9).Round(time.Microsecond), r.errors)
+		r.pct(99.9).Round(time.Microsecond), r.errors, r.cpuPerRequest().Round(time.Microsecond))
+}
+
+// cpuTime is the process's CPU time so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0 // Linux does not fail here; a zero shows as cpu/req 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // replay sends the pre-serialised requests round-robin over conns keep-alive
@@ -58,7 +79,7 @@ func replay(ctx context.Context, target string, reqs [][]byte, conns int, d time
 		failed error
 	)
 	deadline := time.Now().Add(d)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < conns; i++ {
 		wg.Add(1)
 		go func() {
@@ -74,12 +95,12 @@ func replay(ctx context.Context, target string, reqs [][]byte, conns int, d time
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	if failed != nil {
 		return result{}, failed
 	}
 	slices.Sort(all)
-	return result{requests: int(total.Load()), errors: int(errs.Load()), elapsed: elapsed, lat: all}, nil
+	return result{requests: int(total.Load()), errors: int(errs.Load()), elapsed: elapsed, cpu: cpu, lat: all}, nil
 }
 
 // drive runs one connection until the deadline and returns its latencies.

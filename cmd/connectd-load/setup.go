@@ -321,6 +321,22 @@ func (s *summary) print(out io.Writer, yard bool) {
 	fmt.Fprintf(out, "median yardstick  %v\n", med(s.yard))
 	fmt.Fprintf(out, "ratio: median of rounds %.3f (min %.3f, max %.3f); best connectd %.0f req/s / best yardstick %.0f req/s = %.3f\n",
 		ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
+	// What the ratio would be if the process had the machine to itself:
+	// the yardstick's CPU per request over connectd's (meaningful when
+	// connectd runs in-process; against -endpoint it counts the client only).
+	var cpu, cpuYard time.Duration
+	for i := range s.connectd {
+		cpu, cpuYard = cpu+s.connectd[i].cpu, cpuYard+s.yard[i].cpu
+	}
+	var n, nYard int
+	for i := range s.connectd {
+		n, nYard = n+s.connectd[i].requests, nYard+s.yard[i].requests
+	}
+	if n > 0 && nYard > 0 && cpu > 0 {
+		perReq, perReqYard := cpu/time.Duration(n), cpuYard/time.Duration(nYard)
+		fmt.Fprintf(out, "cpu/req over all rounds: connectd %v, yardstick %v; ratio %.3f\n",
+			perReq.Round(time.Microsecond), perReqYard.Round(time.Microsecond), float64(perReqYard)/float64(perReq))
+	}
 }
 
 // startProfile starts a CPU profile of the first connectd round, if asked.
