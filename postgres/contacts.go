@@ -101,54 +101,18 @@ func (s *Store) createContact(ctx context.Context, tx pgx.Tx, owner connectd.Own
 		return nil, err
 	}
 
-	c := *in
-	c.InitiationTimestamp = truncate(c.InitiationTimestamp)
-	if c.InitiationTimestamp.IsZero() {
-		c.InitiationTimestamp = truncate(now)
-	}
-	if c.InitiationTimestamp.Before(cutoff) {
-		return nil, connectd.Errorf(connectd.EINVALID,
-			"InitiationTimestamp %s is older than the %d-month retention period.",
-			c.InitiationTimestamp.Format("2006-01-02T15:04:05.000Z"), connectd.RetentionMonths)
-	}
-	c.ScheduledTimestamp, c.DisconnectTimestamp = truncate(c.ScheduledTimestamp), truncate(c.DisconnectTimestamp)
-	c.LastUpdateTimestamp = truncate(now)
-
-	// The chain: its own, or the previous contact's. base is the map the
-	// new contact starts from before its own attributes are merged on top.
-	c.InitialContactID = c.ID
-	base := connectd.Attributes{}
-	if c.PreviousContactID != "" {
-		var err error
-		if c.InitialContactID, base, err = s.joinChain(ctx, tx, owner, c.InstanceID, c.PreviousContactID, cutoff); err != nil {
-			return nil, err
-		}
-	}
-	if c.RelatedContactID != "" {
-		rel, err := s.findContact(ctx, tx, owner, c.InstanceID, c.RelatedContactID, "Related contact")
-		if err != nil {
-			return nil, err
-		}
-		// A one-time copy: from here on the maps are independent.
-		if base, err = connectd.Merge(base, rel.Attributes); err != nil {
-			return nil, err
-		}
-	}
-	merged, err := connectd.Merge(base, in.Attributes)
+	c, joins, err := connectd.PrepareContact(ctx, chainSource{s, tx, owner, in.InstanceID, cutoff}, in, now)
 	if err != nil {
 		return nil, err
 	}
-	c.Attributes = merged
-
 	var own any
 	if c.IsInitial() {
-		if own, err = encodeMap(merged); err != nil {
+		if own, err = encodeMap(c.Attributes); err != nil {
 			return nil, err
 		}
-	} else if len(in.Attributes) > 0 || c.RelatedContactID != "" {
-		// Joining a chain with attributes writes them to the chain's map,
-		// whose row joinChain has locked.
-		if err := s.writeChainMap(ctx, tx, c.InstanceID, c.InitialContactID, merged, now); err != nil {
+	} else if joins {
+		// The chain's row is locked (chainSource.PreviousChain).
+		if err := s.writeChainMap(ctx, tx, c.InstanceID, c.InitialContactID, c.Attributes, now); err != nil {
 			return nil, err
 		}
 	}
@@ -161,11 +125,34 @@ func (s *Store) createContact(ctx context.Context, tx pgx.Tx, owner connectd.Own
 		return nil, err
 	}
 	if len(c.References) > 0 || len(c.Tags) > 0 {
-		if err := saveDetails(ctx, tx, &c); err != nil {
+		if err := saveDetails(ctx, tx, c); err != nil {
 			return nil, err
 		}
 	}
-	return &c, nil
+	return c, nil
+}
+
+// chainSource reads, inside a transaction, what connectd.PrepareContact
+// needs of the contacts a new one names, locking the rows it relies on
+// (see joinChain) so that the rules hold across replicas.
+type chainSource struct {
+	s          *Store
+	tx         pgx.Tx
+	owner      connectd.Owner
+	instanceID string
+	cutoff     time.Time
+}
+
+func (cs chainSource) PreviousChain(ctx context.Context, previousID string) (string, connectd.Attributes, int, error) {
+	return cs.s.joinChain(ctx, cs.tx, cs.owner, cs.instanceID, previousID, cs.cutoff)
+}
+
+func (cs chainSource) RelatedAttributes(ctx context.Context, relatedID string) (connectd.Attributes, error) {
+	rel, err := cs.s.findContact(ctx, cs.tx, cs.owner, cs.instanceID, relatedID, "Related contact")
+	if err != nil {
+		return nil, err
+	}
+	return rel.Attributes, nil
 }
 
 // joinChain prepares a new contact that names previousID: it locks the
@@ -176,7 +163,7 @@ func (s *Store) createContact(ctx context.Context, tx pgx.Tx, owner connectd.Own
 // writes it. Rows are always locked member first, initial contact second,
 // and UpdateAttributes locks only the initial contact, so lock waits
 // cannot form a cycle.
-func (s *Store) joinChain(ctx context.Context, tx pgx.Tx, owner connectd.Owner, instanceID, previousID string, cutoff time.Time) (initialID string, chain connectd.Attributes, err error) {
+func (s *Store) joinChain(ctx context.Context, tx pgx.Tx, owner connectd.Owner, instanceID, previousID string, cutoff time.Time) (initialID string, chain connectd.Attributes, siblings int, err error) {
 	var (
 		prevID    string
 		initiated time.Time
@@ -185,30 +172,24 @@ func (s *Store) joinChain(ctx context.Context, tx pgx.Tx, owner connectd.Owner, 
 	err = tx.QueryRow(ctx, lockContact, instanceID, previousID, cutoff, owner.AccountID, owner.Region).
 		Scan(&prevID, &initialID, &initiated, &doc)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil, s.contactNotFound(ctx, tx, owner, instanceID, previousID, "Previous contact")
+		return "", nil, 0, s.contactNotFound(ctx, tx, owner, instanceID, previousID, "Previous contact")
 	}
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
-	var n int
-	if err := tx.QueryRow(ctx, queryCountPrevious, instanceID, prevID, cutoff).Scan(&n); err != nil {
-		return "", nil, err
-	}
-	if n >= connectd.MaxTasksPerPreviousContact {
-		return "", nil, connectd.Errorf(connectd.EQUOTA,
-			"Contact %s already has the maximum of %d contacts linked to it as PreviousContactId.",
-			prevID, connectd.MaxTasksPerPreviousContact)
+	if err := tx.QueryRow(ctx, queryCountPrevious, instanceID, prevID, cutoff).Scan(&siblings); err != nil {
+		return "", nil, 0, err
 	}
 	if initialID != prevID {
 		// A chain whose initial contact has expired has no map left.
 		doc = nil
 		err := tx.QueryRow(ctx, lockChainMap, instanceID, initialID, cutoff).Scan(&doc)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return "", nil, err
+			return "", nil, 0, err
 		}
 	}
 	chain, err = decodeMap(doc)
-	return initialID, chain, err
+	return initialID, chain, siblings, err
 }
 
 // claimContactID makes sure id is free in the instance: a live contact with

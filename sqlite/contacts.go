@@ -71,64 +71,17 @@ func (s *Store) createContact(ctx context.Context, tx *txn, owner connectd.Owner
 		return nil, err
 	}
 
-	c := *in
-	c.InitiationTimestamp = truncate(c.InitiationTimestamp)
-	if c.InitiationTimestamp.IsZero() {
-		c.InitiationTimestamp = truncate(now)
-	}
-	if c.InitiationTimestamp.UnixMilli() < cutoff {
-		return nil, connectd.Errorf(connectd.EINVALID,
-			"InitiationTimestamp %s is older than the %d-month retention period.",
-			c.InitiationTimestamp.Format("2006-01-02T15:04:05.000Z"), connectd.RetentionMonths)
-	}
-	c.ScheduledTimestamp, c.DisconnectTimestamp = truncate(c.ScheduledTimestamp), truncate(c.DisconnectTimestamp)
-	c.LastUpdateTimestamp = truncate(now)
-
-	// The chain: its own, or the previous contact's. base is the map the
-	// new contact starts from before its own attributes are merged on top.
-	c.InitialContactID = c.ID
-	base := connectd.Attributes{}
-	if c.PreviousContactID != "" {
-		prev, err := s.findContact(ctx, tx, owner, c.InstanceID, c.PreviousContactID, "Previous contact")
-		if err != nil {
-			return nil, err
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, queryCountPrevious, c.InstanceID, prev.ID, cutoff).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n >= connectd.MaxTasksPerPreviousContact {
-			return nil, connectd.Errorf(connectd.EQUOTA,
-				"Contact %s already has the maximum of %d contacts linked to it as PreviousContactId.",
-				prev.ID, connectd.MaxTasksPerPreviousContact)
-		}
-		c.InitialContactID, base = prev.InitialContactID, prev.Attributes
-	}
-	if c.RelatedContactID != "" {
-		rel, err := s.findContact(ctx, tx, owner, c.InstanceID, c.RelatedContactID, "Related contact")
-		if err != nil {
-			return nil, err
-		}
-		// A one-time copy: from here on the maps are independent.
-		var mergeErr error
-		if base, mergeErr = connectd.Merge(base, rel.Attributes); mergeErr != nil {
-			return nil, mergeErr
-		}
-	}
-	merged, err := connectd.Merge(base, in.Attributes)
+	c, joins, err := connectd.PrepareContact(ctx, chainSource{s, tx, owner, in.InstanceID, cutoff}, in, now)
 	if err != nil {
 		return nil, err
 	}
-	c.Attributes = merged
-
 	own := sql.NullString{}
 	if c.IsInitial() {
-		if own, err = encodeMap(merged); err != nil {
+		if own, err = encodeMap(c.Attributes); err != nil {
 			return nil, err
 		}
-	} else if len(in.Attributes) > 0 || c.RelatedContactID != "" {
-		// Joining a chain with attributes writes them to the chain's map.
-		if err := s.writeChainMap(ctx, tx, c.InstanceID, c.InitialContactID, merged, now); err != nil {
+	} else if joins {
+		if err := s.writeChainMap(ctx, tx, c.InstanceID, c.InitialContactID, c.Attributes, now); err != nil {
 			return nil, err
 		}
 	}
@@ -141,11 +94,41 @@ func (s *Store) createContact(ctx context.Context, tx *txn, owner connectd.Owner
 		return nil, err
 	}
 	if len(c.References) > 0 || len(c.Tags) > 0 {
-		if err := saveDetails(ctx, tx, &c); err != nil {
+		if err := saveDetails(ctx, tx, c); err != nil {
 			return nil, err
 		}
 	}
-	return &c, nil
+	return c, nil
+}
+
+// chainSource reads, inside a write transaction, what
+// connectd.PrepareContact needs of the contacts a new one names. The
+// single writer connection serializes every write, so nothing need be
+// locked.
+type chainSource struct {
+	s          *Store
+	tx         *txn
+	owner      connectd.Owner
+	instanceID string
+	cutoff     int64
+}
+
+func (cs chainSource) PreviousChain(ctx context.Context, previousID string) (string, connectd.Attributes, int, error) {
+	prev, err := cs.s.findContact(ctx, cs.tx, cs.owner, cs.instanceID, previousID, "Previous contact")
+	if err != nil {
+		return "", nil, 0, err
+	}
+	var n int
+	err = cs.tx.QueryRowContext(ctx, queryCountPrevious, cs.instanceID, prev.ID, cs.cutoff).Scan(&n)
+	return prev.InitialContactID, prev.Attributes, n, err
+}
+
+func (cs chainSource) RelatedAttributes(ctx context.Context, relatedID string) (connectd.Attributes, error) {
+	rel, err := cs.s.findContact(ctx, cs.tx, cs.owner, cs.instanceID, relatedID, "Related contact")
+	if err != nil {
+		return nil, err
+	}
+	return rel.Attributes, nil
 }
 
 // claimContactID makes sure id is free in the instance: a live contact with
