@@ -94,7 +94,7 @@ func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
 			}
 		}
 		for i, c := range snap.Contacts {
-			if err := s.linkImported(ctx, tx, c, cutoff); err != nil {
+			if err := connectd.LinkImported(ctx, importLinks{tx, cutoff}, c); err != nil {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
 			}
 		}
@@ -112,7 +112,7 @@ func recordError(where string, err error) error {
 	return err
 }
 
-// insertImported inserts a contact's row with an empty map; linkImported
+// insertImported inserts a contact's row with an empty map; LinkImported
 // fills chain maps once every row is in.
 func (s *Store) insertImported(ctx context.Context, tx pgx.Tx, c *connectd.Contact, cutoff time.Time) error {
 	var exists bool
@@ -143,58 +143,41 @@ func (s *Store) insertImported(ctx context.Context, tx pgx.Tx, c *connectd.Conta
 	return saveDetails(ctx, tx, c)
 }
 
-// linkImported checks a contact's references and merges its attributes
-// into its chain's map, with the API's rules.
-func (s *Store) linkImported(ctx context.Context, tx pgx.Tx, c *connectd.Contact, cutoff time.Time) error {
-	refs := []struct{ what, id string }{
-		{"InitialContactId", c.InitialContactID}, {"PreviousContactId", c.PreviousContactID}, {"RelatedContactId", c.RelatedContactID},
+// importLinks gives connectd.LinkImported the import transaction's view;
+// a chain's map is read with its row locked.
+type importLinks struct {
+	tx     pgx.Tx
+	cutoff time.Time
+}
+
+func (l importLinks) InitialOf(ctx context.Context, instanceID, id string) (string, bool, error) {
+	var initial string
+	err := l.tx.QueryRow(ctx, queryInitialOf, instanceID, id, l.cutoff).Scan(&initial)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
 	}
-	for _, ref := range refs {
-		if ref.id == "" || ref.id == c.ID {
-			continue
-		}
-		var initial string
-		err := tx.QueryRow(ctx, queryInitialOf, c.InstanceID, ref.id, cutoff).Scan(&initial)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			return connectd.Errorf(connectd.EINVALID, "%s %s exists neither in the import nor in the store.", ref.what, ref.id)
-		case err != nil:
-			return err
-		case ref.what == "InitialContactId" && initial != ref.id:
-			return connectd.Errorf(connectd.EINVALID, "InitialContactId %s is not the initial contact of its chain.", ref.id)
-		case ref.what == "PreviousContactId" && initial != c.InitialContactID:
-			return connectd.Errorf(connectd.EINVALID, "PreviousContactId %s belongs to another chain.", ref.id)
-		}
-	}
-	if c.PreviousContactID != "" {
-		var n int
-		if err := tx.QueryRow(ctx, queryCountPrevious, c.InstanceID, c.PreviousContactID, cutoff).Scan(&n); err != nil {
-			return err
-		}
-		if n > connectd.MaxTasksPerPreviousContact {
-			return connectd.Errorf(connectd.EINVALID, "more than %d contacts name PreviousContactId %s.",
-				connectd.MaxTasksPerPreviousContact, c.PreviousContactID)
-		}
-	}
-	if len(c.Attributes) == 0 {
-		return nil
-	}
+	return initial, err == nil, err
+}
+
+func (l importLinks) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
+	var n int
+	err := l.tx.QueryRow(ctx, queryCountPrevious, instanceID, previousID, l.cutoff).Scan(&n)
+	return n, err
+}
+
+func (l importLinks) ChainMap(ctx context.Context, instanceID, initialID string) (connectd.Attributes, error) {
 	var doc []byte
-	if err := tx.QueryRow(ctx, lockChainMap, c.InstanceID, c.InitialContactID, cutoff).Scan(&doc); err != nil {
-		return err
+	if err := l.tx.QueryRow(ctx, lockChainMap, instanceID, initialID, l.cutoff).Scan(&doc); err != nil {
+		return nil, err
 	}
-	current, err := decodeMap(doc)
+	return decodeMap(doc)
+}
+
+func (l importLinks) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes) error {
+	enc, err := encodeMap(m)
 	if err != nil {
 		return err
 	}
-	merged, err := connectd.Merge(current, c.Attributes)
-	if err != nil {
-		return err
-	}
-	enc, err := encodeMap(merged)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE contacts SET attributes = $1 WHERE instance_id = $2 AND id = $3`, enc, c.InstanceID, c.InitialContactID)
+	_, err = l.tx.Exec(ctx, `UPDATE contacts SET attributes = $1 WHERE instance_id = $2 AND id = $3`, enc, instanceID, initialID)
 	return err
 }

@@ -95,7 +95,7 @@ func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
 			}
 		}
 		for i, c := range snap.Contacts {
-			if err := s.linkImported(ctx, tx, c, cutoff); err != nil {
+			if err := connectd.LinkImported(ctx, importLinks{tx, cutoff}, c); err != nil {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
 			}
 		}
@@ -146,7 +146,7 @@ func (s *Store) importInstance(ctx context.Context, tx *txn, inst *connectd.Inst
 	return err
 }
 
-// insertImported inserts a contact's row with an empty map; linkImported
+// insertImported inserts a contact's row with an empty map; LinkImported
 // fills chain maps once every row is in.
 func (s *Store) insertImported(ctx context.Context, tx *txn, c *connectd.Contact, cutoff int64) error {
 	var n int
@@ -174,58 +174,40 @@ func (s *Store) insertImported(ctx context.Context, tx *txn, c *connectd.Contact
 	return saveDetails(ctx, tx, c)
 }
 
-// linkImported checks a contact's references and merges its attributes
-// into its chain's map, with the API's rules.
-func (s *Store) linkImported(ctx context.Context, tx *txn, c *connectd.Contact, cutoff int64) error {
-	refs := []struct{ what, id string }{
-		{"InitialContactId", c.InitialContactID}, {"PreviousContactId", c.PreviousContactID}, {"RelatedContactId", c.RelatedContactID},
+// importLinks gives connectd.LinkImported the import transaction's view.
+type importLinks struct {
+	tx     *txn
+	cutoff int64
+}
+
+func (l importLinks) InitialOf(ctx context.Context, instanceID, id string) (string, bool, error) {
+	var initial string
+	err := l.tx.QueryRowContext(ctx, queryInitialOf, instanceID, id, l.cutoff).Scan(&initial)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
 	}
-	for _, ref := range refs {
-		if ref.id == "" || ref.id == c.ID {
-			continue
-		}
-		var initial string
-		err := tx.QueryRowContext(ctx, queryInitialOf, c.InstanceID, ref.id, cutoff).Scan(&initial)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return connectd.Errorf(connectd.EINVALID, "%s %s exists neither in the import nor in the store.", ref.what, ref.id)
-		case err != nil:
-			return err
-		case ref.what == "InitialContactId" && initial != ref.id:
-			return connectd.Errorf(connectd.EINVALID, "InitialContactId %s is not the initial contact of its chain.", ref.id)
-		case ref.what == "PreviousContactId" && initial != c.InitialContactID:
-			return connectd.Errorf(connectd.EINVALID, "PreviousContactId %s belongs to another chain.", ref.id)
-		}
-	}
-	if c.PreviousContactID != "" {
-		var n int
-		if err := tx.QueryRowContext(ctx, queryCountPrevious, c.InstanceID, c.PreviousContactID, cutoff).Scan(&n); err != nil {
-			return err
-		}
-		if n > connectd.MaxTasksPerPreviousContact {
-			return connectd.Errorf(connectd.EINVALID, "more than %d contacts name PreviousContactId %s.",
-				connectd.MaxTasksPerPreviousContact, c.PreviousContactID)
-		}
-	}
-	if len(c.Attributes) == 0 {
-		return nil
-	}
+	return initial, err == nil, err
+}
+
+func (l importLinks) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
+	var n int
+	err := l.tx.QueryRowContext(ctx, queryCountPrevious, instanceID, previousID, l.cutoff).Scan(&n)
+	return n, err
+}
+
+func (l importLinks) ChainMap(ctx context.Context, instanceID, initialID string) (connectd.Attributes, error) {
 	var doc sql.NullString
-	if err := tx.QueryRowContext(ctx, queryChainMap, c.InstanceID, c.InitialContactID).Scan(&doc); err != nil {
-		return err
+	if err := l.tx.QueryRowContext(ctx, queryChainMap, instanceID, initialID).Scan(&doc); err != nil {
+		return nil, err
 	}
-	current, err := decodeMap(doc)
+	return decodeMap(doc)
+}
+
+func (l importLinks) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes) error {
+	enc, err := encodeMap(m)
 	if err != nil {
 		return err
 	}
-	merged, err := connectd.Merge(current, c.Attributes)
-	if err != nil {
-		return err
-	}
-	enc, err := encodeMap(merged)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE contacts SET attributes = ? WHERE instance_id = ? AND id = ?`, enc, c.InstanceID, c.InitialContactID)
+	_, err = l.tx.ExecContext(ctx, `UPDATE contacts SET attributes = ? WHERE instance_id = ? AND id = ?`, enc, instanceID, initialID)
 	return err
 }
