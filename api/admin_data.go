@@ -139,6 +139,9 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 		if c.References, err = importedReferences(wc.References); err != nil {
 			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}
+		if err := s.checkImportedDetails(wc.References, wc.Tags); err != nil {
+			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
+		}
 		if c.InitiationMethod == "" {
 			c.InitiationMethod = connectd.InitiationAPI
 		}

@@ -49,3 +49,28 @@ func TestExportImportDetails(t *testing.T) {
 		t.Fatalf("import with a bad reference type: %d %s", r.status, r.body)
 	}
 }
+
+// TestImportChecksDetails: "Every rule of the API applies" to an import, so
+// a contact's Tags and References must pass TagContact's and the Start*
+// operations' member checks, and a bad one fails the whole import.
+func TestImportChecksDetails(t *testing.T) {
+	const inst = "11111111-1111-4111-8111-111111111111"
+	for name, contact := range map[string]string{
+		"tag key with a space":      `"Tags":{"bad key":"v"}`,
+		"tag key too long":          `"Tags":{"` + strings.Repeat("k", 129) + `":"v"}`,
+		"tag value too long":        `"Tags":{"k":"` + strings.Repeat("v", 257) + `"}`,
+		"empty reference name":      `"References":{"":{"Type":"URL","Value":"https://example.com"}}`,
+		"bad reference status":      `"References":{"a":{"Type":"ATTACHMENT","Status":"NOPE"}}`,
+		"bad reference arn":         `"References":{"a":{"Type":"ATTACHMENT","Arn":"not an arn"}}`,
+		"reference reason too long": `"References":{"a":{"Type":"URL","StatusReason":"` + strings.Repeat("r", 101) + `"}}`,
+	} {
+		s := newServer(t)
+		body := `{"Instances":[{"Id":"` + inst + `"}],"Contacts":[{"InstanceId":"` + inst + `","Id":"c1","Channel":"TASK",` + contact + `}]}`
+		if r := s.raw(t, "POST", "/_connectd/import", body); r.status != 400 || !strings.Contains(r.body, "Contacts[0]") {
+			t.Errorf("%s: import answered %d %s, want 400 naming the record", name, r.status, r.body)
+		}
+		if r := s.raw(t, "GET", "/_connectd/export", ""); strings.Contains(r.body, inst) {
+			t.Errorf("%s: a refused import left data behind: %s", name, r.body)
+		}
+	}
+}
