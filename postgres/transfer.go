@@ -39,6 +39,18 @@ func (s *Store) TransferContact(ctx context.Context, owner connectd.Owner, t *co
 			out = done
 			return err
 		}
+		// The quota counts the whole chain, whose other active members may
+		// be transferred at the same moment on another replica: the chain's
+		// initial row is the lock they all share (member first, initial
+		// second, the order used everywhere). An expired initial contact
+		// has no row left to lock.
+		if old.InitialContactID != old.ID {
+			var doc []byte
+			err := tx.QueryRow(ctx, lockChainMap, t.InstanceID, old.InitialContactID, s.cutoff()).Scan(&doc)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
 		var n int
 		if err := tx.QueryRow(ctx, queryCountTransfers, t.InstanceID, old.InitialContactID, s.cutoff()).Scan(&n); err != nil {
 			return err
