@@ -280,7 +280,7 @@ func rounds(ctx context.Context, c config, target string, reqs [][]byte, out io.
 	if err := writeAllocProfile(c.memProfile); err != nil {
 		return s, err
 	}
-	s.print(out, c.yardstick)
+	s.print(out, c.yardstick, c.endpoint == "")
 	return s, nil
 }
 
@@ -297,7 +297,7 @@ func (s *summary) add(r, y result) {
 // the median yardstick, the median of the per-round ratios, and the best.
 // Each round's ratio pairs it with the yardstick round just before it, run
 // under the same background load of the machine.
-func (s *summary) print(out io.Writer, yard bool) {
+func (s *summary) print(out io.Writer, yard, inProcess bool) {
 	if len(s.connectd) == 0 {
 		return
 	}
@@ -321,9 +321,11 @@ func (s *summary) print(out io.Writer, yard bool) {
 	fmt.Fprintf(out, "median yardstick  %v\n", med(s.yard))
 	fmt.Fprintf(out, "ratio: median of rounds %.3f (min %.3f, max %.3f); best connectd %.0f req/s / best yardstick %.0f req/s = %.3f\n",
 		ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
+	if !inProcess {
+		return // this process's CPU time is the client's alone
+	}
 	// What the ratio would be if the process had the machine to itself:
-	// the yardstick's CPU per request over connectd's (meaningful when
-	// connectd runs in-process; against -endpoint it counts the client only).
+	// the yardstick's CPU per request over connectd's, client included.
 	var cpu, cpuYard time.Duration
 	for i := range s.connectd {
 		cpu, cpuYard = cpu+s.connectd[i].cpu, cpuYard+s.yard[i].cpu
