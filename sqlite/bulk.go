@@ -28,9 +28,10 @@ const insertGenerated = `WITH RECURSIVE seq(i) AS (SELECT ?1 UNION ALL SELECT i 
 // prefix000000000, prefix000000001, …, initiated one a second back from
 // now, each the initial contact of its own chain with the attributes
 // {"tier": "gold", "n": "<number>"}. It is the store's bulk path: Import
-// checks every record with a few queries of its own and takes about 200 µs
-// a contact (BenchmarkImport), which makes a million contacts take minutes;
-// this inserts them in SQL at about a fifth of that (BenchmarkGenerateContacts).
+// checks every record with a few queries of its own and takes about 230 µs
+// of CPU a contact (BenchmarkImport), which makes a million contacts take
+// minutes; this inserts them in SQL at about 15–20 µs a contact
+// (BenchmarkGenerateContacts; a million in 19 s on two CPUs).
 // Writes are durable as any other (group commit, synchronous=FULL), in
 // chunks of bulkChunk contacts. An id that is already taken fails the chunk
 // it is in, with the chunks before it kept. n must keep the oldest contact
