@@ -110,6 +110,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.contacts < 1 || c.requests < 1 || c.connections < 1 || c.rounds < 1 || c.duration <= 0 {
 		return fmt.Errorf("-contacts, -n, -c, -rounds and -duration must be positive")
 	}
+	// The requests are signed once, before the rounds, and connectd accepts
+	// a signature for maxSkew after it was made.
+	if time.Duration(2*c.rounds)*c.duration+time.Minute > maxSkew {
+		return fmt.Errorf("-rounds %d of 2 × -duration %v outlast the %v a pre-signed request stays valid", c.rounds, c.duration, maxSkew)
+	}
 	if c.startup != "" {
 		return measureStartup(ctx, c, stdout)
 	}
