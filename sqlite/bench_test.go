@@ -168,3 +168,24 @@ func BenchmarkGenerateContacts(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkUpdateLargeMap updates one key of a chain map of 1,000 keys: the
+// search index's trigger must not cost in proportion to the square of the
+// map's size.
+func BenchmarkUpdateLargeMap(b *testing.B) {
+	s, ids := benchContacts(b, 1)
+	big := make(connectd.Attributes, 1000)
+	for k := range 1000 {
+		big[fmt.Sprintf("key%04d", k)] = "v"
+	}
+	if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", ids[0], big); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	defer cpuPerOp(b)()
+	for i := range uint64(b.N) {
+		if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", ids[0], update(i, 1)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
