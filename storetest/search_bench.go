@@ -1,0 +1,96 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+)
+
+// SearchBenchDays is the span, before the benchmark's now, over which a
+// SearchLoader must spread its contacts evenly.
+const SearchBenchDays = 700
+
+// SearchLoader fills the store's instance instanceID with n contacts, in the
+// store's own fastest way, so that its search index holds them as any write
+// would: contact i (id fmt.Sprintf("c%08d", i)) is initiated at
+// now - SearchBenchDays + i × (SearchBenchDays / n); every tenth (i % 10 ==
+// 9) is a member of the chain of contact i-1 and has no map of its own; the
+// others have {"customer": "cust-<i % (n/5)>", "tier": one of gold, silver,
+// bronze, free by i % 4, "region": "r<i % 20>"}.
+type SearchLoader func(b *testing.B, s connectd.Store, instanceID string, n int, now time.Time)
+
+// BenchmarkSearch times SearchContacts on one instance of n contacts (n is
+// 1,000,000 unless CONNECTD_SEARCH_BENCH_CONTACTS says otherwise), each
+// operation one page of up to 100 contacts plus its TotalCount, for every
+// store alike: open returns an empty store on clock, load fills it.
+func BenchmarkSearch(b *testing.B, open func(b *testing.B, clock connectd.Clock) connectd.Store, load SearchLoader) {
+	n := searchBenchSize(b)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	s := open(b, connectd.NewManualClock(now))
+	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+	inst := &connectd.Instance{ID: "bench", Owner: owner, Status: connectd.InstanceStatusActive}
+	if err := s.CreateInstance(context.Background(), inst); err != nil {
+		b.Fatal(err)
+	}
+	loadStart := time.Now()
+	load(b, s, inst.ID, n, now)
+	b.Logf("loaded %d contacts in %v", n, time.Since(loadStart).Round(time.Millisecond))
+
+	// A day centred on a contact of the customer searched for.
+	day := now.AddDate(0, 0, -100).Add(-12 * time.Hour)
+	attr := func(kv ...string) *connectd.AttributeCriteria {
+		a := &connectd.AttributeCriteria{Match: connectd.MatchAll}
+		for i := 0; i+1 < len(kv); i += 2 {
+			a.Criteria = append(a.Criteria, connectd.AttributeCriterion{Key: kv[i], Values: []string{kv[i+1]}})
+		}
+		return a
+	}
+	// A customer whose contacts fall in the day searched.
+	dayIndex := int64(n) * (SearchBenchDays - 100) / SearchBenchDays
+	customer := fmt.Sprintf("cust-%d", dayIndex%int64(n/5))
+	cases := []struct {
+		name        string
+		from, to    time.Time
+		attrs       *connectd.AttributeCriteria
+		wantAtLeast int
+	}{
+		{"OneValueOneDay", day, day.Add(24 * time.Hour), attr("customer", customer), 1},
+		{"CommonValueOneDay", day, day.Add(24 * time.Hour), attr("tier", "gold"), 1},
+		{"TwoValuesOneDay", day, day.Add(24 * time.Hour), attr("tier", "gold", "region", "r0"), 1},
+		{"OneValueAllTime", now.AddDate(0, 0, -SearchBenchDays), now, attr("customer", customer), 5},
+		{"NoCriteriaOneDay", day, day.Add(24 * time.Hour), nil, 1},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			q := &connectd.SearchQuery{InstanceID: inst.ID, TimeRange: connectd.TimeInitiation,
+				Start: tc.from, End: tc.to, Attributes: tc.attrs, Sort: connectd.SortInitiation, Limit: 100}
+			for b.Loop() {
+				page, err := s.SearchContacts(context.Background(), owner, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if int(page.TotalCount) < tc.wantAtLeast {
+					b.Fatalf("TotalCount %d, want at least %d", page.TotalCount, tc.wantAtLeast)
+				}
+			}
+		})
+	}
+}
+
+// searchBenchSize is how many contacts BenchmarkSearch loads. It only
+// matters under -bench; ordinary `go test` runs no benchmark.
+func searchBenchSize(b *testing.B) int {
+	n := 1_000_000
+	if v := os.Getenv("CONNECTD_SEARCH_BENCH_CONTACTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1000 {
+			b.Fatalf("CONNECTD_SEARCH_BENCH_CONTACTS=%q: want a number of at least 1000", v)
+		}
+	}
+	return n
+}
