@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/migrations"
 	"github.com/connectd/connectd/storetest"
 )
 
@@ -78,7 +79,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 		if loc := got.InitiationTimestamp.Location(); loc != time.UTC {
 			t.Errorf("InitiationTimestamp location = %v, want UTC", loc)
 		}
-		ms, err := migrations()
+		ms, err := migrations.Load(migrationFiles, "migrations")
 		if err != nil {
 			t.Fatal(err)
 		}
