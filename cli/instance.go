@@ -101,11 +101,7 @@ func (a *app) instanceDescribeCommand() *cobra.Command {
 		Example: "  connectd instance describe 3f0c9e4e-6a43-4b5e-9a55-0e1d5c0f3b7a\n  CONNECTD_INSTANCE=3f0c9e4e-... connectd instance describe",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			id, err := a.instanceArg(args)
-			if err != nil {
-				return err
-			}
-			client, err := a.connect()
+			id, client, err := a.instanceClient(args)
 			if err != nil {
 				return err
 			}
@@ -128,11 +124,7 @@ func (a *app) instanceDeleteCommand() *cobra.Command {
 		Example: "  connectd instance delete 3f0c9e4e-6a43-4b5e-9a55-0e1d5c0f3b7a",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			id, err := a.instanceArg(args)
-			if err != nil {
-				return err
-			}
-			client, err := a.connect()
+			id, client, err := a.instanceClient(args)
 			if err != nil {
 				return err
 			}
@@ -147,6 +139,18 @@ func (a *app) instanceDeleteCommand() *cobra.Command {
 
 // instanceArg returns the instance named by the optional argument, else by
 // --instance or CONNECTD_INSTANCE.
+// instanceClient returns the instance an instance command names (its
+// argument, else --instance) and the client, as contactClient does for the
+// contact commands.
+func (a *app) instanceClient(args []string) (string, *connect.Client, error) {
+	id, err := a.instanceArg(args)
+	if err != nil {
+		return "", nil, err
+	}
+	client, err := a.connect()
+	return id, client, err
+}
+
 func (a *app) instanceArg(args []string) (string, error) {
 	if len(args) > 0 {
 		return args[0], nil
