@@ -1,6 +1,10 @@
 package connectd
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
 
 // ImportLinks is what LinkImported reads and writes inside a store's import
 // transaction, once every row of the import has been inserted.
@@ -65,4 +69,49 @@ func LinkImported(ctx context.Context, links ImportLinks, c *Contact) error {
 		return err
 	}
 	return links.SetChainMap(ctx, c.InstanceID, c.InitialContactID, merged)
+}
+
+// ImportWriter is a store's import transaction: the rows of a snapshot
+// go in first, then LinkImported checks each contact's references.
+type ImportWriter interface {
+	ImportLinks
+	// InsertInstance stores an imported instance; an id already taken is
+	// EINVALID.
+	InsertInstance(ctx context.Context, inst *Instance) error
+	// InsertContact stores an imported contact's row with an empty map.
+	InsertContact(ctx context.Context, c *Contact) error
+}
+
+// ImportSnapshot writes snap through w: every instance, every contact row,
+// then every contact's links, so the order of records in the snapshot does
+// not matter. The first failure is returned, a domain error turned into
+// EINVALID naming the record ("Contacts[3] (Id "c9"): ..."); the store's
+// transaction then rolls everything back.
+func ImportSnapshot(ctx context.Context, w ImportWriter, snap *Snapshot) error {
+	for i, inst := range snap.Instances {
+		if err := w.InsertInstance(ctx, inst); err != nil {
+			return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
+		}
+	}
+	for i, c := range snap.Contacts {
+		if err := w.InsertContact(ctx, c); err != nil {
+			return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
+		}
+	}
+	for i, c := range snap.Contacts {
+		if err := LinkImported(ctx, w, c); err != nil {
+			return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
+		}
+	}
+	return nil
+}
+
+// recordError turns a domain error about one record into an EINVALID that
+// names it; other errors pass through.
+func recordError(where string, err error) error {
+	var de *Error
+	if errors.As(err, &de) {
+		return Errorf(EINVALID, "%s: %s", where, de.Message)
+	}
+	return err
 }

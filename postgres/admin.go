@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -77,39 +76,8 @@ func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
 	return s.inTx(ctx, "import", func(tx pgx.Tx) error {
 		cutoff := s.cutoff()
-		for i, inst := range snap.Instances {
-			if inst.CreatedTime.IsZero() {
-				inst.CreatedTime = s.clock.Now()
-			}
-			if inst.Status == "" {
-				inst.Status = connectd.InstanceStatusActive
-			}
-			if err := s.insertInstance(ctx, tx, inst, connectd.EINVALID, connectd.EINVALID); err != nil {
-				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
-			}
-		}
-		for i, c := range snap.Contacts {
-			if err := s.insertImported(ctx, tx, c, cutoff); err != nil {
-				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
-			}
-		}
-		for i, c := range snap.Contacts {
-			if err := connectd.LinkImported(ctx, importLinks{tx, cutoff}, c); err != nil {
-				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
-			}
-		}
-		return nil
+		return connectd.ImportSnapshot(ctx, importTx{s, tx, cutoff}, snap)
 	})
-}
-
-// recordError turns a domain error about one record into an EINVALID that
-// names it; other errors pass through.
-func recordError(where string, err error) error {
-	var de *connectd.Error
-	if errors.As(err, &de) {
-		return connectd.Errorf(connectd.EINVALID, "%s: %s", where, de.Message)
-	}
-	return err
 }
 
 // insertImported inserts a contact's row with an empty map; LinkImported
@@ -143,14 +111,29 @@ func (s *Store) insertImported(ctx context.Context, tx pgx.Tx, c *connectd.Conta
 	return saveDetails(ctx, tx, c)
 }
 
-// importLinks gives connectd.LinkImported the import transaction's view;
+// importTx is the import transaction, as connectd.ImportSnapshot needs it;
 // a chain's map is read with its row locked.
-type importLinks struct {
+type importTx struct {
+	s      *Store
 	tx     pgx.Tx
 	cutoff time.Time
 }
 
-func (l importLinks) InitialOf(ctx context.Context, instanceID, id string) (string, bool, error) {
+func (l importTx) InsertInstance(ctx context.Context, inst *connectd.Instance) error {
+	if inst.CreatedTime.IsZero() {
+		inst.CreatedTime = l.s.clock.Now()
+	}
+	if inst.Status == "" {
+		inst.Status = connectd.InstanceStatusActive
+	}
+	return l.s.insertInstance(ctx, l.tx, inst, connectd.EINVALID, connectd.EINVALID)
+}
+
+func (l importTx) InsertContact(ctx context.Context, c *connectd.Contact) error {
+	return l.s.insertImported(ctx, l.tx, c, l.cutoff)
+}
+
+func (l importTx) InitialOf(ctx context.Context, instanceID, id string) (string, bool, error) {
 	var initial string
 	err := l.tx.QueryRow(ctx, queryInitialOf, instanceID, id, l.cutoff).Scan(&initial)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -159,13 +142,13 @@ func (l importLinks) InitialOf(ctx context.Context, instanceID, id string) (stri
 	return initial, err == nil, err
 }
 
-func (l importLinks) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
+func (l importTx) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
 	var n int
 	err := l.tx.QueryRow(ctx, queryCountPrevious, instanceID, previousID, l.cutoff).Scan(&n)
 	return n, err
 }
 
-func (l importLinks) ChainMap(ctx context.Context, instanceID, initialID string) (connectd.Attributes, error) {
+func (l importTx) ChainMap(ctx context.Context, instanceID, initialID string) (connectd.Attributes, error) {
 	var doc []byte
 	if err := l.tx.QueryRow(ctx, lockChainMap, instanceID, initialID, l.cutoff).Scan(&doc); err != nil {
 		return nil, err
@@ -173,7 +156,7 @@ func (l importLinks) ChainMap(ctx context.Context, instanceID, initialID string)
 	return decodeMap(doc)
 }
 
-func (l importLinks) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes) error {
+func (l importTx) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes) error {
 	enc, err := encodeMap(m)
 	if err != nil {
 		return err

@@ -84,33 +84,8 @@ func (s *Store) Export(ctx context.Context) (*connectd.Snapshot, error) {
 func (s *Store) Import(ctx context.Context, snap *connectd.Snapshot) error {
 	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
 	return s.write(ctx, "import", func(tx *txn) error {
-		for i, inst := range snap.Instances {
-			if err := s.importInstance(ctx, tx, inst); err != nil {
-				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
-			}
-		}
-		for i, c := range snap.Contacts {
-			if err := s.insertImported(ctx, tx, c, cutoff); err != nil {
-				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
-			}
-		}
-		for i, c := range snap.Contacts {
-			if err := connectd.LinkImported(ctx, importLinks{tx, cutoff}, c); err != nil {
-				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
-			}
-		}
-		return nil
+		return connectd.ImportSnapshot(ctx, importTx{s, tx, cutoff}, snap)
 	})
-}
-
-// recordError turns a domain error about one record into an EINVALID that
-// names it; other errors pass through.
-func recordError(where string, err error) error {
-	var de *connectd.Error
-	if errors.As(err, &de) {
-		return connectd.Errorf(connectd.EINVALID, "%s: %s", where, de.Message)
-	}
-	return err
 }
 
 func (s *Store) importInstance(ctx context.Context, tx *txn, inst *connectd.Instance) error {
@@ -174,13 +149,22 @@ func (s *Store) insertImported(ctx context.Context, tx *txn, c *connectd.Contact
 	return saveDetails(ctx, tx, c)
 }
 
-// importLinks gives connectd.LinkImported the import transaction's view.
-type importLinks struct {
+// importTx is the import transaction, as connectd.ImportSnapshot needs it.
+type importTx struct {
+	s      *Store
 	tx     *txn
 	cutoff int64
 }
 
-func (l importLinks) InitialOf(ctx context.Context, instanceID, id string) (string, bool, error) {
+func (l importTx) InsertInstance(ctx context.Context, inst *connectd.Instance) error {
+	return l.s.importInstance(ctx, l.tx, inst)
+}
+
+func (l importTx) InsertContact(ctx context.Context, c *connectd.Contact) error {
+	return l.s.insertImported(ctx, l.tx, c, l.cutoff)
+}
+
+func (l importTx) InitialOf(ctx context.Context, instanceID, id string) (string, bool, error) {
 	var initial string
 	err := l.tx.QueryRowContext(ctx, queryInitialOf, instanceID, id, l.cutoff).Scan(&initial)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -189,13 +173,13 @@ func (l importLinks) InitialOf(ctx context.Context, instanceID, id string) (stri
 	return initial, err == nil, err
 }
 
-func (l importLinks) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
+func (l importTx) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
 	var n int
 	err := l.tx.QueryRowContext(ctx, queryCountPrevious, instanceID, previousID, l.cutoff).Scan(&n)
 	return n, err
 }
 
-func (l importLinks) ChainMap(ctx context.Context, instanceID, initialID string) (connectd.Attributes, error) {
+func (l importTx) ChainMap(ctx context.Context, instanceID, initialID string) (connectd.Attributes, error) {
 	var doc sql.NullString
 	if err := l.tx.QueryRowContext(ctx, queryChainMap, instanceID, initialID).Scan(&doc); err != nil {
 		return nil, err
@@ -203,7 +187,7 @@ func (l importLinks) ChainMap(ctx context.Context, instanceID, initialID string)
 	return decodeMap(doc)
 }
 
-func (l importLinks) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes) error {
+func (l importTx) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes) error {
 	enc, err := encodeMap(m)
 	if err != nil {
 		return err
