@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/jackc/pgx/v5"
@@ -19,9 +17,6 @@ const (
 	upsertDetails = `INSERT INTO contact_details (instance_id, contact_id, refs, tags) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
 	deleteDetails = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
-	// updateNames sets Name and Description where the argument is not NULL.
-	updateNames = `UPDATE contacts SET name = coalesce($1, name), description = coalesce($2, description),
-		updated_at = $3 WHERE instance_id = $4 AND id = $5`
 )
 
 // storedReference is a Reference as stored in the refs JSON object.
@@ -33,10 +28,10 @@ type storedReference struct {
 	StatusReason string `json:"r,omitempty"`
 }
 
-// loadDetails reads contact c's references and tags into it.
-func loadDetails(ctx context.Context, q querier, c *connectd.Contact) error {
+// LoadDetails reads contact c's references and tags into it.
+func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
 	var refs, tags []byte
-	err := q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags)
+	err := r.q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
@@ -65,25 +60,18 @@ func decodeDetails(c *connectd.Contact, refs, tags []byte) error {
 	return nil
 }
 
-// saveDetails writes c's references and tags, after checking their totals
-// (MaxReferencesBytes, MaxContactTags). It removes the row when both are
-// empty.
-func saveDetails(ctx context.Context, tx pgx.Tx, c *connectd.Contact) error {
-	if _, err := connectd.MergeReferences(nil, c.References); err != nil {
-		return err
-	}
-	if _, err := connectd.MergeTags(nil, c.Tags); err != nil {
-		return err
-	}
+// SaveDetails writes c's references and tags, removing the row when both
+// are empty.
+func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
 	if len(c.References) == 0 && len(c.Tags) == 0 {
-		_, err := tx.Exec(ctx, deleteDetails, c.InstanceID, c.ID)
+		_, err := r.exec(ctx, deleteDetails, c.InstanceID, c.ID)
 		return err
 	}
 	var refs any
 	if len(c.References) > 0 {
 		stored := map[string]storedReference{}
-		for k, r := range c.References {
-			stored[k] = storedReference(r)
+		for k, ref := range c.References {
+			stored[k] = storedReference(ref)
 		}
 		b, err := json.Marshal(stored)
 		if err != nil {
@@ -95,81 +83,8 @@ func saveDetails(ctx context.Context, tx pgx.Tx, c *connectd.Contact) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, upsertDetails, c.InstanceID, c.ID, refs, tags)
+	_, err = r.exec(ctx, upsertDetails, c.InstanceID, c.ID, refs, tags)
 	return err
-}
-
-// lockDetailed locks a live contact's row for the rest of the transaction,
-// so that writers of its details on any replica queue, and returns the
-// contact with its details.
-func (s *Store) lockDetailed(ctx context.Context, tx pgx.Tx, owner connectd.Owner, instanceID, contactID string) (*connectd.Contact, error) {
-	var (
-		id, initial string
-		initiated   time.Time
-		doc         []byte
-	)
-	err := tx.QueryRow(ctx, lockContact, instanceID, contactID, s.cutoff(), owner.AccountID, owner.Region).
-		Scan(&id, &initial, &initiated, &doc)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, s.contactNotFound(ctx, tx, owner, instanceID, contactID, "Contact")
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.findContact(ctx, tx, owner, instanceID, contactID, "Contact")
-	if err != nil {
-		return nil, err
-	}
-	return c, loadDetails(ctx, tx, c)
-}
-
-// changeDetails runs change on a locked contact with its details, then
-// saves them, all in one transaction.
-func (s *Store) changeDetails(ctx context.Context, op string, owner connectd.Owner, instanceID, contactID string,
-	change func(tx pgx.Tx, c *connectd.Contact) error) error {
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		c, err := s.lockDetailed(ctx, tx, owner, instanceID, contactID)
-		if err != nil {
-			return err
-		}
-		if err := change(tx, c); err != nil {
-			return err
-		}
-		return saveDetails(ctx, tx, c)
-	})
-}
-
-// UpdateContact sets a contact's Name and Description and merges its
-// References (connectd.ContactDetailer).
-func (s *Store) UpdateContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string, u *connectd.ContactUpdate) error {
-	return s.changeDetails(ctx, "update contact", owner, instanceID, contactID, func(tx pgx.Tx, c *connectd.Contact) error {
-		var err error
-		if c.References, err = connectd.MergeReferences(c.References, u.References); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, updateNames, u.Name, u.Description, truncate(s.clock.Now()), instanceID, contactID)
-		return err
-	})
-}
-
-// TagContact adds or replaces a contact's tags (connectd.MergeTags).
-func (s *Store) TagContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string, tags map[string]string) error {
-	return s.changeDetails(ctx, "tag contact", owner, instanceID, contactID, func(_ pgx.Tx, c *connectd.Contact) error {
-		var err error
-		c.Tags, err = connectd.MergeTags(c.Tags, tags)
-		return err
-	})
-}
-
-// UntagContact removes a contact's tags with the given keys.
-func (s *Store) UntagContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string, keys []string) error {
-	return s.changeDetails(ctx, "untag contact", owner, instanceID, contactID, func(_ pgx.Tx, c *connectd.Contact) error {
-		c.Tags = maps.Clone(c.Tags)
-		for _, k := range keys {
-			delete(c.Tags, k)
-		}
-		return nil
-	})
 }
 
 // queryAllDetails reads every contact's details, for Export.

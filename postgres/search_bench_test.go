@@ -17,7 +17,7 @@ import (
 // that the triggers index them as any write would; then it analyzes. The
 // data are the sqlite benchmark's: 5 contacts per customer, 4 tiers, 20
 // regions, every tenth contact a chain member.
-func loadSearchBench(b *testing.B, cs connectd.Store, inst string, n int, now time.Time) {
+func loadSearchBench(b *testing.B, cs connectd.Port, inst string, n int, now time.Time) {
 	b.Helper()
 	s := cs.(*Store)
 	ctx := context.Background()
@@ -45,7 +45,7 @@ func loadSearchBench(b *testing.B, cs connectd.Store, inst string, n int, now ti
 // BenchmarkSearchContacts searches an instance of 1,000,000 contacts
 // (storetest.BenchmarkSearch) on a throwaway PostgreSQL (internal/pgtest).
 func BenchmarkSearchContacts(b *testing.B) {
-	storetest.BenchmarkSearch(b, func(b *testing.B, clock connectd.Clock) connectd.Store {
+	storetest.BenchmarkSearch(b, func(b *testing.B, clock connectd.Clock) connectd.Port {
 		s, err := Open(context.Background(), pgtest.DSN(b), clock, nil)
 		if err != nil {
 			b.Fatal(err)

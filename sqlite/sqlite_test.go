@@ -21,7 +21,7 @@ func openDir(t *testing.T, dir string, clock connectd.Clock) *Store {
 }
 
 func TestStoreDirectory(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
+	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
 		s := openDir(t, t.TempDir(), clock)
 		t.Cleanup(func() { s.Close() })
 		return s
@@ -29,12 +29,16 @@ func TestStoreDirectory(t *testing.T) {
 }
 
 func TestStoreMemory(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
+	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
 		s := openDir(t, MemoryPath, clock)
 		t.Cleanup(func() { s.Close() })
 		return s
 	})
 }
+
+// service returns the Service over s, for tests of the store's own
+// behaviour through the use cases.
+func service(s *Store) *connectd.Service { return connectd.NewService(s, s.clock) }
 
 var owner = connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
 
@@ -43,15 +47,15 @@ func seed(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := t.Context()
 	inst := &connectd.Instance{ID: "inst-1", Owner: owner, Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := s.CreateInstance(ctx, inst); err != nil {
+	if err := service(s).CreateInstance(ctx, inst); err != nil {
 		t.Fatal(err)
 	}
 	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
 		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
-	if _, err := s.CreateContact(ctx, owner, c); err != nil {
+	if _, err := service(s).CreateContact(ctx, owner, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
+	if err := service(s).UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -69,7 +73,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 	}
 	for range 2 {
 		s = openDir(t, dir, clock)
-		got, err := s.FindContact(t.Context(), owner, "inst-1", "c-1")
+		got, err := service(s).FindContact(t.Context(), owner, "inst-1", "c-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +106,7 @@ func TestMemoryStoresAreSeparate(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	seed(t, a)
-	if _, err := b.FindInstance(t.Context(), owner, "inst-1"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+	if _, err := service(b).FindInstance(t.Context(), owner, "inst-1"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 		t.Fatalf("second in-memory store sees the first's data: %v", err)
 	}
 	if err := a.Ping(t.Context()); err != nil {
@@ -144,7 +148,12 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	}{
 		"find contact":         {queryContact, []any{0, "i", "c", "a", "r"}},
 		"contact by token":     {queryContactByToken, []any{"i", "t"}},
-		"contact by id":        {queryContactByID, []any{"i", "c"}},
+		"contact by id":        {queryContactRow, []any{"i", "c"}},
+		"own row":              {queryOwnRow, []any{0, "i", "c", "a", "r"}},
+		"chain of":             {queryChainOf, []any{0, "i", "c", "a", "r"}},
+		"chain map":            {queryChainMap, []any{"i", "c", 0}},
+		"count transfers":      {queryCountTransfers, []any{"i", "c", 0}},
+		"update names":         {updateNames, []any{nil, nil, 0, "i", "c"}},
 		"count previous":       {queryCountPrevious, []any{"i", "p", 0}},
 		"update chain map":     {updateChainMap, []any{"{}", 0, "i", "c"}},
 		"stop":                 {updateStop, []any{0, 0, "i", "c"}},
