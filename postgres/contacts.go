@@ -32,17 +32,8 @@ func (r *rows) InsertContact(ctx context.Context, c *connectd.Contact, own conne
 	if err != nil {
 		return err
 	}
-	_, err = r.exec(ctx, insertContact, c.InstanceID, c.ID, c.InitialContactID,
-		nullString(c.PreviousContactID), nullString(c.RelatedContactID), string(c.Channel),
-		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, nullString(c.ClientToken),
-		truncate(c.InitiationTimestamp), nullTime(c.ScheduledTimestamp), nullTime(c.DisconnectTimestamp),
-		truncate(c.LastUpdateTimestamp), doc)
+	_, err = r.exec(ctx, insertContact, driver().ContactValues(c, doc)...)
 	return conflict(err)
-}
-
-func (r *rows) DeleteContact(ctx context.Context, instanceID, id string) error {
-	_, err := r.exec(ctx, deleteContact, instanceID, id)
-	return err
 }
 
 func (r *rows) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes, updated time.Time) error {
@@ -61,5 +52,10 @@ func (r *rows) EndContact(ctx context.Context, instanceID, id string, at time.Ti
 
 func (r *rows) SetNames(ctx context.Context, instanceID, id string, name, description *string, at time.Time) error {
 	_, err := r.exec(ctx, updateNames, name, description, truncate(at), instanceID, id)
+	return err
+}
+
+func (r *rows) DeleteContact(ctx context.Context, instanceID, id string) error {
+	_, err := r.exec(ctx, deleteContact, instanceID, id)
 	return err
 }

@@ -2,11 +2,10 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -16,103 +15,52 @@ const (
 	queryDetails  = `SELECT refs, tags FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
 	upsertDetails = `INSERT INTO contact_details (instance_id, contact_id, refs, tags) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
-	deleteDetails = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
+	deleteDetails   = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
+	queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
 )
 
-// storedReference is a Reference as stored in the refs JSON object.
-type storedReference struct {
-	Type         string `json:"t"`
-	Value        string `json:"v,omitempty"`
-	Status       string `json:"s,omitempty"`
-	Arn          string `json:"a,omitempty"`
-	StatusReason string `json:"r,omitempty"`
-}
-
-// LoadDetails reads contact c's references and tags into it.
-func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
-	var refs, tags []byte
-	err := r.q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
+// SaveDetails upserts the jsonb documents, or deletes the row of a contact
+// left with neither references nor tags.
+func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
+	refs, hasRefs, err := stored.References(c.References)
+	tags, tagsErr := encodeMap(c.Tags)
+	if err := errors.Join(err, tagsErr); err != nil {
 		return err
 	}
-	return decodeDetails(c, refs, tags)
-}
-
-// decodeDetails sets c's References and Tags from their stored forms.
-func decodeDetails(c *connectd.Contact, refs, tags []byte) error {
-	if len(refs) > 0 {
-		var stored map[string]storedReference
-		if err := json.Unmarshal(refs, &stored); err != nil {
-			return fmt.Errorf("decode references of contact %s: %w", c.ID, err)
-		}
-		c.References = map[string]connectd.Reference{}
-		for k, r := range stored {
-			c.References[k] = connectd.Reference(r)
-		}
-	}
-	var err error
-	if c.Tags, err = decodeMap(tags); err != nil {
-		return fmt.Errorf("decode tags of contact %s: %w", c.ID, err)
-	}
-	return nil
-}
-
-// SaveDetails writes c's references and tags, removing the row when both
-// are empty.
-func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
-	if len(c.References) == 0 && len(c.Tags) == 0 {
+	if !hasRefs && tags == nil {
 		_, err := r.exec(ctx, deleteDetails, c.InstanceID, c.ID)
 		return err
 	}
-	var refs any
-	if len(c.References) > 0 {
-		stored := map[string]storedReference{}
-		for k, ref := range c.References {
-			stored[k] = storedReference(ref)
-		}
-		b, err := json.Marshal(stored)
-		if err != nil {
-			return fmt.Errorf("encode references: %w", err)
-		}
-		refs = string(b)
+	var refsArg any // NULL without references
+	if hasRefs {
+		refsArg = refs
 	}
-	tags, err := encodeMap(c.Tags)
-	if err != nil {
-		return err
-	}
-	_, err = r.exec(ctx, upsertDetails, c.InstanceID, c.ID, refs, tags)
+	_, err = r.exec(ctx, upsertDetails, c.InstanceID, c.ID, refsArg, tags)
 	return err
 }
 
-// queryAllDetails reads every contact's details, for Export.
-const queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
+func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
+	var refs, tags []byte
+	switch err := r.q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return stored.Details(c, refs, tags)
+}
 
 // attachDetails loads the details of contacts (an export) in one scan.
 func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact) error {
-	type key struct{ instance, id string }
-	byKey := make(map[key]*connectd.Contact, len(contacts))
-	for _, c := range contacts {
-		byKey[key{c.InstanceID, c.ID}] = c
-	}
-	rows, err := q.Query(ctx, queryAllDetails)
+	a := stored.NewAttacher(contacts)
+	rs, err := q.Query(ctx, queryAllDetails)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k key
-		var refs, tags []byte
-		if err := rows.Scan(&k.instance, &k.id, &refs, &tags); err != nil {
-			return err
-		}
-		if c := byKey[k]; c != nil {
-			if err := decodeDetails(c, refs, tags); err != nil {
-				return err
-			}
-		}
-	}
-	return rows.Err()
+	var instanceID, id string
+	var refs, tags []byte
+	_, err = pgx.ForEachRow(rs, []any{&instanceID, &id, &refs, &tags}, func() error {
+		return a.Attach(instanceID, id, refs, tags)
+	})
+	return err
 }

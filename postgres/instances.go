@@ -9,8 +9,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Instance queries. Every one names the owner, except the check that an
-// id is free: instance ids are global, being part of the ARN.
+// Instance statements. An instance id is global (it is part of the ARN),
+// so only the check that one is taken ignores the owner; every other
+// statement names the account and region.
 const (
 	instanceColumns = `id, account, region, alias, identity_management_type, directory_id,
 		inbound, outbound, status, created_at, tags`
@@ -29,49 +30,58 @@ const (
 	deleteInstance = `DELETE FROM instances WHERE id = $1 AND account = $2 AND region = $3`
 )
 
-func (r *rows) Instance(ctx context.Context, owner connectd.Owner, id string) (*connectd.Instance, error) {
-	inst, err := scanInstance(r.q.QueryRow(ctx, queryInstance, id, owner.AccountID, owner.Region))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	return inst, err
+// Instances lists in byte order: the id column's collation is "C".
+func (r *rows) Instances(ctx context.Context, owner connectd.Owner, after string, limit int) ([]*connectd.Instance, error) {
+	rs, err := r.q.Query(ctx, queryListInstances, owner.AccountID, owner.Region, after, limit)
+	return collectInstances(rs, err)
 }
 
+func (r *rows) AllInstances(ctx context.Context) ([]*connectd.Instance, error) {
+	rs, err := r.q.Query(ctx, queryAllInstances)
+	return collectInstances(rs, err)
+}
+
+// collectInstances reads the rows of an instance query.
+func collectInstances(rs pgx.Rows, err error) ([]*connectd.Instance, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rs, func(row pgx.CollectableRow) (*connectd.Instance, error) { return scanInstance(row) })
+}
+
+func (r *rows) Instance(ctx context.Context, owner connectd.Owner, id string) (*connectd.Instance, error) {
+	switch inst, err := scanInstance(r.q.QueryRow(ctx, queryInstance, id, owner.AccountID, owner.Region)); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, nil
+	default:
+		return inst, err
+	}
+}
+
+// InstanceExists and InstanceIDTaken ask the server for a boolean (EXISTS).
 func (r *rows) InstanceExists(ctx context.Context, owner connectd.Owner, id string) (bool, error) {
-	var ok bool
-	err := r.q.QueryRow(ctx, queryInstanceExists, id, owner.AccountID, owner.Region).Scan(&ok)
-	return ok, err
+	return r.exists(ctx, queryInstanceExists, id, owner.AccountID, owner.Region)
 }
 
 func (r *rows) InstanceIDTaken(ctx context.Context, id string) (bool, error) {
-	var ok bool
-	err := r.q.QueryRow(ctx, queryInstanceIDTaken, id).Scan(&ok)
+	return r.exists(ctx, queryInstanceIDTaken, id)
+}
+
+func (r *rows) exists(ctx context.Context, sql string, args ...any) (ok bool, err error) {
+	err = r.q.QueryRow(ctx, sql, args...).Scan(&ok)
 	return ok, err
 }
 
 func (r *rows) InstanceWithAlias(ctx context.Context, owner connectd.Owner, alias string) (string, error) {
-	var id string
-	_, err := r.one(ctx, queryInstanceAlias, []any{owner.AccountID, owner.Region, alias}, &id)
-	return id, err
-}
-
-// Instances lists in byte order: the id column's collation is "C".
-func (r *rows) Instances(ctx context.Context, owner connectd.Owner, after string, limit int) ([]*connectd.Instance, error) {
-	return r.instances(ctx, queryListInstances, owner.AccountID, owner.Region, after, limit)
-}
-
-func (r *rows) AllInstances(ctx context.Context) ([]*connectd.Instance, error) {
-	return r.instances(ctx, queryAllInstances)
-}
-
-func (r *rows) instances(ctx context.Context, sql string, args ...any) ([]*connectd.Instance, error) {
-	rs, err := r.q.Query(ctx, sql, args...)
+	rs, err := r.q.Query(ctx, queryInstanceAlias, owner.AccountID, owner.Region, alias)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return pgx.CollectRows(rs, func(row pgx.CollectableRow) (*connectd.Instance, error) {
-		return scanInstance(row)
-	})
+	id, err := pgx.CollectOneRow(rs, pgx.RowTo[string])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
 }
 
 // InsertInstance leaves a race between replicas to the unique indexes,
@@ -81,11 +91,7 @@ func (r *rows) InsertInstance(ctx context.Context, inst *connectd.Instance) erro
 	if err != nil {
 		return err
 	}
-	_, err = r.exec(ctx, insertInstance,
-		inst.ID, inst.Owner.AccountID, inst.Owner.Region, nullString(inst.Alias),
-		inst.IdentityManagementType, nullString(inst.DirectoryID),
-		inst.InboundCallsEnabled, inst.OutboundCallsEnabled, inst.Status,
-		truncate(inst.CreatedTime), tags)
+	_, err = r.exec(ctx, insertInstance, driver().InstanceValues(inst, tags)...)
 	return conflict(err)
 }
 

@@ -2,12 +2,11 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -176,6 +175,15 @@ func timeOf(t *time.Time) time.Time {
 	return t.UTC()
 }
 
+// driver is how this store takes optional strings and times
+// (stored.Driver): NULL or text, NULL or a timestamptz to the millisecond.
+func driver() stored.Driver {
+	return stored.Driver{
+		Optional: func(s string) any { return nullString(s) },
+		Time:     func(t time.Time) any { return nullTime(t) },
+	}
+}
+
 // nullString stores "" as NULL, which keeps optional columns out of their
 // partial indexes.
 func nullString(s string) *string {
@@ -193,26 +201,14 @@ func deref(s *string) string {
 }
 
 // encodeMap returns a map as JSON text for a jsonb column, or nil (NULL)
-// when it is empty.
+// when it is empty (stored.Map).
 func encodeMap(m map[string]string) (any, error) {
-	if len(m) == 0 {
-		return nil, nil
+	doc, ok, err := stored.Map(m)
+	if !ok || err != nil {
+		return nil, err
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode JSON map: %w", err)
-	}
-	return string(b), nil
+	return doc, nil
 }
 
 // decodeMap reads what encodeMap stored; NULL reads as an empty map.
-func decodeMap(doc []byte) (map[string]string, error) {
-	m := map[string]string{}
-	if len(doc) == 0 {
-		return m, nil
-	}
-	if err := json.Unmarshal(doc, &m); err != nil {
-		return nil, fmt.Errorf("decode JSON map: %w", err)
-	}
-	return m, nil
-}
+func decodeMap(doc []byte) (map[string]string, error) { return stored.ParseMap(doc) }

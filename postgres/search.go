@@ -2,10 +2,11 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -18,16 +19,6 @@ const (
 	querySearchableKeys  = `SELECT searchable_keys FROM instances WHERE id = $1`
 	updateSearchableKeys = `UPDATE instances SET searchable_keys = $1 WHERE id = $2`
 )
-
-func (r *rows) SearchSettings(ctx context.Context, owner connectd.Owner, instanceID string) ([]string, []byte, bool, error) {
-	var keysDoc, secret []byte
-	found, err := r.one(ctx, querySearchSetup, []any{instanceID, owner.AccountID, owner.Region}, &keysDoc, &secret)
-	if err != nil || !found {
-		return nil, nil, false, err
-	}
-	keys, err := decodeKeys(keysDoc)
-	return keys, secret, err == nil, err
-}
 
 // SearchContacts counts and reads one page of the matches, paging by keyset
 // on (sort key, id). Both are planned for each execution with their values
@@ -50,7 +41,7 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 		dir = " DESC"
 	}
 	query := "SELECT " + contactColumns + ", NULL::jsonb FROM contacts c WHERE " + b.where() +
-		" ORDER BY " + sortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT " + b.arg(limit)
+		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT " + b.arg(limit)
 	rs, err := r.q.Query(ctx, query, append([]any{pgx.QueryExecModeExec}, b.args...)...)
 	if err != nil {
 		return nil, 0, err
@@ -65,37 +56,44 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	return contacts, total, err
 }
 
-func (r *rows) SearchableKeys(ctx context.Context, instanceID string) ([]string, bool, error) {
+// SearchSettings reads the keys and the secret of a search in one query,
+// inside the search's snapshot.
+func (r *rows) SearchSettings(ctx context.Context, owner connectd.Owner, instanceID string) (keys []string, secret []byte, found bool, err error) {
+	var keysDoc []byte
+	switch err = r.q.QueryRow(ctx, querySearchSetup, instanceID, owner.AccountID, owner.Region).Scan(&keysDoc, &secret); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, nil, false, nil
+	case err != nil:
+		return nil, nil, false, err
+	}
+	keys, err = decodeKeys(keysDoc)
+	return keys, secret, err == nil, err
+}
+
+// SearchableKeys and SetSearchableKeys serve the control plane.
+func (r *rows) SearchableKeys(ctx context.Context, instanceID string) (keys []string, found bool, err error) {
 	var doc []byte
-	found, err := r.one(ctx, querySearchableKeys, []any{instanceID}, &doc)
-	if err != nil || !found {
+	switch err = r.q.QueryRow(ctx, querySearchableKeys, instanceID).Scan(&doc); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, false, nil
+	case err != nil:
 		return nil, false, err
 	}
-	keys, err := decodeKeys(doc)
+	keys, err = decodeKeys(doc)
 	return keys, err == nil, err
 }
 
 func (r *rows) SetSearchableKeys(ctx context.Context, instanceID string, keys []string) (bool, error) {
-	var arg any
-	if len(keys) > 0 {
-		doc, err := json.Marshal(keys)
-		if err != nil {
-			return false, err
-		}
-		arg = string(doc)
+	var arg any // NULL: every key
+	switch doc, ok, err := stored.Keys(keys); {
+	case err != nil:
+		return false, err
+	case ok:
+		arg = doc
 	}
 	n, err := r.exec(ctx, updateSearchableKeys, arg, instanceID)
 	return n > 0, err
 }
 
 // decodeKeys reads a searchable_keys column: NULL is every key (nil).
-func decodeKeys(doc []byte) ([]string, error) {
-	if doc == nil {
-		return nil, nil
-	}
-	keys := []string{}
-	if err := json.Unmarshal(doc, &keys); err != nil {
-		return nil, fmt.Errorf("decode searchable keys: %w", err)
-	}
-	return keys, nil
-}
+func decodeKeys(doc []byte) ([]string, error) { return stored.ParseKeys(doc, doc == nil) }

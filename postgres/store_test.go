@@ -43,22 +43,10 @@ func service(s *postgres.Store) *connectd.Service {
 	return connectd.NewService(s, connectd.SystemClock{})
 }
 
-var owner = connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+var owner = storetest.SeedOwner()
 
-// seed creates an instance "inst-1" with one contact "c-1".
-func seed(t *testing.T, s *postgres.Store) {
-	t.Helper()
-	ctx := t.Context()
-	inst := &connectd.Instance{ID: "inst-1", Owner: owner, Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := service(s).CreateInstance(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
-		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
-	if _, err := service(s).CreateContact(ctx, owner, c); err != nil {
-		t.Fatal(err)
-	}
-}
+// seed is storetest.Seed over s.
+func seed(t *testing.T, s *postgres.Store) { storetest.Seed(t, service(s)) }
 
 func TestMigrationsRaceAndRepeat(t *testing.T) {
 	t.Parallel()

@@ -28,11 +28,7 @@ func (r *rows) InsertContact(ctx context.Context, c *connectd.Contact, own conne
 	if err != nil {
 		return err
 	}
-	_, err = r.exec(ctx, insertContact, c.InstanceID, c.ID, c.InitialContactID,
-		nullString(c.PreviousContactID), nullString(c.RelatedContactID), string(c.Channel),
-		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, nullString(c.ClientToken),
-		millis(c.InitiationTimestamp), millis(c.ScheduledTimestamp), millis(c.DisconnectTimestamp),
-		millis(c.LastUpdateTimestamp), doc)
+	_, err = r.exec(ctx, insertContact, driver().ContactValues(c, doc)...)
 	return err
 }
 

@@ -82,11 +82,7 @@ func (r *rows) InsertInstance(ctx context.Context, inst *connectd.Instance) erro
 	if err != nil {
 		return err
 	}
-	_, err = r.exec(ctx, insertInstance,
-		inst.ID, inst.Owner.AccountID, inst.Owner.Region, nullString(inst.Alias),
-		inst.IdentityManagementType, nullString(inst.DirectoryID),
-		inst.InboundCallsEnabled, inst.OutboundCallsEnabled, inst.Status,
-		millis(inst.CreatedTime), tags)
+	_, err = r.exec(ctx, insertInstance, driver().InstanceValues(inst, tags)...)
 	return err
 }
 

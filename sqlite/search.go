@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // Search queries with a fixed text; the search itself is built per request
@@ -65,7 +65,7 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 		dir = " DESC"
 	}
 	query := "SELECT " + searchColumns + " FROM " + from + " WHERE " + b.where() +
-		" ORDER BY " + sortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
+		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
 	contacts, err := s.scanSearch(ctx, query, args)
 	return contacts, total, err
@@ -100,7 +100,7 @@ func (s *Store) scanSearch(ctx context.Context, query string, args []any) ([]*co
 // counted through those indexes up to estimateCap, so choosing is cheap.
 func (s *Store) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) (from string, args []any, skip int, err error) {
 	from, skip = "contacts c", -1
-	col := timeColumn(q.TimeRange)
+	col := dialect().TimeColumn(q.TimeRange)
 	if q.Attributes == nil || q.Attributes.Match == connectd.MatchAny || col == "" {
 		return from, nil, skip, nil
 	}
@@ -151,15 +151,11 @@ func (r *rows) SearchableKeys(ctx context.Context, instanceID string) ([]string,
 }
 
 func (r *rows) SetSearchableKeys(ctx context.Context, instanceID string, keys []string) (bool, error) {
-	doc := sql.NullString{}
-	if len(keys) > 0 {
-		b, err := json.Marshal(keys)
-		if err != nil {
-			return false, err
-		}
-		doc = sql.NullString{String: string(b), Valid: true}
+	doc, ok, err := stored.Keys(keys)
+	if err != nil {
+		return false, err
 	}
-	res, err := r.exec(ctx, updateSearchableKeys, doc, instanceID)
+	res, err := r.exec(ctx, updateSearchableKeys, sql.NullString{String: doc, Valid: ok}, instanceID)
 	if err != nil {
 		return false, err
 	}
@@ -169,12 +165,5 @@ func (r *rows) SetSearchableKeys(ctx context.Context, instanceID string, keys []
 
 // decodeKeys reads a searchable_keys column: NULL is every key (nil).
 func decodeKeys(doc sql.NullString) ([]string, error) {
-	if !doc.Valid {
-		return nil, nil
-	}
-	keys := []string{}
-	if err := json.Unmarshal([]byte(doc.String), &keys); err != nil {
-		return nil, fmt.Errorf("decode searchable keys: %w", err)
-	}
-	return keys, nil
+	return stored.ParseKeys([]byte(doc.String), !doc.Valid)
 }

@@ -40,25 +40,10 @@ func TestStoreMemory(t *testing.T) {
 // behaviour through the use cases.
 func service(s *Store) *connectd.Service { return connectd.NewService(s, s.clock) }
 
-var owner = connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+var owner = storetest.SeedOwner()
 
-// seed creates an instance and a contact with attributes.
-func seed(t *testing.T, s *Store) {
-	t.Helper()
-	ctx := t.Context()
-	inst := &connectd.Instance{ID: "inst-1", Owner: owner, Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := service(s).CreateInstance(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
-		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
-	if _, err := service(s).CreateContact(ctx, owner, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := service(s).UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
-		t.Fatal(err)
-	}
-}
+// seed is storetest.Seed over s.
+func seed(t *testing.T, s *Store) { storetest.Seed(t, service(s)) }
 
 func TestReopenKeepsDataAndMigrations(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data dir?#") // created by Open; odd characters on purpose

@@ -240,3 +240,29 @@ func wantSameContact(t *testing.T, got, want *connectd.Contact) {
 	}
 	wantAttrs(t, "Attributes", got.Attributes, want.Attributes)
 }
+
+// Seed gives a store's own tests (reopening, killing, failing over) data
+// to look for: an instance "inst-1" (alias "one") of SeedOwner with one
+// voice contact "c-1" whose map is {"a": "1", "b": "2"}, written by a
+// create and an update.
+func Seed(t testing.TB, svc *connectd.Service) {
+	t.Helper()
+	ctx := context.Background()
+	inst := &connectd.Instance{ID: "inst-1", Owner: SeedOwner(), Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
+	if err := svc.CreateInstance(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
+		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
+	if _, err := svc.CreateContact(ctx, SeedOwner(), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.UpdateAttributes(ctx, SeedOwner(), "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// SeedOwner returns the owner of Seed's instance.
+func SeedOwner() connectd.Owner {
+	return connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+}
