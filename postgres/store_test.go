@@ -37,6 +37,12 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestPort(t *testing.T) {
+	storetest.RunPortTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
+		return open(t, pgtest.DSN(t), clock)
+	})
+}
+
 // service returns the Service over s on the wall clock, for tests of the
 // store's own behaviour through the use cases.
 func service(s *postgres.Store) *connectd.Service {

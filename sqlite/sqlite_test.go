@@ -36,6 +36,22 @@ func TestStoreMemory(t *testing.T) {
 	})
 }
 
+func TestPortDirectory(t *testing.T) {
+	storetest.RunPortTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
+		s := openDir(t, t.TempDir(), clock)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestPortMemory(t *testing.T) {
+	storetest.RunPortTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
+		s := openDir(t, MemoryPath, clock)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
 // service returns the Service over s, for tests of the store's own
 // behaviour through the use cases.
 func service(s *Store) *connectd.Service { return connectd.NewService(s, s.clock) }
