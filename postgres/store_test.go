@@ -30,7 +30,8 @@ func open(t testing.TB, dsn string, clock connectd.Clock) *postgres.Store {
 	return s
 }
 
-// TestStore runs the conformance suite, each subtest on its own database.
+// TestStore runs the suite of the Service over this store, each subtest on
+// its own database.
 func TestStore(t *testing.T) {
 	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
 		return open(t, pgtest.DSN(t), clock)

@@ -10,7 +10,7 @@ import (
 )
 
 // detailTests cover a contact's References and Tags, UpdateContact,
-// TagContact and UntagContact (connectd.ContactDetailer).
+// TagContact and UntagContact (connectd.Service).
 var detailTests = []storeTest{
 	{"CreateKeepsReferencesAndTags", testDetailsAtCreate},
 	{"CreateRejectsOversizedReferences", testDetailsCreateTooBig},

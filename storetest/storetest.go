@@ -46,7 +46,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 	}
 }
 
-// storeTest is one conformance test, run against a fresh fixture.
+// storeTest is one test of the suite, run against a fresh fixture.
 type storeTest struct {
 	name string
 	run  func(t *testing.T, f *fixture)

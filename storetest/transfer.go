@@ -8,7 +8,7 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// transferTests cover Store.TransferContact.
+// transferTests cover Service.TransferContact.
 var transferTests = []storeTest{
 	{"JoinsTheChain", testTransferChain},
 	{"ToAUser", testTransferToUser},
