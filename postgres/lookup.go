@@ -56,23 +56,31 @@ const (
 			AND initiation_method IN ('TRANSFER', 'QUEUE_TRANSFER')`
 )
 
-func (r *rows) FindContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
-	return r.contact(ctx, queryContact, r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region)
-}
-
-func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
-	if !r.write {
-		return nil, errReadOnly
-	}
-	return r.contact(ctx, lockContact, r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region)
+// TokenHolder and ContactRow read a row whatever its age, and whatever
+// the owner: the Service checks both.
+func (r *rows) TokenHolder(ctx context.Context, instanceID, token string) (*connectd.Contact, error) {
+	return r.contact(ctx, queryContactByToken, instanceID, token)
 }
 
 func (r *rows) ContactRow(ctx context.Context, instanceID, id string) (*connectd.Contact, error) {
 	return r.contact(ctx, queryContactRow, instanceID, id)
 }
 
-func (r *rows) TokenHolder(ctx context.Context, instanceID, token string) (*connectd.Contact, error) {
-	return r.contact(ctx, queryContactByToken, instanceID, token)
+// LockContact and FindContact read a live contact of the owner's instance.
+func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
+	if !r.write {
+		return nil, errReadOnly
+	}
+	return r.owned(ctx, lockContact, owner, instanceID, id)
+}
+
+func (r *rows) FindContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
+	return r.owned(ctx, queryContact, owner, instanceID, id)
+}
+
+// owned runs a query of queryContact's parameters.
+func (r *rows) owned(ctx context.Context, sql string, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
+	return r.contact(ctx, sql, r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region)
 }
 
 // contact scans the one contact of sql, or nil.

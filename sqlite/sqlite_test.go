@@ -20,36 +20,26 @@ func openDir(t *testing.T, dir string, clock connectd.Clock) *Store {
 	return s
 }
 
-func TestStoreDirectory(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
-		s := openDir(t, t.TempDir(), clock)
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}
+// TestStore runs the Service's suite, TestPort the port-level one, over a
+// store on disk and one in memory.
+func TestStore(t *testing.T) { eachMode(t, storetest.RunStoreTests) }
 
-func TestStoreMemory(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
-		s := openDir(t, MemoryPath, clock)
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}
+func TestPort(t *testing.T) { eachMode(t, storetest.RunPortTests) }
 
-func TestPortDirectory(t *testing.T) {
-	storetest.RunPortTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
-		s := openDir(t, t.TempDir(), clock)
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}
-
-func TestPortMemory(t *testing.T) {
-	storetest.RunPortTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
-		s := openDir(t, MemoryPath, clock)
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+func eachMode(t *testing.T, run func(*testing.T, func(*testing.T, connectd.Clock) connectd.Port)) {
+	for _, mode := range []string{"Directory", "Memory"} {
+		t.Run(mode, func(t *testing.T) {
+			run(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
+				path := MemoryPath
+				if mode == "Directory" {
+					path = t.TempDir()
+				}
+				s := openDir(t, path, clock)
+				t.Cleanup(func() { s.Close() })
+				return s
+			})
+		})
+	}
 }
 
 // service returns the Service over s, for tests of the store's own
