@@ -23,6 +23,9 @@ const purgeExpired = `DELETE FROM contacts WHERE (instance_id, id) IN (
 	ORDER BY initiated_at LIMIT $2 FOR UPDATE SKIP LOCKED)`
 
 func (r *rows) AllContacts(ctx context.Context) ([]*connectd.Contact, error) {
+	if err := r.snapshot(ctx); err != nil {
+		return nil, err
+	}
 	rs, err := r.q.Query(ctx, queryAllContacts, r.s.cutoff())
 	if err != nil {
 		return nil, err

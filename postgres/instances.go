@@ -36,7 +36,12 @@ func (r *rows) Instances(ctx context.Context, owner connectd.Owner, after string
 	return collectInstances(rs, err)
 }
 
+// AllInstances starts an export: its snapshot holds for AllContacts too,
+// so a contact never refers to an instance missing from the export.
 func (r *rows) AllInstances(ctx context.Context) ([]*connectd.Instance, error) {
+	if err := r.snapshot(ctx); err != nil {
+		return nil, err
+	}
 	rs, err := r.q.Query(ctx, queryAllInstances)
 	return collectInstances(rs, err)
 }

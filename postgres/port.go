@@ -18,19 +18,39 @@ func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) erro
 	})
 }
 
-// View runs fn in one REPEATABLE READ, read-only transaction, so that
-// everything it reads (a search's count and its page, an export's
-// instances and contacts) comes from one snapshot.
+// View runs fn's reads on the pool, one round trip each, as most reads are
+// a single lookup (GetContactAttributes, DescribeContact). The reads that
+// must agree with each other (a search's count and its page, an export's
+// instances and contacts) first move the view into one REPEATABLE READ,
+// read-only transaction (see snapshot), where the rest of fn runs.
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
 	err := s.retry(ctx, func() error {
-		tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(ctx) //nolint:errcheck // read-only
-		return fn(&rows{s: s, q: tx})
+		r := &rows{s: s, q: s.pool}
+		defer r.endSnapshot(ctx)
+		return fn(r)
 	})
 	return s.fail(op, err)
+}
+
+// snapshot moves a View into a REPEATABLE READ, read-only transaction, once;
+// in an Update it does nothing: the transaction is already there.
+func (r *rows) snapshot(ctx context.Context) error {
+	if r.write || r.snap != nil {
+		return nil
+	}
+	tx, err := r.s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	r.snap, r.q = tx, tx
+	return nil
+}
+
+// endSnapshot ends a View's transaction, if it took one.
+func (r *rows) endSnapshot(ctx context.Context) {
+	if r.snap != nil {
+		_ = r.snap.Rollback(ctx) // read-only: nothing to keep
+	}
 }
 
 // errReadOnly answers a write attempted in a View.
@@ -43,6 +63,7 @@ type rows struct {
 	s     *Store
 	q     querier
 	write bool
+	snap  pgx.Tx // a View's snapshot, once it has taken one
 }
 
 // exec runs a write statement of the transaction.

@@ -26,6 +26,9 @@ const (
 // cannot tell a rare attribute value from a common one, and chose scans 100
 // times slower.
 func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur *connectd.SearchCursor, limit int) ([]*connectd.Contact, int64, error) {
+	if err := r.snapshot(ctx); err != nil { // TotalCount agrees with the page
+		return nil, 0, err
+	}
 	var b searchSQL
 	b.filters(q, r.s.cutoff())
 	var total int64

@@ -17,8 +17,9 @@
 //   - Uniqueness across replicas (instance id and alias, contact id,
 //     ClientToken) rests on unique indexes; a violation is a
 //     connectd.Conflict for the Service to answer.
-//   - Every View is one REPEATABLE READ, read-only transaction: one
-//     snapshot for all it reads.
+//   - A View reads on the pool, each read seeing the latest commit; the
+//     reads that must agree (a search's count and page, an export) run in
+//     one REPEATABLE READ, read-only transaction.
 //
 // A database that cannot be reached makes methods return a
 // *connectd.Error with code EUNAVAILABLE (HTTP 503, retried by the SDKs),
