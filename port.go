@@ -125,6 +125,9 @@ type Tx interface {
 	// the start), without Attributes; and how many match in all, cursor
 	// and limit aside. The Service has checked q.
 	SearchContacts(ctx context.Context, q *SearchQuery, after *SearchCursor, limit int) (contacts []*Contact, total int64, err error)
+
+	// OutboxTx: the contact records and events waiting for delivery.
+	OutboxTx
 }
 
 // Conflict is what a Tx returns when a write collides with what a

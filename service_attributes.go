@@ -35,7 +35,10 @@ func (s *Service) UpdateAttributes(ctx context.Context, owner Owner, instanceID,
 		if len(update) == 0 {
 			return nil
 		}
-		return tx.SetChainMap(ctx, instanceID, c.ID, merged, s.now())
+		if err := tx.SetChainMap(ctx, instanceID, c.ID, merged, s.now()); err != nil {
+			return err
+		}
+		return s.dataUpdated(ctx, tx, owner, instanceID, c.ID, UpdatedAttributes)
 	})
 }
 

@@ -115,7 +115,7 @@ func (s *Service) createContact(ctx context.Context, tx Tx, owner Owner, in *Con
 			return nil, err
 		}
 	}
-	return c, nil
+	return c, s.startEvents(ctx, tx, owner, c)
 }
 
 // claimContactID makes sure id is free in the instance: a live contact with
@@ -236,6 +236,9 @@ func (s *Service) StopContact(ctx context.Context, owner Owner, instanceID, cont
 		if !c.Active() {
 			return Errorf(ENOTACTIVE, "Contact %s has already ended.", contactID)
 		}
-		return tx.EndContact(ctx, instanceID, contactID, s.now())
+		if err := tx.EndContact(ctx, instanceID, contactID, s.now()); err != nil {
+			return err
+		}
+		return s.ended(ctx, tx, owner, instanceID, contactID, RecordFacts{DisconnectReason: DisconnectAPI})
 	})
 }

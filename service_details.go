@@ -19,7 +19,9 @@ func saveDetails(ctx context.Context, tx Tx, c *Contact) error {
 
 // changeDetails runs change on a live contact, locked and with its details
 // loaded, then saves them, all in one unit of work.
-func (s *Service) changeDetails(ctx context.Context, op string, owner Owner, instanceID, contactID string,
+//
+// updated, unless "", is what a CONTACT_DATA_UPDATED event says changed.
+func (s *Service) changeDetails(ctx context.Context, op string, owner Owner, instanceID, contactID, updated string,
 	change func(tx Tx, c *Contact) error) error {
 	return s.port.Update(ctx, op, func(tx Tx) error {
 		c, err := lock(ctx, tx, owner, instanceID, contactID)
@@ -32,7 +34,10 @@ func (s *Service) changeDetails(ctx context.Context, op string, owner Owner, ins
 		if err := change(tx, c); err != nil {
 			return err
 		}
-		return saveDetails(ctx, tx, c)
+		if err := saveDetails(ctx, tx, c); err != nil || updated == "" {
+			return err
+		}
+		return s.dataUpdated(ctx, tx, owner, instanceID, contactID, updated)
 	})
 }
 
@@ -41,7 +46,7 @@ func (s *Service) changeDetails(ctx context.Context, op string, owner Owner, ins
 // external audio contact; EINVALID for references over MaxReferencesBytes
 // (and then nothing changes).
 func (s *Service) UpdateContact(ctx context.Context, owner Owner, instanceID, contactID string, u *ContactUpdate) error {
-	return s.changeDetails(ctx, "update contact", owner, instanceID, contactID, func(tx Tx, c *Contact) error {
+	return s.changeDetails(ctx, "update contact", owner, instanceID, contactID, "", func(tx Tx, c *Contact) error {
 		// "This value can only be updated for external audio contacts":
 		// VOICE contacts that CreateContact made with TRANSFER. connectd
 		// checks and accepts these members for them but does not keep them.
@@ -59,7 +64,7 @@ func (s *Service) UpdateContact(ctx context.Context, owner Owner, instanceID, co
 
 // TagContact adds or replaces a contact's tags (MergeTags' rules, EINVALID).
 func (s *Service) TagContact(ctx context.Context, owner Owner, instanceID, contactID string, tags map[string]string) error {
-	return s.changeDetails(ctx, "tag contact", owner, instanceID, contactID, func(_ Tx, c *Contact) error {
+	return s.changeDetails(ctx, "tag contact", owner, instanceID, contactID, UpdatedTags, func(_ Tx, c *Contact) error {
 		var err error
 		c.Tags, err = MergeTags(c.Tags, tags)
 		return err
@@ -69,7 +74,7 @@ func (s *Service) TagContact(ctx context.Context, owner Owner, instanceID, conta
 // UntagContact removes the tags with the given keys; absent keys are
 // ignored.
 func (s *Service) UntagContact(ctx context.Context, owner Owner, instanceID, contactID string, keys []string) error {
-	return s.changeDetails(ctx, "untag contact", owner, instanceID, contactID, func(_ Tx, c *Contact) error {
+	return s.changeDetails(ctx, "untag contact", owner, instanceID, contactID, UpdatedTags, func(_ Tx, c *Contact) error {
 		c.Tags = maps.Clone(c.Tags)
 		for _, k := range keys {
 			delete(c.Tags, k)
@@ -122,8 +127,10 @@ func (s *Service) TransferContact(ctx context.Context, owner Owner, t *Transfer)
 		if err := tx.EndContact(ctx, t.InstanceID, old.ID, s.now()); err != nil {
 			return err
 		}
-		out, err = s.createContact(ctx, tx, owner, TransferredContact(old, t))
-		return err
+		if out, err = s.createContact(ctx, tx, owner, TransferredContact(old, t)); err != nil {
+			return err
+		}
+		return s.ended(ctx, tx, owner, t.InstanceID, old.ID, RecordFacts{NextContactID: out.ID, TransferCompleted: s.now()})
 	})
 	switch conflictOf(err) {
 	case ConflictClientToken:

@@ -56,6 +56,9 @@ func (r *rows) DeleteAll(ctx context.Context) error {
 	if _, err := r.exec(ctx, `DELETE FROM contacts`); err != nil {
 		return err
 	}
+	if _, err := r.exec(ctx, `DELETE FROM outbox`); err != nil {
+		return err
+	}
 	_, err := r.exec(ctx, `DELETE FROM instances`)
 	return err
 }

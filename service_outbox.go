@@ -1,0 +1,149 @@
+package connectd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// The outbox: every contact record and contact event is written by the use
+// case that causes it, through its own Tx, so it is kept exactly when the
+// change is (a rejected or failed request announces nothing, an
+// acknowledged one cannot lose its record). A deliverer sends the entries
+// after the commit; nothing here waits for a sink.
+
+// announce writes payload as a new PENDING entry of kind about contact c.
+func (s *Service) announce(ctx context.Context, tx Tx, c *Contact, kind OutboxKind, payload map[string]any) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s of contact %s: %w", kind, c.ID, err)
+	}
+	return tx.AppendOutbox(ctx, &OutboxEntry{
+		InstanceID: c.InstanceID, ContactID: c.ID, Kind: kind,
+		Payload: b, CreatedAt: s.now(), State: OutboxPending,
+	})
+}
+
+// event writes the contact event eventType of c.
+func (s *Service) event(ctx context.Context, tx Tx, owner Owner, c *Contact, eventType string, updated ...string) error {
+	return s.announce(ctx, tx, c, OutboxEvent, ContactEvent(owner, c, eventType, s.now(), updated))
+}
+
+// startEvents writes the events of a contact just created: INITIATED;
+// CONNECTED_TO_SYSTEM for a chat or a task, which have their media at once
+// ("This event is generated for outbound calls (...), tasks, and chats",
+// contact events data model), while a call waits for its media, which
+// connectd has none of; and QUEUED for a contact put in a queue.
+func (s *Service) startEvents(ctx context.Context, tx Tx, owner Owner, c *Contact) error {
+	if err := s.event(ctx, tx, owner, c, EventInitiated); err != nil {
+		return err
+	}
+	if c.Channel == ChannelChat || c.Channel == ChannelTask {
+		if err := s.event(ctx, tx, owner, c, EventConnectedToSystem); err != nil {
+			return err
+		}
+	}
+	if c.QueueID != "" {
+		return s.event(ctx, tx, owner, c, EventQueued)
+	}
+	return nil
+}
+
+// ended writes what the end of contact id says: its contact record, read
+// as the unit of work now sees it (its chain's map, its details), and a
+// DISCONNECTED event.
+func (s *Service) ended(ctx context.Context, tx Tx, owner Owner, instanceID, id string, f RecordFacts) error {
+	c, err := s.record(ctx, tx, owner, instanceID, id, f)
+	if err != nil {
+		return err
+	}
+	return s.event(ctx, tx, owner, c, EventDisconnected)
+}
+
+// record writes the contact record of contact id and returns the contact as
+// the record shows it.
+func (s *Service) record(ctx context.Context, tx Tx, owner Owner, instanceID, id string, f RecordFacts) (*Contact, error) {
+	c, err := find(ctx, tx, owner, instanceID, id, "Contact")
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.LoadDetails(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, f))
+}
+
+// dataUpdated writes the CONTACT_DATA_UPDATED event of contact id and, if
+// the contact has ended, its contact record again: "when you use
+// update-contact-attributes (...) Amazon Connect delivers a new contact
+// record" (contact records data model). The record sent again does not
+// repeat DisconnectReason, NextContactId and TransferCompletedTimestamp,
+// which connectd does not keep past the first record (README, Behaviour).
+func (s *Service) dataUpdated(ctx context.Context, tx Tx, owner Owner, instanceID, id string, what string) error {
+	c, err := find(ctx, tx, owner, instanceID, id, "Contact")
+	if err != nil {
+		return err
+	}
+	if err := tx.LoadDetails(ctx, c); err != nil {
+		return err
+	}
+	if err := s.event(ctx, tx, owner, c, EventDataUpdated, what); err != nil {
+		return err
+	}
+	if c.Active() {
+		return nil
+	}
+	return s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, RecordFacts{}))
+}
+
+// PendingOutbox returns up to limit undelivered outbox entries, oldest
+// first, for a deliverer.
+func (s *Service) PendingOutbox(ctx context.Context, limit int) ([]*OutboxEntry, error) {
+	var out []*OutboxEntry
+	err := s.port.View(ctx, "read pending outbox", func(tx Tx) error {
+		var err error
+		out, err = tx.PendingOutbox(ctx, limit)
+		return err
+	})
+	return out, err
+}
+
+// MarkOutbox stores the delivery state of entries, in one unit of work.
+func (s *Service) MarkOutbox(ctx context.Context, entries []*OutboxEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return s.port.Update(ctx, "mark outbox", func(tx Tx) error {
+		for _, e := range entries {
+			if err := tx.MarkOutbox(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// TrimOutbox drops the oldest entries past keep (see DefaultOutboxCap) and
+// returns how many undelivered ones it dropped.
+func (s *Service) TrimOutbox(ctx context.Context, keep int) (int, error) {
+	var n int
+	err := s.port.Update(ctx, "trim outbox", func(tx Tx) error {
+		var err error
+		n, err = tx.TrimOutbox(ctx, keep)
+		return err
+	})
+	return n, err
+}
+
+// Outbox returns up to limit outbox entries of the instance (every
+// instance for ""), with Seq after `after`, oldest first, with their
+// delivery state: what the control plane and connecttest show.
+func (s *Service) Outbox(ctx context.Context, instanceID string, after int64, limit int) ([]*OutboxEntry, error) {
+	var out []*OutboxEntry
+	err := s.port.View(ctx, "read outbox", func(tx Tx) error {
+		var err error
+		out, err = tx.Outbox(ctx, instanceID, after, limit)
+		return err
+	})
+	return out, err
+}
