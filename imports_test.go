@@ -30,7 +30,8 @@ func importRules() []struct {
 		{pkg: module, stdOnly: true},
 		{pkg: module + "/sqlite", forbidden: []string{module + "/postgres", module + "/api"}},
 		{pkg: module + "/postgres", forbidden: []string{module + "/sqlite", module + "/api"}},
-		{pkg: module + "/api", forbidden: []string{module + "/sqlite", module + "/postgres"}},
+		{pkg: module + "/api", forbidden: []string{module + "/sqlite", module + "/postgres", module + "/outbox"}},
+		{pkg: module + "/outbox", forbidden: []string{module + "/sqlite", module + "/postgres", module + "/api"}},
 		{pkg: module + "/internal/stored", forbidden: []string{module + "/sqlite", module + "/postgres", module + "/api"}},
 	}
 }

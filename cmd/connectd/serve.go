@@ -33,6 +33,7 @@ type serveConfig struct {
 	auth     string
 	creds    string
 	maxSkew  time.Duration
+	outbox   outboxConfig
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -75,6 +76,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.init, "init", def("init", ""), "import this fixtures `file` at start-up, before /_connectd/ready [CONNECTD_INIT]")
 	fs.StringVar(&c.auth, "auth", def("auth", "none"), "`mode`: none (signatures are read, not checked) or sigv4 (every request must verify) [CONNECTD_AUTH]")
 	fs.StringVar(&c.creds, "credentials", def("credentials", ""), "JSON `file` of [{\"AccessKeyId\", \"SecretAccessKey\", \"AccountId\"}] [CONNECTD_CREDENTIALS]")
+	fs.StringVar(&c.outbox.events, "contact-events", def("contact-events", "none"), "`sink` of contact events: none, or eventbridge (PutEvents at AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL) [CONNECTD_CONTACT_EVENTS]")
+	fs.IntVar(&c.outbox.cap, "outbox-cap", defInt(def("outbox-cap", ""), connectd.DefaultOutboxCap), "how many contact records and events the outbox keeps; past it the oldest are dropped [CONNECTD_OUTBOX_CAP]")
 	var skew string
 	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock, either `way` [CONNECTD_MAX_SKEW]")
 	fs.Usage = func() {
@@ -104,6 +107,14 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if c.auth != "none" && c.auth != "sigv4" {
 		fmt.Fprintf(e.stderr, "connectd serve: --auth must be none or sigv4, not %q\n", c.auth)
+		return c, errUsage
+	}
+	if c.outbox.events != "none" && c.outbox.events != "eventbridge" {
+		fmt.Fprintf(e.stderr, "connectd serve: --contact-events must be none or eventbridge, not %q\n", c.outbox.events)
+		return c, errUsage
+	}
+	if c.outbox.cap < 1 {
+		fmt.Fprintf(e.stderr, "connectd serve: --outbox-cap must be a positive number of entries, not %d\n", c.outbox.cap)
 		return c, errUsage
 	}
 	if c.throttle != "none" && c.throttle != "aws" {
@@ -174,6 +185,11 @@ func serve(ctx context.Context, args []string, e env) error {
 		connectd.Sweep(sweepCtx, svc, sweepInterval, sweepBatch, log)
 	}()
 	defer func() { stopSweep(); <-swept }()
+	stopDelivery, err := startDelivery(ctx, svc, clock, log, cfg.outbox)
+	if err != nil {
+		return err
+	}
+	defer stopDelivery()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

