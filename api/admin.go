@@ -87,6 +87,7 @@ func (s *Server) adminRoutes() map[string]adminHandler {
 		"GET /_connectd/faults":         s.getFaults,
 		"PUT /_connectd/faults":         s.putFaults,
 		"DELETE /_connectd/faults":      s.deleteFaults,
+		"GET /_connectd/outbox":         s.outbox,
 	}
 }
 

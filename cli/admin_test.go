@@ -7,6 +7,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,4 +111,25 @@ func TestAdminTurnedOff(t *testing.T) {
 	s.expect(ExitError, "UnknownOperationException: ", "admin", "clock")
 	s.expect(ExitError, "UnknownOperationException: ", "admin", "export")
 	s.golden("admin-off")
+}
+
+// TestAdminRecords: GET /_connectd/outbox, after a task is started,
+// stopped, and its attributes changed once it has ended: two records
+// (the end, and the update of the ended contact) and four events.
+func TestAdminRecords(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	s.must("admin", "records") // no entries yet
+	s.env["CONNECTD_INSTANCE"] = idOf(t, s.must("instance", "create", "--alias", "demo", "-o", "json"), "Id")
+	c := idOf(t, s.must("contact", "start-task", "--name", "t", "--flow", "any", "--attr", "tier=gold", "-o", "json"), "ContactId")
+	s.must("contact", "stop", c)
+	s.must("attrs", "set", c, "tier=platinum")
+	s.must("admin", "records")
+	s.must("admin", "records", "--events")
+	s.must("admin", "records", "--all", "--instance-id", "no-such-instance")
+	out := s.must("admin", "records", "-o", "json")
+	if !strings.Contains(out, `"AWSContactTraceRecordFormatVersion": "2017-03-10"`) || !strings.Contains(out, `"tier": "platinum"`) {
+		t.Errorf("records as JSON lack the record's payload:\n%s", out)
+	}
+	s.golden("admin-records")
 }

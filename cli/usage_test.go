@@ -13,7 +13,7 @@ func TestUsageErrors(t *testing.T) {
 	s.expect(ExitUsage, `connectd: unknown command "bogus" for "connectd"`, "bogus")
 	s.expect(ExitUsage, `connectd: unknown command "bogus" for "connectd attrs"`, "attrs", "bogus")
 	s.expect(ExitUsage, "connectd: connectd attrs needs a subcommand: get, set, unset", "attrs")
-	s.expect(ExitUsage, "connectd: connectd admin needs a subcommand: clock, export, import, reset", "admin")
+	s.expect(ExitUsage, "connectd: connectd admin needs a subcommand: clock, export, import, records, reset", "admin")
 	s.expect(ExitUsage, "connectd: unknown flag: --bogus", "instance", "list", "--bogus")
 	s.expect(ExitUsage, "connectd: unknown shorthand flag: 'x' in -x", "instance", "list", "-x")
 	s.expect(ExitUsage, `connectd: --output must be table or json, not "yaml"`, "instance", "list", "-o", "yaml")

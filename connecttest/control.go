@@ -123,6 +123,11 @@ func (s *Server) Reset() error { return s.admin(http.MethodPost, "/_connectd/res
 // admin calls a control-plane endpoint and turns an error response into an
 // error carrying the server's message.
 func (s *Server) admin(method, path string, body any) error {
+	return s.adminDo(method, path, body, nil)
+}
+
+// adminDo is admin that decodes a 200 answer into out, unless it is nil.
+func (s *Server) adminDo(method, path string, body, out any) error {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -141,6 +146,12 @@ func (s *Server) admin(method, path string, body any) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusOK {
+		if out == nil {
+			return nil
+		}
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			return fmt.Errorf("connecttest: decode %s %s: %w", method, path, err)
+		}
 		return nil
 	}
 	var e struct{ Message string }
