@@ -26,6 +26,10 @@ const (
 	excNotImplemented  = "NotImplementedException"
 	excTooLarge        = "RequestEntityTooLargeException"
 	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
+	// excUnavailable is a store that cannot take writes right now (a lost
+	// database file, PostgreSQL down). The Connect model has no name for
+	// it; every SDK retries a 503 whatever the name.
+	excUnavailable = "ServiceUnavailableException"
 )
 
 // status returns the HTTP status of an exception, from the model's
@@ -50,6 +54,8 @@ func status(exc string) int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case excNotImplemented:
 		return http.StatusNotImplemented
+	case excUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -72,7 +78,9 @@ func exceptionFor(code string) string {
 		return excConflict
 	case connectd.EIDEMPOTENCY:
 		return excIdempotency
-	default: // EINTERNAL, EUNAVAILABLE
+	case connectd.EUNAVAILABLE:
+		return excUnavailable
+	default: // EINTERNAL
 		return excInternal
 	}
 }
@@ -122,9 +130,6 @@ func toException(op string, err error) (exc string, code int, message string) {
 	}
 	exc = exceptionFor(c)
 	code = status(exc)
-	if c == connectd.EUNAVAILABLE {
-		code = http.StatusServiceUnavailable // retried by every SDK
-	}
 	return exc, code, connectd.ErrorMessage(err)
 }
 

@@ -116,8 +116,8 @@ func (s *testServer) raw(t *testing.T, method, path, body string) rawResponse {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if body != "" || (method != "GET" && method != "HEAD") {
+		req.Header.Set("Content-Type", "application/json") // the control plane requires it on changes
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {

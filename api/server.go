@@ -55,6 +55,14 @@ type Config struct {
 	// operation. Nil takes the account and region from the request's
 	// credential scope without verifying anything (see identify).
 	Auth Authenticator
+	// SignedControlPlane makes the control plane (all of /_connectd/ but
+	// health and readiness) require what Auth requires of the Connect API:
+	// connectd serve sets it with --auth sigv4.
+	SignedControlPlane bool
+	// AdminHosts are the Host names, besides loopback names and IP
+	// literals, that may address the control plane (say, a compose
+	// service's name); see guardControlPlane.
+	AdminHosts []string
 }
 
 // Server is the HTTP handler of connectd.
@@ -131,9 +139,12 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: uuid.NewString()}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	// Real Connect sends this on every response (terraform-provider-aws
-	// #41118 debug log); browser-based agent desktops rely on it.
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if !isControlPath(r.URL.EscapedPath()) {
+		// Real Connect sends this on every response (terraform-provider-aws
+		// #41118 debug log); browser-based agent desktops rely on it. Never
+		// on the control plane, whose answers no web page may read.
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -152,7 +163,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
-	if s.serveAdmin(w, r) {
+	if s.serveAdmin(w, c) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path
