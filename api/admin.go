@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -148,9 +150,17 @@ func (s *Server) reset(ctx context.Context, r *http.Request) (any, error) {
 // are connectd's own tools and tests, so an unknown member is a mistake
 // worth reporting rather than ignoring.
 func decodeAdmin(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := readBody(r.Body)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return &wireError{exc: excSerialization, message: serializationMessage(err)} // names the member
+		}
 		return &wireError{exc: excSerialization, message: "The request body is not valid: " + err.Error()}
 	}
 	return nil

@@ -178,6 +178,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.op, c.labels = op, labels
+	if err := checkRequestText(r, labels); err != nil {
+		exc, code, msg := toException(op, err)
+		writeError(w, exc, code, msg)
+		return
+	}
 	h, ok := s.handlers[op]
 	if !ok {
 		writeError(w, excNotImplemented, status(excNotImplemented),
