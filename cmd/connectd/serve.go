@@ -186,7 +186,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
-	ln = netutil.LimitListener(ln, cfg.maxConns)
+	ln = netutil.LimitListener(api.WrapListener(ln), cfg.maxConns)
 	warnExposedControlPlane(log, cfg, ln.Addr())
 
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
