@@ -77,7 +77,7 @@ func (s *Store) runBatch(batch []*job) {
 		if err != nil && results[i] == nil {
 			results[i] = err // the transaction failed: nothing of this job was kept
 		}
-		j.done <- results[i]
+		j.done <- storageFailure(results[i])
 	}
 }
 

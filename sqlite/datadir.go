@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/connectd/connectd"
+	sqlitedriver "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Options adjusts OpenWith.
@@ -104,4 +106,29 @@ func (s *Store) checkFile() error {
 		s.log.Error("sqlite: the database file was removed or replaced; refusing writes", "path", s.path, "stat_err", err)
 	}
 	return lostDatabase
+}
+
+// storageFailure turns a write that failed because the disk cannot take it
+// (full, read-only, an I/O error, the file gone) into EUNAVAILABLE naming
+// the cause: a 503 the SDKs retry, and the reason health reports, instead
+// of a 500 that reads as a bug in connectd. Other errors pass unchanged.
+func storageFailure(err error) error {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	var why string
+	switch se.Code() & 0xff { // the primary result code
+	case sqlite3.SQLITE_FULL:
+		why = "the disk is full"
+	case sqlite3.SQLITE_READONLY:
+		why = "the database is read-only"
+	case sqlite3.SQLITE_IOERR:
+		why = "the disk reports an I/O error"
+	case sqlite3.SQLITE_CANTOPEN:
+		why = "the database file cannot be opened"
+	default:
+		return err
+	}
+	return connectd.Errorf(connectd.EUNAVAILABLE, "The store cannot write: %s (%v).", why, se)
 }

@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
@@ -47,9 +49,10 @@ func health(t *testing.T, url string) (int, map[string]string) {
 	return resp.StatusCode, body
 }
 
+// newInstance creates an instance with a fresh alias.
 func newInstance(ctx context.Context, c *connect.Client) error {
 	_, err := c.CreateInstance(ctx, &connect.CreateInstanceInput{
-		IdentityManagementType: types.DirectoryTypeConnectManaged, InstanceAlias: aws.String("dir"),
+		IdentityManagementType: types.DirectoryTypeConnectManaged, InstanceAlias: aws.String("dir-" + strconv.FormatInt(time.Now().UnixNano(), 36)),
 		InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(true),
 	})
 	return err
