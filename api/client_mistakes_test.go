@@ -203,14 +203,5 @@ func (s *testServer) signedRaw(t *testing.T, method, path, body string) rawRespo
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rawResponse{resp.StatusCode, resp.Header, string(b)}
+	return s.do(t, req)
 }

@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -28,16 +27,7 @@ func (s *testServer) send(t *testing.T, method, path, body string, headers map[s
 			req.Header.Set(k, v)
 		}
 	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rawResponse{resp.StatusCode, resp.Header, string(b)}
+	return s.do(t, req)
 }
 
 // instanceCount is how many instances the test client's account has.
