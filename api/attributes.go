@@ -23,7 +23,7 @@ func (s *Server) updateContactAttributes(ctx context.Context, c *call) (any, err
 	if v.err != nil {
 		return nil, v.err
 	}
-	return nil, s.cfg.Store.UpdateAttributes(ctx, c.owner, *in.InstanceId, *in.InitialContactId, in.Attributes)
+	return nil, s.cfg.Service.UpdateAttributes(ctx, c.owner, *in.InstanceId, *in.InitialContactId, in.Attributes)
 }
 
 func (s *Server) getContactAttributes(ctx context.Context, c *call) (any, error) {
@@ -31,7 +31,7 @@ func (s *Server) getContactAttributes(ctx context.Context, c *call) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := s.cfg.Store.GetAttributes(ctx, c.owner, instanceID, contactID)
+	attrs, err := s.cfg.Service.GetAttributes(ctx, c.owner, instanceID, contactID)
 	if err != nil {
 		return nil, err
 	}

@@ -33,9 +33,9 @@ type wireQueueInfo struct {
 	Id string `json:"Id"`
 }
 
-func toWireContact(inst *connectd.Instance, ct *connectd.Contact) wireContact {
+func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 	w := wireContact{
-		Arn: connectd.ContactARN(inst, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
+		Arn: contactARN(owner, ct.InstanceID, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
 		PreviousContactId: ct.PreviousContactID, RelatedContactId: ct.RelatedContactID,
 		InitiationMethod: string(ct.InitiationMethod), Channel: string(ct.Channel),
 		Name: ct.Name, Description: ct.Description,
@@ -176,4 +176,11 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// contactARN is the ARN of a contact of the owner's instance instanceID: an
+// ARN needs only the caller's account and region and the ids, so no handler
+// reads the instance to build one.
+func contactARN(owner connectd.Owner, instanceID, contactID string) string {
+	return connectd.ContactARN(&connectd.Instance{ID: instanceID, Owner: owner}, contactID)
 }

@@ -97,7 +97,7 @@ func (s *Server) createInstance(ctx context.Context, c *call) (any, error) {
 	if in.DirectoryId != nil {
 		inst.DirectoryID = *in.DirectoryId
 	}
-	if err := s.cfg.Store.CreateInstance(ctx, inst); err != nil {
+	if err := s.cfg.Service.CreateInstance(ctx, inst); err != nil {
 		return nil, err
 	}
 	return struct {
@@ -138,7 +138,7 @@ func (s *Server) describeInstance(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, id)
+	inst, err := s.cfg.Service.FindInstance(ctx, c.owner, id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Server) deleteInstance(ctx context.Context, c *call) (any, error) {
 	if v.err != nil {
 		return nil, v.err
 	}
-	return nil, s.cfg.Store.DeleteInstance(ctx, c.owner, id)
+	return nil, s.cfg.Service.DeleteInstance(ctx, c.owner, id)
 }
 
 // listInstancesPageSize is the page size when maxResults is absent, the
@@ -188,7 +188,7 @@ func (s *Server) listInstances(ctx context.Context, c *call) (any, error) {
 	if v.err != nil {
 		return nil, v.err
 	}
-	insts, err := s.cfg.Store.ListInstances(ctx, c.owner, after, limit+1)
+	insts, err := s.cfg.Service.ListInstances(ctx, c.owner, after, limit+1)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func (s *Server) listContactReferences(ctx context.Context, c *call) (any, error
 	if v.err != nil {
 		return nil, v.err
 	}
-	ct, err := s.cfg.Store.FindContact(ctx, c.owner, instanceID, contactID)
+	ct, err := s.cfg.Service.FindContact(ctx, c.owner, instanceID, contactID)
 	if err != nil {
 		return nil, err
 	}

@@ -117,7 +117,7 @@ func (s *Server) startEmailContact(ctx context.Context, c *call) (any, error) {
 		return nil, v.err
 	}
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelEmail, connectd.InitiationInbound)
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func (s *Server) startTaskContact(ctx context.Context, c *call) (any, error) {
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelTask, connectd.InitiationAPI)
 	ct.PreviousContactID = deref(in.PreviousContactId)
 	ct.ScheduledTimestamp = in.ScheduledTime.Time()
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func (s *Server) startOutboundVoiceContact(ctx context.Context, c *call) (any, e
 	}
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelVoice, connectd.InitiationOutbound)
 	ct.QueueID = deref(in.QueueId)
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func (s *Server) startWebRTCContact(ctx context.Context, c *call) (any, error) {
 		return nil, v.err
 	}
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelVoice, "WEBRTC_API")
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (s *Server) tagContact(ctx context.Context, c *call) (any, error) {
 	if v.err != nil {
 		return nil, v.err
 	}
-	return nil, s.cfg.Store.TagContact(ctx, c.owner, *in.InstanceId, *in.ContactId, in.Tags)
+	return nil, s.cfg.Service.TagContact(ctx, c.owner, *in.InstanceId, *in.ContactId, in.Tags)
 }
 
 // untagContact serves UntagContact (DELETE
@@ -72,5 +72,5 @@ func (s *Server) untagContact(ctx context.Context, c *call) (any, error) {
 	if v.err != nil {
 		return nil, v.err
 	}
-	return nil, s.cfg.Store.UntagContact(ctx, c.owner, instanceID, contactID, keys)
+	return nil, s.cfg.Service.UntagContact(ctx, c.owner, instanceID, contactID, keys)
 }
