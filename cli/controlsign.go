@@ -17,7 +17,10 @@ import (
 // MissingAuthenticationTokenException, a clearer message than a
 // configuration error about a server that does not need one.
 func (a *app) signControl(req *http.Request, body []byte) {
-	cfg, err := a.awsConfig(req.URL.Scheme + "://" + req.URL.Host)
+	// Only a connectd has a control plane, wherever it runs (say, a
+	// compose service): configure as for a local one, so that no instance
+	// metadata service is asked for credentials.
+	cfg, err := a.awsConfigFor(req.URL.Scheme+"://"+req.URL.Host, true)
 	if err != nil || cfg.Credentials == nil {
 		return
 	}
