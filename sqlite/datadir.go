@@ -54,7 +54,7 @@ func prepareDir(dir string, opts Options) (*os.File, error) {
 	if err := lockFile(lock); err != nil {
 		lock.Close()
 		if errors.Is(err, ErrLocked) {
-			return nil, fmt.Errorf("%w: %s is locked by a running connectd; stop it, or give this one another --data", ErrLocked, lock.Name())
+			return nil, fmt.Errorf("%w (%s is locked); stop the other connectd, or give this one another --data", ErrLocked, lock.Name())
 		}
 		return nil, fmt.Errorf("sqlite: lock %s: %w", lock.Name(), err)
 	}

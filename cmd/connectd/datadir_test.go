@@ -64,7 +64,7 @@ func TestSecondServeOnADirectoryIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	_, stop := startInProcess(t, "--data", dir)
 	err, _ := serveErr(t, "--data", dir)
-	if err == nil || errors.Is(err, errUsage) || !errors.Is(err, sqlite.ErrLocked) || !strings.Contains(err.Error(), "locked by a running connectd") {
+	if err == nil || errors.Is(err, errUsage) || !errors.Is(err, sqlite.ErrLocked) || !strings.Contains(err.Error(), "in use by another connectd") {
 		t.Fatalf("second serve: %v, want a lock refusal (exit status 1)", err)
 	}
 	if err := stop(); err != nil {
