@@ -61,6 +61,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
+	model    *wireModel
 	router   *router
 	re       *patterns
 	handlers map[string]handler
@@ -94,7 +95,8 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = connectd.SystemClock{}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, router: newRouter(), re: newPatterns()}
+	model := newWireModel()
+	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model), re: newPatterns()}
 	s.admin, _ = cfg.Store.(connectd.AdminStore)
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
@@ -142,7 +144,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.Error("panic serving request", "request_id", c.requestID, "operation", c.op,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			writeError(w, excInternal, status(excInternal), "An internal error occurred.")
+			writeError(w, excInternal, s.model.status(excInternal), "An internal error occurred.")
 		}
 	}()
 	if n := headerBytes(r); n > MaxHeaderBytes {
@@ -175,7 +177,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.dispatch(c, h)
 	if err != nil {
-		exc, code, msg := toException(op, err)
+		exc, code, msg := s.model.toException(op, err)
 		if code >= 500 {
 			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
 		}
@@ -194,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // faults.
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
-		return nil, &wireError{exc: throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
+		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
 	if err := s.inject(c.r.Context(), c.op); err != nil {
 		return nil, err
