@@ -60,13 +60,9 @@ func (e *epoch) Time() time.Time {
 // SerializationException. Unknown members are ignored, as AWS does, so that
 // newer SDKs that send newer members keep working.
 func decodeBody(r io.Reader, v any) error {
-	body, err := io.ReadAll(r)
+	body, err := readBody(r)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return &wireError{exc: excTooLarge, message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
-		}
-		return fmt.Errorf("read request body: %w", err)
+		return err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
