@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -258,4 +259,25 @@ func jsonKind(v any) string {
 		return "object"
 	}
 	return "null"
+}
+
+// checkValue checks one Go value (as it would travel in JSON) against
+// shape, naming it name: for values that arrive other than as an
+// operation's input, such as the control plane's imports.
+func (m *wireModel) checkValue(shape, name string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return fmt.Errorf("decode %s: %w", name, err)
+	}
+	k := checker{m: m}
+	if tree != nil {
+		k.value(m.shapes[shape], tree, func() string { return name })
+	}
+	return k.err
 }

@@ -63,7 +63,6 @@ type Server struct {
 	log      *slog.Logger
 	model    *wireModel
 	router   *router
-	re       *patterns
 	handlers map[string]handler
 	admin    connectd.AdminStore // nil if the store has no control plane
 	ready    atomic.Bool
@@ -96,32 +95,11 @@ func New(cfg Config) *Server {
 		cfg.Clock = connectd.SystemClock{}
 	}
 	model := newWireModel()
-	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model), re: newPatterns()}
+	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model)}
 	s.admin, _ = cfg.Store.(connectd.AdminStore)
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
-	s.handlers = map[string]handler{
-		"CreateInstance":            s.createInstance,
-		"DescribeInstance":          s.describeInstance,
-		"ListInstances":             s.listInstances,
-		"DeleteInstance":            s.deleteInstance,
-		"StartTaskContact":          s.startTaskContact,
-		"StartChatContact":          s.startChatContact,
-		"StartOutboundVoiceContact": s.startOutboundVoiceContact,
-		"CreateContact":             s.createContact,
-		"DescribeContact":           s.describeContact,
-		"StopContact":               s.stopContact,
-		"UpdateContactAttributes":   s.updateContactAttributes,
-		"GetContactAttributes":      s.getContactAttributes,
-		"SearchContacts":            s.searchContacts,
-		"TransferContact":           s.transferContact,
-		"UpdateContact":             s.updateContact,
-		"ListContactReferences":     s.listContactReferences,
-		"TagContact":                s.tagContact,
-		"UntagContact":              s.untagContact,
-		"StartWebRTCContact":        s.startWebRTCContact,
-		"StartEmailContact":         s.startEmailContact,
-	}
+	s.handlers = s.operations()
 	return s
 }
 
