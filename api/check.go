@@ -97,23 +97,20 @@ func (k *checker) value(s *modelShape, v any, name func() string) {
 			return
 		}
 		k.str(s, name, str)
-	case "integer", "long":
-		n, ok := v.(json.Number)
-		i, err := n.Int64()
-		if !ok || err != nil {
-			k.typeError(name, "integer", v)
-			return
-		}
-		k.integer(s, name, i)
-	case "double", "float":
+	case "integer", "long", "double", "float":
+		integral, want := s.Type == "integer" || s.Type == "long", "number"
 		n, ok := v.(json.Number)
 		f, err := n.Float64()
+		if integral {
+			_, err = n.Int64()
+			want = "integer"
+		}
 		if !ok || err != nil {
-			k.typeError(name, "number", v)
+			k.typeError(name, want, v)
 			return
 		}
 		if (s.HasMin && f < s.Min) || (s.HasMax && f > s.Max) {
-			k.fail("Member %s must be %s; got %v.", name(), rangeText(s), f)
+			k.fail("Member %s must be %s; got %s.", name(), rangeText(s), n)
 		}
 	case "boolean":
 		if _, ok := v.(bool); !ok {
@@ -222,12 +219,6 @@ func (k *checker) matches(s *modelShape, v string) bool {
 		}
 	}
 	return true
-}
-
-func (k *checker) integer(s *modelShape, name func() string, n int64) {
-	if (s.HasMin && float64(n) < s.Min) || (s.HasMax && float64(n) > s.Max) {
-		k.fail("Member %s must be %s; got %d.", name(), rangeText(s), n)
-	}
 }
 
 // rangeText says a number's range in words.

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/connectd/connectd"
 )
 
@@ -86,6 +88,19 @@ func (s *Server) newContact(c *call, in *startCommon, ch connectd.Channel, m con
 	ct.LastUpdateTimestamp = ct.InitiationTimestamp
 	ct.References = toReferences(in.References)
 	return ct
+}
+
+// startContact stores the contact a Start* operation made and answers with
+// its id, the whole response of StartTaskContact, StartEmailContact and
+// StartOutboundVoiceContact.
+func (s *Server) startContact(ctx context.Context, c *call, ct *connectd.Contact) (any, error) {
+	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		ContactId string `json:"ContactId"`
+	}{stored.ID}, nil
 }
 
 func deref(s *string) string {

@@ -15,11 +15,5 @@ import (
 // InvalidRequestException (see toException).
 func (s *Server) startEmailContact(ctx context.Context, c *call, in *startCommon) (any, error) {
 	ct := s.newContact(c, in, connectd.ChannelEmail, connectd.InitiationInbound)
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		ContactId string `json:"ContactId"`
-	}{stored.ID}, nil
+	return s.startContact(ctx, c, ct)
 }

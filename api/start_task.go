@@ -50,13 +50,7 @@ func (s *Server) startTaskContact(ctx context.Context, c *call, in *startTaskCon
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelTask, connectd.InitiationAPI)
 	ct.PreviousContactID = deref(in.PreviousContactId)
 	ct.ScheduledTimestamp = in.ScheduledTime.Time()
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		ContactId string `json:"ContactId"`
-	}{stored.ID}, nil
+	return s.startContact(ctx, c, ct)
 }
 
 // count returns how many of ptrs were sent.

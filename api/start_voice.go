@@ -33,11 +33,5 @@ func (s *Server) startOutboundVoiceContact(ctx context.Context, c *call, in *sta
 	}
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelVoice, connectd.InitiationOutbound)
 	ct.QueueID = deref(in.QueueId)
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		ContactId string `json:"ContactId"`
-	}{stored.ID}, nil
+	return s.startContact(ctx, c, ct)
 }
