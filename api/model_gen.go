@@ -3,7 +3,8 @@
 package api
 
 // modelOperations is the route table: every operation of the model with
-// its method, URI template, where each input member is bound, and its
+// its method, URI template, the input members bound to a URI label, the
+// query string or a header (the others travel in the JSON body), and its
 // modeled errors.
 func modelOperations() []modelOperation {
 	return []modelOperation{

@@ -18,7 +18,8 @@ func emit(m *model, source string) ([]byte, error) {
 	w("package api\n\n")
 
 	w("// modelOperations is the route table: every operation of the model with\n")
-	w("// its method, URI template, where each input member is bound, and its\n")
+	w("// its method, URI template, the input members bound to a URI label, the\n")
+	w("// query string or a header (the others travel in the JSON body), and its\n")
 	w("// modeled errors.\n")
 	w("func modelOperations() []modelOperation {\n\treturn []modelOperation{\n")
 	for _, o := range m.ops {
