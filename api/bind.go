@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 )
@@ -36,7 +34,7 @@ func (s *Server) bind(c *call, in any) error {
 	if err != nil {
 		return err
 	}
-	if err := decodeBody(bytes.NewReader(body), in); err != nil {
+	if err := decodeBody(body, in); err != nil {
 		return err
 	}
 	tree := map[string]any{}
@@ -71,19 +69,6 @@ func (s *Server) bind(c *call, in any) error {
 	k := checker{m: s.model}
 	k.input(o.Input, tree)
 	return k.err
-}
-
-// readBody reads a request body within the body limit.
-func readBody(r io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(r)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &wireError{exc: excTooLarge, message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
-		}
-		return nil, fmt.Errorf("read request body: %w", err)
-	}
-	return body, nil
 }
 
 // boundValue reads a member bound outside the body, typed as its shape
