@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 )
 
 // model is what the generator reads off the service model: the operations
@@ -116,6 +117,16 @@ func (m *model) check() error {
 	for _, o := range m.ops {
 		if m.shapes[o.Input] == nil {
 			return fmt.Errorf("operation %s: no input shape %q", o.Name, o.Input)
+		}
+		// connectd's router matches whole segments: a greedy label
+		// ({Name+}) or a literal query in the template would need more.
+		if strings.Contains(o.URI, "+}") || strings.Contains(o.URI, "?") {
+			return fmt.Errorf("operation %s: URI %q has a greedy label or a query, which the router does not handle", o.Name, o.URI)
+		}
+		for _, mb := range m.shapes[o.Input].Members {
+			if mb.Location == "uri" && !strings.Contains(o.URI, "{"+mb.LocationName+"}") {
+				return fmt.Errorf("operation %s: label %s is not in URI %q", o.Name, mb.LocationName, o.URI)
+			}
 		}
 		for _, e := range o.Errors {
 			if s := m.shapes[e]; s == nil || s.ExceptionCode == 0 {

@@ -85,3 +85,22 @@ func TestImportTrims(t *testing.T) {
 		t.Errorf("order, escaping or constraints changed:\n%s", got)
 	}
 }
+
+// TestLoadRefusesWhatTheRouterCannotServe: a model revision with a greedy
+// label, a query in a URI template, or a label its template lacks fails
+// the generation instead of routing wrongly.
+func TestLoadRefusesWhatTheRouterCannotServe(t *testing.T) {
+	for name, uri := range map[string]string{"greedy": "/x/{Key+}", "query": "/x/{Id}?list", "missing label": "/x"} {
+		t.Run(name, func(t *testing.T) {
+			src := `{"operations":{"Op":{"http":{"method":"GET","requestUri":"` + uri + `"},"input":{"shape":"In"}}},` +
+				`"shapes":{"In":{"type":"structure","members":{"Id":{"shape":"S","location":"uri","locationName":"Id"}}},"S":{"type":"string"}}}`
+			path := filepath.Join(t.TempDir(), "service-2.json")
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := loadModel(path); err == nil || !strings.Contains(err.Error(), "operation Op") {
+				t.Fatalf("got %v, want an error about Op", err)
+			}
+		})
+	}
+}
