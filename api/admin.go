@@ -126,10 +126,7 @@ func (s *Server) readiness(w http.ResponseWriter) {
 func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 
 func (s *Server) reset(ctx context.Context, r *http.Request) (any, error) {
-	if s.admin == nil {
-		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This store does not support reset.")
-	}
-	return nil, s.admin.Reset(ctx)
+	return nil, s.cfg.Service.Reset(ctx)
 }
 
 // decodeAdmin reads an admin request body strictly: control-plane clients

@@ -52,13 +52,6 @@ type wireSnapshotContact struct {
 	Tags       map[string]string                `json:"Tags,omitempty"`
 }
 
-func (s *Server) adminStore() (connectd.AdminStore, error) {
-	if s.admin == nil {
-		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This store does not support the control plane.")
-	}
-	return s.admin, nil
-}
-
 // importData imports fixtures atomically: every record passes the API's
 // rules or nothing is imported, and the 400's message names the bad record.
 // Members left out get the defaults a fixture author would expect: the
@@ -86,10 +79,6 @@ func (s *Server) Import(ctx context.Context, doc io.Reader) error {
 }
 
 func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, error) {
-	st, err := s.adminStore()
-	if err != nil {
-		return nil, err
-	}
 	now := s.cfg.Clock.Now()
 	snap := &connectd.Snapshot{}
 	for i, wi := range in.Instances {
@@ -134,10 +123,8 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 		}
 		snap.Contacts = append(snap.Contacts, c)
 	}
-	if err := snap.Validate(now); err != nil {
-		return nil, err
-	}
-	if err := st.Import(ctx, snap); err != nil {
+	// Import validates the snapshot (Snapshot.Validate) before it writes.
+	if err := s.cfg.Service.Import(ctx, snap); err != nil {
 		return nil, err
 	}
 	return struct {
@@ -148,11 +135,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 
 // exportData returns every instance and live contact in the import format.
 func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
-	st, err := s.adminStore()
-	if err != nil {
-		return nil, err
-	}
-	snap, err := st.Export(ctx)
+	snap, err := s.cfg.Service.Export(ctx)
 	if err != nil {
 		return nil, err
 	}

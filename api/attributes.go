@@ -12,13 +12,13 @@ type updateContactAttributesInput struct {
 }
 
 func (s *Server) updateContactAttributes(ctx context.Context, c *call, in *updateContactAttributesInput) (any, error) {
-	return nil, s.cfg.Store.UpdateAttributes(ctx, c.owner, in.InstanceId, in.InitialContactId, in.Attributes)
+	return nil, s.cfg.Service.UpdateAttributes(ctx, c.owner, in.InstanceId, in.InitialContactId, in.Attributes)
 }
 
 type getContactAttributesInput struct{ InstanceId, InitialContactId string }
 
 func (s *Server) getContactAttributes(ctx context.Context, c *call, in *getContactAttributesInput) (any, error) {
-	attrs, err := s.cfg.Store.GetAttributes(ctx, c.owner, in.InstanceId, in.InitialContactId)
+	attrs, err := s.cfg.Service.GetAttributes(ctx, c.owner, in.InstanceId, in.InitialContactId)
 	if err != nil {
 		return nil, err
 	}

@@ -32,9 +32,9 @@ type wireQueueInfo struct {
 	Id string `json:"Id"`
 }
 
-func toWireContact(inst *connectd.Instance, ct *connectd.Contact) wireContact {
+func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 	w := wireContact{
-		Arn: connectd.ContactARN(inst, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
+		Arn: contactARN(owner, ct.InstanceID, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
 		PreviousContactId: ct.PreviousContactID, RelatedContactId: ct.RelatedContactID,
 		InitiationMethod: string(ct.InitiationMethod), Channel: string(ct.Channel),
 		Name: ct.Name, Description: ct.Description,
@@ -94,7 +94,7 @@ func (s *Server) newContact(c *call, in *startCommon, ch connectd.Channel, m con
 // its id, the whole response of StartTaskContact, StartEmailContact and
 // StartOutboundVoiceContact.
 func (s *Server) startContact(ctx context.Context, c *call, ct *connectd.Contact) (any, error) {
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}
@@ -108,4 +108,11 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// contactARN is the ARN of a contact of the owner's instance instanceID: an
+// ARN needs only the caller's account and region and the ids, so no handler
+// reads the instance to build one.
+func contactARN(owner connectd.Owner, instanceID, contactID string) string {
+	return connectd.ContactARN(&connectd.Instance{ID: instanceID, Owner: owner}, contactID)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-
-	"github.com/connectd/connectd"
 )
 
 // contactInput is the input of the operations that name a contact and
@@ -14,37 +12,17 @@ import (
 type contactInput struct{ InstanceId, ContactId string }
 
 func (s *Server) describeContact(ctx context.Context, c *call, in *contactInput) (any, error) {
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, in.InstanceId)
-	if err != nil {
-		return nil, err
-	}
-	ct, err := s.cfg.Store.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
+	ct, err := s.cfg.Service.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		Contact wireContact `json:"Contact"`
-	}{toWireContact(inst, ct)}, nil
-}
-
-// unstoppableVoiceMethods are the initiation methods of voice contacts that
-// StopContact refuses: "It does not work for voice contacts that use the
-// following initiation methods: DISCONNECT, TRANSFER, QUEUE_TRANSFER,
-// EXTERNAL_OUTBOUND, MONITOR" (StopContact API reference).
-func unstoppableVoiceMethods() []string {
-	return []string{"DISCONNECT", "TRANSFER", "QUEUE_TRANSFER", "EXTERNAL_OUTBOUND", "MONITOR"}
+	}{toWireContact(c.owner, ct)}, nil
 }
 
 func (s *Server) stopContact(ctx context.Context, c *call, in *contactInput) (any, error) {
-	ct, err := s.cfg.Store.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
-	if err != nil {
-		return nil, err
-	}
-	if ct.Channel == connectd.ChannelVoice && slices.Contains(unstoppableVoiceMethods(), string(ct.InitiationMethod)) {
-		return nil, connectd.Errorf(connectd.EINVALIDREQUEST,
-			"StopContact does not work for VOICE contacts initiated by %s.", ct.InitiationMethod)
-	}
-	return nil, s.cfg.Store.StopContact(ctx, c.owner, in.InstanceId, in.ContactId)
+	return nil, s.cfg.Service.StopContact(ctx, c.owner, in.InstanceId, in.ContactId)
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }

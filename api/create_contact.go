@@ -60,16 +60,12 @@ func (s *Server) createContact(ctx context.Context, c *call, in *createContactIn
 	if deref(in.InitiateAs) == "COMPLETED" {
 		ct.DisconnectTimestamp = ct.InitiationTimestamp
 	}
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
-	if err != nil {
-		return nil, err
-	}
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, stored.InstanceID)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		ContactId  string `json:"ContactId"`
 		ContactArn string `json:"ContactArn"`
-	}{stored.ID, connectd.ContactARN(inst, stored.ID)}, nil
+	}{stored.ID, contactARN(c.owner, stored.InstanceID, stored.ID)}, nil
 }

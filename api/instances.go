@@ -69,7 +69,7 @@ func (s *Server) createInstance(ctx context.Context, c *call, in *createInstance
 	if in.DirectoryId != nil {
 		inst.DirectoryID = *in.DirectoryId
 	}
-	if err := s.cfg.Store.CreateInstance(ctx, inst); err != nil {
+	if err := s.cfg.Service.CreateInstance(ctx, inst); err != nil {
 		return nil, err
 	}
 	return struct {
@@ -84,7 +84,7 @@ func (s *Server) createInstance(ctx context.Context, c *call, in *createInstance
 type instanceInput struct{ InstanceId string }
 
 func (s *Server) describeInstance(ctx context.Context, c *call, in *instanceInput) (any, error) {
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, in.InstanceId)
+	inst, err := s.cfg.Service.FindInstance(ctx, c.owner, in.InstanceId)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Server) describeInstance(ctx context.Context, c *call, in *instanceInpu
 }
 
 func (s *Server) deleteInstance(ctx context.Context, c *call, in *instanceInput) (any, error) {
-	return nil, s.cfg.Store.DeleteInstance(ctx, c.owner, in.InstanceId)
+	return nil, s.cfg.Service.DeleteInstance(ctx, c.owner, in.InstanceId)
 }
 
 // listInstancesPageSize is the page size when maxResults is absent, the
@@ -119,7 +119,7 @@ func (s *Server) listInstances(ctx context.Context, c *call, in *listInstancesIn
 				"The nextToken is not valid: pass the NextToken of a previous ListInstances response.")
 		}
 	}
-	insts, err := s.cfg.Store.ListInstances(ctx, c.owner, after, limit+1)
+	insts, err := s.cfg.Service.ListInstances(ctx, c.owner, after, limit+1)
 	if err != nil {
 		return nil, err
 	}

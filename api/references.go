@@ -78,7 +78,7 @@ func (s *Server) listContactReferences(ctx context.Context, c *call, in *listCon
 		return nil, connectd.Errorf(connectd.EINVALID,
 			"Member nextToken is not valid: ListContactReferences returns every reference in one page and issues no NextToken.")
 	}
-	ct, err := s.cfg.Store.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
+	ct, err := s.cfg.Service.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-
-	"github.com/connectd/connectd"
 )
 
 // searchContactsInput is SearchContacts' request. Criteria on data
@@ -76,11 +74,7 @@ func (s *Server) searchContacts(ctx context.Context, c *call, in *searchContacts
 	if err != nil {
 		return nil, err
 	}
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, q.InstanceID)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.cfg.Store.SearchContacts(ctx, c.owner, q)
+	page, err := s.cfg.Service.SearchContacts(ctx, c.owner, q)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +82,7 @@ func (s *Server) searchContacts(ctx context.Context, c *call, in *searchContacts
 		NextToken: page.NextToken, TotalCount: page.TotalCount}
 	for _, ct := range page.Contacts {
 		w := wireContactSearchSummary{
-			Arn: connectd.ContactARN(inst, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
+			Arn: contactARN(c.owner, q.InstanceID, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
 			PreviousContactId: ct.PreviousContactID, InitiationMethod: string(ct.InitiationMethod),
 			Channel: string(ct.Channel), Name: ct.Name,
 			InitiationTimestamp: epochOf(ct.InitiationTimestamp), DisconnectTimestamp: epochOf(ct.DisconnectTimestamp),

@@ -1,7 +1,7 @@
 // Package api serves the Amazon Connect restJson1 protocol over HTTP: the
 // route table, the wire structs (PascalCase JSON, epoch-second timestamps),
-// validation against the service model, and the one error writer. It turns
-// requests into calls on a connectd.Store.
+// validation against the service model, and the one error writer. Each
+// operation is one call on the connectd.Service; no handler reaches a store.
 package api
 
 import (
@@ -31,9 +31,10 @@ const MaxHeaderBytes = 64 << 10
 
 // Config is what a Server needs.
 type Config struct {
-	Store  connectd.Store
-	Clock  connectd.Clock
-	Logger *slog.Logger
+	// Service runs every operation.
+	Service *connectd.Service
+	Clock   connectd.Clock
+	Logger  *slog.Logger
 	// Region is the region of a request that carries no credential scope.
 	Region string
 	// Version and StoreName are reported by the health endpoint.
@@ -64,7 +65,6 @@ type Server struct {
 	model    *wireModel
 	router   *router
 	handlers map[string]handler
-	admin    connectd.AdminStore // nil if the store has no control plane
 	ready    atomic.Bool
 	faults   faults
 	throttle throttler
@@ -96,7 +96,6 @@ func New(cfg Config) *Server {
 	}
 	model := newWireModel()
 	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model)}
-	s.admin, _ = cfg.Store.(connectd.AdminStore)
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
 	s.handlers = s.operations()

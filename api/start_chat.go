@@ -33,15 +33,11 @@ func (s *Server) startChatContact(ctx context.Context, c *call, in *startChatCon
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelChat, connectd.InitiationAPI)
 	continued := ""
 	if p := in.PersistentChat; p != nil && p.SourceContactId != nil {
-		// A persistent chat continues an earlier chat. connectd has no
-		// transcript to rehydrate; it checks the source exists and reports
-		// it back as ContinuedFromContactId.
-		if _, err := s.cfg.Store.FindContact(ctx, c.owner, ct.InstanceID, *p.SourceContactId); err != nil {
-			return nil, err
-		}
+		// A persistent chat continues an earlier chat, reported back as
+		// ContinuedFromContactId (the service checks that it exists).
 		continued = *p.SourceContactId
 	}
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.StartChatContact(ctx, c.owner, ct, continued)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // parse it.
 func (s *Server) startWebRTCContact(ctx context.Context, c *call, in *startCommon) (any, error) {
 	ct := s.newContact(c, in, connectd.ChannelVoice, "WEBRTC_API")
-	stored, err := s.cfg.Store.CreateContact(ctx, c.owner, ct)
+	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err
 	}

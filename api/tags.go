@@ -15,7 +15,7 @@ type tagContactInput struct {
 // so a result over 6 is InvalidParameterException and changes nothing
 // (the store's rule).
 func (s *Server) tagContact(ctx context.Context, c *call, in *tagContactInput) (any, error) {
-	return nil, s.cfg.Store.TagContact(ctx, c.owner, in.InstanceId, in.ContactId, in.Tags)
+	return nil, s.cfg.Service.TagContact(ctx, c.owner, in.InstanceId, in.ContactId, in.Tags)
 }
 
 type untagContactInput struct {
@@ -27,5 +27,5 @@ type untagContactInput struct {
 // /contact/tags/{InstanceId}/{ContactId}?TagKeys=a&TagKeys=b). Keys the
 // contact does not have are ignored, as UntagResource does.
 func (s *Server) untagContact(ctx context.Context, c *call, in *untagContactInput) (any, error) {
-	return nil, s.cfg.Store.UntagContact(ctx, c.owner, in.InstanceId, in.ContactId, in.TagKeys)
+	return nil, s.cfg.Service.UntagContact(ctx, c.owner, in.InstanceId, in.ContactId, in.TagKeys)
 }

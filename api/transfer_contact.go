@@ -29,16 +29,12 @@ func (s *Server) transferContact(ctx context.Context, c *call, in *transferConta
 		ContactFlowID: in.ContactFlowId, QueueID: deref(in.QueueId), UserID: deref(in.UserId),
 		ClientToken: deref(in.ClientToken),
 	}
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, t.InstanceID)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.cfg.Store.TransferContact(ctx, c.owner, t)
+	out, err := s.cfg.Service.TransferContact(ctx, c.owner, t)
 	if err != nil {
 		return nil, err
 	}
 	return struct {
 		ContactId  string `json:"ContactId"`
 		ContactArn string `json:"ContactArn"`
-	}{out.ID, connectd.ContactARN(inst, out.ID)}, nil
+	}{out.ID, contactARN(c.owner, t.InstanceID, out.ID)}, nil
 }

@@ -30,21 +30,9 @@ func (s *Server) updateContact(ctx context.Context, c *call, in *updateContactIn
 	if in.Name == nil && in.Description == nil && in.References == nil && in.SegmentAttributes == nil && !audio {
 		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "At least one field to be updated must be present in the request.")
 	}
-	if audio {
-		// "This value can only be updated for external audio contacts":
-		// VOICE contacts that CreateContact made with TRANSFER. connectd
-		// checks and accepts these members for them but does not keep them.
-		ct, err := s.cfg.Store.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
-		if err != nil {
-			return nil, err
-		}
-		if ct.Channel != connectd.ChannelVoice || ct.InitiationMethod != connectd.InitiationTransfer {
-			return nil, connectd.Errorf(connectd.EINVALIDREQUEST,
-				"QueueInfo, UserInfo, CustomerEndpoint and SystemEndpoint can be updated only for external audio contacts.")
-		}
-	}
-	u := &connectd.ContactUpdate{Name: in.Name, Description: in.Description, References: toReferences(in.References)}
-	return nil, s.cfg.Store.UpdateContact(ctx, c.owner, in.InstanceId, in.ContactId, u)
+	u := &connectd.ContactUpdate{Name: in.Name, Description: in.Description, References: toReferences(in.References),
+		Audio: audio}
+	return nil, s.cfg.Service.UpdateContact(ctx, c.owner, in.InstanceId, in.ContactId, u)
 }
 
 // toReferences converts validated wire references to the domain's.

@@ -90,7 +90,7 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
 	cfg := api.Config{
-		Store: store, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
+		Service: connectd.NewService(store, clock), Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
 	}
 	if o.seed != nil {

@@ -159,8 +159,9 @@ func serve(ctx context.Context, args []string, e env) error {
 		seed, _ := strconv.ParseUint(cfg.seed, 10, 64) // checked by parseServe
 		newID = connectd.NewSeededIDs(seed)
 	}
+	svc := connectd.NewService(store.port, clock)
 	handler := api.New(api.Config{
-		Store: store.Store, Clock: clock, Logger: log, Region: cfg.region,
+		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 	})
@@ -170,7 +171,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	swept := make(chan struct{})
 	go func() {
 		defer close(swept)
-		connectd.Sweep(sweepCtx, store, sweepInterval, sweepBatch, log)
+		connectd.Sweep(sweepCtx, svc, sweepInterval, sweepBatch, log)
 	}()
 	defer func() { stopSweep(); <-swept }()
 
