@@ -54,7 +54,7 @@ var epochType = reflect.TypeFor[epoch]()
 func (e *epoch) UnmarshalJSON(b []byte) error {
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil || b[0] == '"' {
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: epochType}
+		return &json.UnmarshalTypeError{Value: literalKind(b), Type: epochType}
 	}
 	if f < minEpochSeconds || f > maxEpochSeconds { // ParseFloat gives ±Inf for 1e400, never NaN
 		return &json.UnmarshalTypeError{Value: "number " + string(b) + " (out of range)", Type: epochType}
@@ -77,11 +77,7 @@ func (e *epoch) Time() time.Time {
 // JSON, a member of the wrong type, or anything after the object is a 400
 // SerializationException. Unknown members are ignored, as AWS does, so that
 // newer SDKs that send newer members keep working.
-func decodeBody(r io.Reader, v any) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
+func decodeBody(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
@@ -167,8 +163,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// jsonKind names the kind of a JSON value as encoding/json's type errors do.
-func jsonKind(b []byte) string {
+// literalKind names the kind of a JSON literal as encoding/json's type errors do.
+func literalKind(b []byte) string {
 	switch {
 	case len(b) == 0:
 		return "value"
