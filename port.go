@@ -128,6 +128,8 @@ type Tx interface {
 
 	// OutboxTx: the contact records and events waiting for delivery.
 	OutboxTx
+	// StorageConfigTx: instance storage configs.
+	StorageConfigTx
 }
 
 // Conflict is what a Tx returns when a write collides with what a

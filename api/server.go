@@ -56,14 +56,22 @@ type Config struct {
 	// operation. Nil takes the account and region from the request's
 	// credential scope without verifying anything (see identify).
 	Auth Authenticator
+	// SignedControlPlane makes the control plane (all of /_connectd/ but
+	// health and readiness) require what Auth requires of the Connect API:
+	// connectd serve sets it with --auth sigv4.
+	SignedControlPlane bool
+	// AdminHosts are the Host names, besides loopback names and IP
+	// literals, that may address the control plane (say, a compose
+	// service's name); see guardControlPlane.
+	AdminHosts []string
 }
 
 // Server is the HTTP handler of connectd.
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
+	model    *wireModel
 	router   *router
-	re       *patterns
 	handlers map[string]handler
 	ready    atomic.Bool
 	faults   faults
@@ -94,31 +102,11 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = connectd.SystemClock{}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, router: newRouter(), re: newPatterns()}
+	model := newWireModel()
+	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model)}
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
-	s.handlers = map[string]handler{
-		"CreateInstance":            s.createInstance,
-		"DescribeInstance":          s.describeInstance,
-		"ListInstances":             s.listInstances,
-		"DeleteInstance":            s.deleteInstance,
-		"StartTaskContact":          s.startTaskContact,
-		"StartChatContact":          s.startChatContact,
-		"StartOutboundVoiceContact": s.startOutboundVoiceContact,
-		"CreateContact":             s.createContact,
-		"DescribeContact":           s.describeContact,
-		"StopContact":               s.stopContact,
-		"UpdateContactAttributes":   s.updateContactAttributes,
-		"GetContactAttributes":      s.getContactAttributes,
-		"SearchContacts":            s.searchContacts,
-		"TransferContact":           s.transferContact,
-		"UpdateContact":             s.updateContact,
-		"ListContactReferences":     s.listContactReferences,
-		"TagContact":                s.tagContact,
-		"UntagContact":              s.untagContact,
-		"StartWebRTCContact":        s.startWebRTCContact,
-		"StartEmailContact":         s.startEmailContact,
-	}
+	s.handlers = s.operations()
 	return s
 }
 
@@ -130,9 +118,12 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: uuid.NewString()}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	// Real Connect sends this on every response (terraform-provider-aws
-	// #41118 debug log); browser-based agent desktops rely on it.
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if !isControlPath(r.URL.EscapedPath()) {
+		// Real Connect sends this on every response (terraform-provider-aws
+		// #41118 debug log); browser-based agent desktops rely on it. Never
+		// on the control plane, whose answers no web page may read.
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -141,7 +132,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.Error("panic serving request", "request_id", c.requestID, "operation", c.op,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			writeError(w, excInternal, status(excInternal), "An internal error occurred.")
+			writeError(w, excInternal, s.model.status(excInternal), "An internal error occurred.")
 		}
 	}()
 	if n := headerBytes(r); n > MaxHeaderBytes {
@@ -151,7 +142,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
-	if s.serveAdmin(w, r) {
+	if s.serveAdmin(w, c) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path
@@ -166,6 +157,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.op, c.labels = op, labels
+	if err := checkRequestText(r, labels); err != nil {
+		exc, code, msg := s.model.toException(op, err)
+		writeError(w, exc, code, msg)
+		return
+	}
 	h, ok := s.handlers[op]
 	if !ok {
 		writeError(w, excNotImplemented, status(excNotImplemented),
@@ -174,7 +170,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.dispatch(c, h)
 	if err != nil {
-		exc, code, msg := toException(op, err)
+		exc, code, msg := s.model.toException(op, err)
 		if code >= 500 {
 			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
 		}
@@ -193,7 +189,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // faults.
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
-		return nil, &wireError{exc: throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
+		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
 	if err := s.inject(c.r.Context(), c.op); err != nil {
 		return nil, err

@@ -34,6 +34,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"Transfer", transferTests},
 		{"Search", searchTests},
 		{"Outbox", outboxTests},
+		{"StorageConfigs", storageTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
@@ -16,19 +15,6 @@ import (
 type outboxConfig struct {
 	events string // none or eventbridge
 	cap    int
-}
-
-// defInt parses an environment default of an int flag; one that does not
-// parse is left to the flag's own check by returning 0.
-func defInt(s string, fallback int) int {
-	if s == "" {
-		return fallback
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0
-	}
-	return n
 }
 
 // startDelivery starts the outbox's deliverer beside the API, with the AWS
@@ -59,5 +45,17 @@ func startDelivery(ctx context.Context, svc *connectd.Service, clock connectd.Cl
 
 // storageTargets reads where an instance's contact records go.
 func storageTargets(svc *connectd.Service) outbox.Targets {
-	return nil
+	return func(ctx context.Context, instanceID string) ([]outbox.Target, error) {
+		scs, err := svc.RecordTargets(ctx, instanceID)
+		if err != nil {
+			return nil, err
+		}
+		var ts []outbox.Target
+		for _, sc := range scs {
+			if arn := sc.Target(); arn != "" {
+				ts = append(ts, outbox.Target{Type: sc.StorageType, ARN: arn})
+			}
+		}
+		return ts, nil
+	}
 }

@@ -1,0 +1,49 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/connectd/connectd"
+)
+
+// Storage config statements (see migration 0005).
+const (
+	selectStorageConfigs = `SELECT association_id, resource_type, storage_type, stream_arn, firehose_arn, document
+		FROM storage_configs WHERE instance_id = $1 AND ($2 = '' OR resource_type = $2) ORDER BY association_id`
+	upsertStorageConfig = `INSERT INTO storage_configs (instance_id, association_id, resource_type, storage_type,
+		stream_arn, firehose_arn, document) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (instance_id, association_id) DO UPDATE SET resource_type = excluded.resource_type,
+		storage_type = excluded.storage_type, stream_arn = excluded.stream_arn,
+		firehose_arn = excluded.firehose_arn, document = excluded.document`
+	deleteStorageConfig = `DELETE FROM storage_configs WHERE instance_id = $1 AND association_id = $2`
+)
+
+func (r *rows) StorageConfigs(ctx context.Context, instanceID, resourceType string) ([]*connectd.StorageConfig, error) {
+	rs, err := r.q.Query(ctx, selectStorageConfigs, instanceID, resourceType)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []*connectd.StorageConfig
+	for rs.Next() {
+		sc := &connectd.StorageConfig{InstanceID: instanceID}
+		var doc string
+		if err := rs.Scan(&sc.AssociationID, &sc.ResourceType, &sc.StorageType, &sc.StreamARN, &sc.FirehoseARN, &doc); err != nil {
+			return nil, err
+		}
+		sc.Document = []byte(doc)
+		out = append(out, sc)
+	}
+	return out, rs.Err()
+}
+
+func (r *rows) PutStorageConfig(ctx context.Context, sc *connectd.StorageConfig) error {
+	_, err := r.exec(ctx, upsertStorageConfig, sc.InstanceID, sc.AssociationID, sc.ResourceType, sc.StorageType,
+		sc.StreamARN, sc.FirehoseARN, string(sc.Document))
+	return conflict(err)
+}
+
+func (r *rows) DeleteStorageConfig(ctx context.Context, instanceID, associationID string) (bool, error) {
+	n, err := r.exec(ctx, deleteStorageConfig, instanceID, associationID)
+	return n > 0, err
+}
