@@ -39,8 +39,17 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Instances, err = tx.AllInstances(ctx); err != nil {
 			return err
 		}
-		snap.Contacts, err = tx.AllContacts(ctx)
-		return err
+		if snap.Contacts, err = tx.AllContacts(ctx); err != nil {
+			return err
+		}
+		for _, inst := range snap.Instances {
+			scs, err := tx.StorageConfigs(ctx, inst.ID, "")
+			if err != nil {
+				return err
+			}
+			snap.StorageConfigs = append(snap.StorageConfigs, scs...)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -62,6 +71,11 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 		for i, inst := range snap.Instances {
 			if err := s.importInstance(ctx, tx, inst); err != nil {
 				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
+			}
+		}
+		for i, sc := range snap.StorageConfigs {
+			if err := importStorageConfig(ctx, tx, sc); err != nil {
+				return recordError(fmt.Sprintf("StorageConfigs[%d] (AssociationId %q)", i, sc.AssociationID), err)
 			}
 		}
 		for i, c := range snap.Contacts {
@@ -206,4 +220,24 @@ func recordError(where string, err error) error {
 		return Errorf(EINVALID, "%s: %s", where, de.Message)
 	}
 	return err
+}
+
+// importStorageConfig stores an imported storage config after the rules
+// AssociateStorageConfig applies; its instance must exist by now (in the
+// snapshot, imported first, or in the store).
+func importStorageConfig(ctx context.Context, tx Tx, sc *StorageConfig) error {
+	if sc.AssociationID == "" || sc.ResourceType == "" || sc.StorageType == "" {
+		return Errorf(EINVALID, "AssociationId, ResourceType and StorageConfig.StorageType are required.")
+	}
+	if err := checkStorageConfig(sc); err != nil {
+		return Errorf(EINVALID, "%s", ErrorMessage(err))
+	}
+	ok, err := tx.InstanceIDTaken(ctx, sc.InstanceID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Errorf(EINVALID, "instance %s is neither in the snapshot nor in the store.", sc.InstanceID)
+	}
+	return tx.PutStorageConfig(ctx, sc)
 }

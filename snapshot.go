@@ -16,6 +16,9 @@ import (
 type Snapshot struct {
 	Instances []*Instance
 	Contacts  []*Contact
+	// StorageConfigs are the instances' storage configs, each with its
+	// AssociationID.
+	StorageConfigs []*StorageConfig
 }
 
 // Validate applies the rules the API applies to every record, as far as

@@ -15,8 +15,18 @@ import (
 // wireSnapshot is the import and export format: the API's PascalCase member
 // names and epoch-second timestamps, with explicit ids, owners and times.
 type wireSnapshot struct {
-	Instances []wireSnapshotInstance `json:"Instances"`
-	Contacts  []wireSnapshotContact  `json:"Contacts"`
+	Instances      []wireSnapshotInstance      `json:"Instances"`
+	Contacts       []wireSnapshotContact       `json:"Contacts"`
+	StorageConfigs []wireSnapshotStorageConfig `json:"StorageConfigs,omitempty"`
+}
+
+// wireSnapshotStorageConfig is an instance storage config in the import
+// and export format: the operations' members, with the AssociationId.
+type wireSnapshotStorageConfig struct {
+	InstanceId    string            `json:"InstanceId"`
+	AssociationId string            `json:"AssociationId"`
+	ResourceType  string            `json:"ResourceType"`
+	StorageConfig storageConfigWire `json:"StorageConfig"`
 }
 
 type wireSnapshotInstance struct {
@@ -131,6 +141,13 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 		}
 		snap.Contacts = append(snap.Contacts, c)
 	}
+	for _, w := range in.StorageConfigs {
+		sc, err := toStorageConfig(w.StorageConfig, w.InstanceId, w.AssociationId, w.ResourceType)
+		if err != nil {
+			return nil, err
+		}
+		snap.StorageConfigs = append(snap.StorageConfigs, sc)
+	}
 	// Import validates the snapshot (Snapshot.Validate) before it writes.
 	if err := s.cfg.Service.Import(ctx, snap); err != nil {
 		return nil, err
@@ -173,6 +190,15 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			wc.Attributes = nil
 		}
 		out.Contacts = append(out.Contacts, wc)
+	}
+	for _, sc := range snap.StorageConfigs {
+		w, err := toWireStorageConfig(sc)
+		if err != nil {
+			return nil, err
+		}
+		w.AssociationId = ""
+		out.StorageConfigs = append(out.StorageConfigs, wireSnapshotStorageConfig{
+			InstanceId: sc.InstanceID, AssociationId: sc.AssociationID, ResourceType: sc.ResourceType, StorageConfig: w})
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -137,5 +138,45 @@ func TestStorageConfigPaging(t *testing.T) {
 	}
 	if pages != 2 || len(seen) != 3 || !(seen[0] < seen[1] && seen[1] < seen[2]) {
 		t.Fatalf("%d pages, ids %q; want 2 pages of 3 ids in order", pages, seen)
+	}
+}
+
+// TestStorageConfigFixtures: storage configs go out with an export and
+// come back with its import, AssociationId and all; a bad one fails the
+// whole import with a message naming it.
+func TestStorageConfigFixtures(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c, ctx := s.client, context.Background()
+	inst := aws.String(s.newInstance(t))
+	ctr := types.InstanceStorageResourceTypeContactTraceRecords
+	assoc, err := c.AssociateInstanceStorageConfig(ctx, &connect.AssociateInstanceStorageConfigInput{
+		InstanceId: inst, ResourceType: ctr, StorageConfig: &types.InstanceStorageConfig{
+			StorageType: types.StorageTypeKinesisStream, KinesisStreamConfig: &types.KinesisStreamConfig{StreamArn: aws.String(testStreamARN)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	export := s.raw(t, "GET", "/_connectd/export", "")
+	if export.status != 200 || !strings.Contains(export.body, `"StorageConfigs":[{"InstanceId":"`+aws.ToString(inst)+`","AssociationId":"`+aws.ToString(assoc.AssociationId)+`"`) {
+		t.Fatalf("export = %d %s", export.status, export.body)
+	}
+	if r := s.raw(t, "POST", "/_connectd/reset", ""); r.status != 200 {
+		t.Fatalf("reset: %d %s", r.status, r.body)
+	}
+	if r := s.raw(t, "POST", "/_connectd/import", export.body); r.status != 200 {
+		t.Fatalf("import of the export: %d %s", r.status, r.body)
+	}
+	d, err := c.DescribeInstanceStorageConfig(ctx, &connect.DescribeInstanceStorageConfigInput{InstanceId: inst, AssociationId: assoc.AssociationId, ResourceType: ctr})
+	if err != nil || aws.ToString(d.StorageConfig.KinesisStreamConfig.StreamArn) != testStreamARN {
+		t.Fatalf("after import: %+v, %v", d, err)
+	}
+	bad := `{"Instances":[{"Id":"i2"}],"StorageConfigs":[{"InstanceId":"i2","AssociationId":"a","ResourceType":"CONTACT_TRACE_RECORDS","StorageConfig":{"StorageType":"S3"}}]}`
+	r := s.raw(t, "POST", "/_connectd/import", bad)
+	if r.status != 400 || !strings.Contains(r.body, "StorageConfigs[0]") {
+		t.Fatalf("bad import: %d %s", r.status, r.body)
+	}
+	if _, err := c.DescribeInstance(ctx, &connect.DescribeInstanceInput{InstanceId: aws.String("i2")}); err == nil {
+		t.Fatal("a refused import kept its instance")
 	}
 }
