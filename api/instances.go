@@ -107,17 +107,9 @@ type listInstancesInput struct {
 }
 
 func (s *Server) listInstances(ctx context.Context, c *call, in *listInstancesInput) (any, error) {
-	limit := listInstancesPageSize
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
-	after := ""
-	if in.NextToken != nil {
-		var err error
-		if after, err = decodeToken(*in.NextToken); err != nil {
-			return nil, connectd.Errorf(connectd.EINVALIDREQUEST,
-				"The nextToken is not valid: pass the NextToken of a previous ListInstances response.")
-		}
+	limit, after, err := pageOf(in.MaxResults, in.NextToken, listInstancesPageSize, "ListInstances")
+	if err != nil {
+		return nil, err
 	}
 	insts, err := s.cfg.Service.ListInstances(ctx, c.owner, after, limit+1)
 	if err != nil {
@@ -145,6 +137,23 @@ const tokenPrefix = "v1:"
 
 func encodeToken(lastID string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + lastID))
+}
+
+// pageOf reads a List operation's maxResults (fallback when absent) and
+// nextToken (the last id of the previous page, or "" for the first); a
+// token that is not one of connectd's is EINVALIDREQUEST naming op.
+func pageOf(maxResults *int64, nextToken *string, fallback int, op string) (limit int, after string, err error) {
+	limit = fallback
+	if maxResults != nil {
+		limit = int(*maxResults)
+	}
+	if nextToken != nil {
+		if after, err = decodeToken(*nextToken); err != nil {
+			return 0, "", connectd.Errorf(connectd.EINVALIDREQUEST,
+				"The nextToken is not valid: pass the NextToken of a previous %s response.", op)
+		}
+	}
+	return limit, after, nil
 }
 
 func decodeToken(tok string) (string, error) {

@@ -128,17 +128,9 @@ type listStorageConfigsInput struct {
 // /instance/{InstanceId}/storage-configs?resourceType=), in AssociationId
 // order, at most 10 a page (MaxResult10).
 func (s *Server) listStorageConfigs(ctx context.Context, c *call, in *listStorageConfigsInput) (any, error) {
-	limit := connectd.MaxStorageConfigsPage
-	if in.MaxResults != nil {
-		limit = int(*in.MaxResults)
-	}
-	after := ""
-	if in.NextToken != nil {
-		var err error
-		if after, err = decodeToken(*in.NextToken); err != nil {
-			return nil, connectd.Errorf(connectd.EINVALIDREQUEST,
-				"The nextToken is not valid: pass the NextToken of a previous ListInstanceStorageConfigs response.")
-		}
+	limit, after, err := pageOf(in.MaxResults, in.NextToken, connectd.MaxStorageConfigsPage, "ListInstanceStorageConfigs")
+	if err != nil {
+		return nil, err
 	}
 	scs, more, err := s.cfg.Service.ListStorageConfigs(ctx, c.owner, in.InstanceId, in.ResourceType, after, limit)
 	if err != nil {

@@ -12,6 +12,23 @@ import (
 
 const testStreamARN = "arn:aws:kinesis:us-east-1:111122223333:stream/ctr"
 
+// associateStream associates a CONTACT_TRACE_RECORDS config on the test
+// stream and returns its AssociationId.
+func associateStream(t *testing.T, c *connect.Client, inst *string) *string {
+	t.Helper()
+	out, err := c.AssociateInstanceStorageConfig(context.Background(), &connect.AssociateInstanceStorageConfigInput{
+		InstanceId: inst, ResourceType: types.InstanceStorageResourceTypeContactTraceRecords, StorageConfig: &types.InstanceStorageConfig{
+			StorageType: types.StorageTypeKinesisStream, KinesisStreamConfig: &types.KinesisStreamConfig{StreamArn: aws.String(testStreamARN)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.AssociationId) == "" {
+		t.Fatal("no AssociationId")
+	}
+	return out.AssociationId
+}
+
 // TestStorageConfigLifecycle: the five instance storage config operations
 // through the SDK, on the model's routes and shapes.
 func TestStorageConfigLifecycle(t *testing.T) {
@@ -20,17 +37,7 @@ func TestStorageConfigLifecycle(t *testing.T) {
 	c, ctx := s.client, context.Background()
 	inst := aws.String(s.newInstance(t))
 	ctr := types.InstanceStorageResourceTypeContactTraceRecords
-	assoc, err := c.AssociateInstanceStorageConfig(ctx, &connect.AssociateInstanceStorageConfigInput{
-		InstanceId: inst, ResourceType: ctr, StorageConfig: &types.InstanceStorageConfig{
-			StorageType: types.StorageTypeKinesisStream, KinesisStreamConfig: &types.KinesisStreamConfig{StreamArn: aws.String(testStreamARN)}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := assoc.AssociationId
-	if aws.ToString(id) == "" {
-		t.Fatal("no AssociationId")
-	}
+	id := associateStream(t, c, inst)
 	// Another resource type is stored and listed, though connectd makes
 	// nothing for it.
 	if _, err := c.AssociateInstanceStorageConfig(ctx, &connect.AssociateInstanceStorageConfigInput{
@@ -117,11 +124,7 @@ func TestStorageConfigPaging(t *testing.T) {
 	inst := aws.String(s.newInstance(t))
 	ctr := types.InstanceStorageResourceTypeContactTraceRecords
 	for range 3 {
-		if _, err := c.AssociateInstanceStorageConfig(ctx, &connect.AssociateInstanceStorageConfigInput{InstanceId: inst, ResourceType: ctr,
-			StorageConfig: &types.InstanceStorageConfig{StorageType: types.StorageTypeKinesisStream,
-				KinesisStreamConfig: &types.KinesisStreamConfig{StreamArn: aws.String(testStreamARN)}}}); err != nil {
-			t.Fatal(err)
-		}
+		associateStream(t, c, inst)
 	}
 	var seen []string
 	p := connect.NewListInstanceStorageConfigsPaginator(c, &connect.ListInstanceStorageConfigsInput{InstanceId: inst, ResourceType: ctr, MaxResults: aws.Int32(2)})
@@ -150,15 +153,9 @@ func TestStorageConfigFixtures(t *testing.T) {
 	c, ctx := s.client, context.Background()
 	inst := aws.String(s.newInstance(t))
 	ctr := types.InstanceStorageResourceTypeContactTraceRecords
-	assoc, err := c.AssociateInstanceStorageConfig(ctx, &connect.AssociateInstanceStorageConfigInput{
-		InstanceId: inst, ResourceType: ctr, StorageConfig: &types.InstanceStorageConfig{
-			StorageType: types.StorageTypeKinesisStream, KinesisStreamConfig: &types.KinesisStreamConfig{StreamArn: aws.String(testStreamARN)}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	assoc := associateStream(t, c, inst)
 	export := s.raw(t, "GET", "/_connectd/export", "")
-	if export.status != 200 || !strings.Contains(export.body, `"StorageConfigs":[{"InstanceId":"`+aws.ToString(inst)+`","AssociationId":"`+aws.ToString(assoc.AssociationId)+`"`) {
+	if export.status != 200 || !strings.Contains(export.body, `"StorageConfigs":[{"InstanceId":"`+aws.ToString(inst)+`","AssociationId":"`+aws.ToString(assoc)+`"`) {
 		t.Fatalf("export = %d %s", export.status, export.body)
 	}
 	if r := s.raw(t, "POST", "/_connectd/reset", ""); r.status != 200 {
@@ -167,7 +164,7 @@ func TestStorageConfigFixtures(t *testing.T) {
 	if r := s.raw(t, "POST", "/_connectd/import", export.body); r.status != 200 {
 		t.Fatalf("import of the export: %d %s", r.status, r.body)
 	}
-	d, err := c.DescribeInstanceStorageConfig(ctx, &connect.DescribeInstanceStorageConfigInput{InstanceId: inst, AssociationId: assoc.AssociationId, ResourceType: ctr})
+	d, err := c.DescribeInstanceStorageConfig(ctx, &connect.DescribeInstanceStorageConfigInput{InstanceId: inst, AssociationId: assoc, ResourceType: ctr})
 	if err != nil || aws.ToString(d.StorageConfig.KinesisStreamConfig.StreamArn) != testStreamARN {
 		t.Fatalf("after import: %+v, %v", d, err)
 	}

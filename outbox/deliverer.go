@@ -120,8 +120,8 @@ func (d *Deliverer) Delivered() int64 { return d.sent.Load() }
 func (d *Deliverer) Run(ctx context.Context) {
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
-	for {
-		if err := d.Pass(ctx); err != nil && ctx.Err() == nil {
+	for n := 0; ; n++ {
+		if err := d.pass(ctx, n%trimEvery == 0); err != nil && ctx.Err() == nil {
 			d.log.Warn("outbox: delivery pass failed", "err", err)
 		}
 		select {
@@ -132,17 +132,26 @@ func (d *Deliverer) Run(ctx context.Context) {
 	}
 }
 
+// trimEvery is how many of Run's passes go by between two trims: a trim
+// is a write of the store (on SQLite a commit), too dear for every poll of
+// an idle server, and the cap may be overshot by what five seconds bring.
+const trimEvery = 25
+
 // Pass trims the outbox to its cap, then delivers what is due of up to
 // Batch pending entries and stores their new states.
-func (d *Deliverer) Pass(ctx context.Context) error {
-	n, err := d.svc.TrimOutbox(ctx, d.cfg.Cap)
-	if err != nil {
-		return fmt.Errorf("trim outbox: %w", err)
-	}
-	if n > 0 {
-		total := d.dropped.Add(int64(n))
-		d.log.Warn("outbox: over its cap, dropped the oldest undelivered entries",
-			"dropped", n, "dropped_total", total, "cap", d.cfg.Cap)
+func (d *Deliverer) Pass(ctx context.Context) error { return d.pass(ctx, true) }
+
+func (d *Deliverer) pass(ctx context.Context, trim bool) error {
+	if trim {
+		n, err := d.svc.TrimOutbox(ctx, d.cfg.Cap)
+		if err != nil {
+			return fmt.Errorf("trim outbox: %w", err)
+		}
+		if n > 0 {
+			total := d.dropped.Add(int64(n))
+			d.log.Warn("outbox: over its cap, dropped the oldest undelivered entries",
+				"dropped", n, "dropped_total", total, "cap", d.cfg.Cap)
+		}
 	}
 	pending, err := d.svc.PendingOutbox(ctx, d.cfg.Batch)
 	if err != nil {

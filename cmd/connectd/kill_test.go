@@ -34,15 +34,22 @@ func startBinary(t *testing.T, bin, data string) (string, *exec.Cmd) {
 	return readyURL(t, stderr), cmd
 }
 
+// buildBinary builds the connectd binary into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "connectd")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // TestAcknowledgedWritesSurviveSIGKILL has writers record every update the
 // server acknowledged, kills the server with SIGKILL in the middle of the
 // load, restarts it on the same store and checks that every acknowledged
 // update is there: for the SQLite directory and for a PostgreSQL database.
 func TestAcknowledgedWritesSurviveSIGKILL(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "connectd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) { killMidLoad(t, bin, t.TempDir()) })
 	t.Run("postgres", func(t *testing.T) { killMidLoad(t, bin, pgtest.URL(t)) })
 }

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"sync"
 	"syscall"
@@ -69,10 +68,7 @@ func (b *eventBus) types(id string) []string {
 // still delivered after the server is killed with SIGKILL and started
 // again, on SQLite and on PostgreSQL.
 func TestOutboxSurvivesSIGKILL(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "connectd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) { killBeforeDelivery(t, bin, t.TempDir()) })
 	t.Run("postgres", func(t *testing.T) { killBeforeDelivery(t, bin, pgtest.URL(t)) })
 }
