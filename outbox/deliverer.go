@@ -162,7 +162,10 @@ func (d *Deliverer) pass(ctx context.Context, trim bool) error {
 		byOwner = map[string][]*connectd.OutboxEntry{}
 	)
 	for _, e := range pending {
-		k := e.InstanceID + "/" + e.ContactID
+		// Order holds per contact and per kind: each sink sees a
+		// contact's entries in order, and an EventBridge that is down
+		// does not hold back the records on their way to Kinesis.
+		k := string(e.Kind) + "/" + e.InstanceID + "/" + e.ContactID
 		if _, ok := byOwner[k]; !ok {
 			order = append(order, k)
 		}

@@ -9,9 +9,10 @@
 //
 // A Deliverer runs beside the API, never inside a request: it reads the
 // committed PENDING entries in order, sends them, and writes back their
-// state. Within one contact, entries go in the order they were written,
-// and an entry that fails holds back the contact's later entries until it
-// succeeds; other contacts go on. Failures are retried with exponential
+// state. A contact's records go in the order they were written, and so do
+// its events; an entry that fails holds back the later entries of its
+// contact and kind until it succeeds; other contacts, and the other kind,
+// go on. Failures are retried with exponential
 // backoff for as long as it takes; entries survive restarts because they
 // are rows of the store. The outbox is bounded (Config.Cap): past the cap,
 // the oldest entries are dropped, counted and logged.

@@ -205,8 +205,8 @@ func TestDeliverThroughSDKClients(t *testing.T) {
 
 // TestRetryWithBackoffInOrder: a sink that answers errors leaves the entry
 // PENDING with its error, tried again only after a backoff that doubles;
-// the contact's later entries wait behind it, and once the sink is back
-// everything goes, in order.
+// the contact's later entries of the same kind wait behind it, and once
+// the sink is back everything goes, in order.
 func TestRetryWithBackoffInOrder(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -226,12 +226,15 @@ func TestRetryWithBackoffInOrder(t *testing.T) {
 	if es[0].Attempts != 1 || !es[0].NextAttempt.Equal(t0.Add(time.Second)) || !strings.Contains(es[0].LastError, "stub told to fail") {
 		t.Fatalf("after one failure: attempts %d, next %v, error %q", es[0].Attempts, es[0].NextAttempt, es[0].LastError)
 	}
-	if es[1].Attempts != 0 {
-		t.Fatal("the contact's second entry was tried while its first was failing")
+	if es[1].Attempts != 0 || es[3].Attempts != 0 {
+		t.Fatal("the contact's later events were tried while its first was failing")
+	}
+	if es[2].Attempts != 1 {
+		t.Fatalf("the record was tried %d times, want once: records do not wait for events", es[2].Attempts)
 	}
 	pass() // not due yet: no call
-	if st.errors != 1 {
-		t.Fatalf("%d calls before the backoff ran out, want 1", st.errors)
+	if st.errors != 2 {
+		t.Fatalf("%d calls before the backoff ran out, want 2 (the first event, the record)", st.errors)
 	}
 	for i, wait := range []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 3 * time.Second} {
 		e.clock.Advance(wait)
@@ -365,5 +368,32 @@ func TestKeptAcrossReopen(t *testing.T) {
 	}
 	if got := e.states(); len(got) != 4 || slices.ContainsFunc(got, func(s string) bool { return !strings.HasSuffix(s, ":DELIVERED") }) {
 		t.Fatalf("after reopening: %q", got)
+	}
+}
+
+// TestEventsDownRecordsGoOn: with EventBridge failing, a contact's record
+// still reaches Kinesis; its events wait, in order, for EventBridge.
+func TestEventsDownRecordsGoOn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	streams, bus := newStub(t), newStub(t)
+	bus.set(true, false)
+	sinks := outbox.NewSinks(stubConfig(streams.srv.URL), false)
+	sinks.EventBridge = outbox.NewSinks(stubConfig(bus.srv.URL), true).EventBridge
+	d := outbox.New(e.svc, bothTargets, sinks, e.clock, e.logger(), outbox.Config{})
+	e.endedTask("c-1")
+	if err := d.Pass(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"CONTACT_EVENT:PENDING", "CONTACT_EVENT:PENDING", "CONTACT_RECORD:DELIVERED", "CONTACT_EVENT:PENDING"}
+	if got := e.states(); !slices.Equal(got, want) {
+		t.Fatalf("states = %q, want %q", got, want)
+	}
+	es, _ := e.svc.Outbox(e.ctx, "", 0, 10)
+	if es[0].Attempts != 1 || es[1].Attempts != 0 || es[3].Attempts != 0 {
+		t.Fatalf("attempts %d, %d, %d: want only the first event tried", es[0].Attempts, es[1].Attempts, es[3].Attempts)
+	}
+	if n := len(streams.received()); n != 2 {
+		t.Fatalf("%d calls to the streams, want 2 (Kinesis and Firehose)", n)
 	}
 }
