@@ -64,6 +64,10 @@ type Config struct {
 	// literals, that may address the control plane (say, a compose
 	// service's name); see guardControlPlane.
 	AdminHosts []string
+	// AllowedOrigins are the web origins (scheme://host[:port]), besides
+	// loopback ones, whose pages may call the Connect API when Auth is nil;
+	// see guardBrowser.
+	AllowedOrigins []string
 }
 
 // Server is the HTTP handler of connectd.
@@ -118,12 +122,6 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: uuid.NewString()}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	if !isControlPath(r.URL.EscapedPath()) {
-		// Real Connect sends this on every response (terraform-provider-aws
-		// #41118 debug log); browser-based agent desktops rely on it. Never
-		// on the control plane, whose answers no web page may read.
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -143,6 +141,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
 	if s.serveAdmin(w, c) {
+		return
+	}
+	// Past the control plane: the Connect API. Web pages get no further
+	// than guardBrowser lets them (its comment says why).
+	if !s.guardBrowser(w, r) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path
