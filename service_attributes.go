@@ -35,10 +35,15 @@ func (s *Service) UpdateAttributes(ctx context.Context, owner Owner, instanceID,
 		if len(update) == 0 {
 			return nil
 		}
-		if err := tx.SetChainMap(ctx, instanceID, c.ID, merged, s.now()); err != nil {
+		now := s.now()
+		if err := tx.SetChainMap(ctx, instanceID, c.ID, merged, now); err != nil {
 			return err
 		}
-		return s.dataUpdated(ctx, tx, owner, instanceID, c.ID, UpdatedAttributes)
+		c.Attributes, c.LastUpdateTimestamp = merged, now
+		if err := tx.LoadDetails(ctx, c); err != nil {
+			return err
+		}
+		return s.dataUpdated(ctx, tx, owner, c, UpdatedAttributes)
 	})
 }
 

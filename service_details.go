@@ -37,7 +37,7 @@ func (s *Service) changeDetails(ctx context.Context, op string, owner Owner, ins
 		if err := saveDetails(ctx, tx, c); err != nil || updated == "" {
 			return err
 		}
-		return s.dataUpdated(ctx, tx, owner, instanceID, contactID, updated)
+		return s.dataUpdated(ctx, tx, owner, c, updated)
 	})
 }
 

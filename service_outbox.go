@@ -73,25 +73,30 @@ func (s *Service) record(ctx context.Context, tx Tx, owner Owner, instanceID, id
 	return c, s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, f))
 }
 
-// dataUpdated writes the CONTACT_DATA_UPDATED event of contact id and, if
-// the contact has ended, its contact record again: "when you use
-// update-contact-attributes (...) Amazon Connect delivers a new contact
-// record" (contact records data model). The record sent again does not
-// repeat DisconnectReason, NextContactId and TransferCompletedTimestamp,
-// which connectd does not keep past the first record (README, Behaviour).
-func (s *Service) dataUpdated(ctx context.Context, tx Tx, owner Owner, instanceID, id string, what string) error {
-	c, err := find(ctx, tx, owner, instanceID, id, "Contact")
-	if err != nil {
-		return err
-	}
-	if err := tx.LoadDetails(ctx, c); err != nil {
-		return err
-	}
+// dataUpdated writes the CONTACT_DATA_UPDATED event of c, the contact as
+// the unit of work leaves it (its details loaded, its Attributes the
+// chain's map if it is the initial contact), and, if the contact has
+// ended, its contact record again: "when you use update-contact-attributes
+// (...) Amazon Connect delivers a new contact record" (contact records data
+// model). The record sent again does not repeat DisconnectReason,
+// NextContactId and TransferCompletedTimestamp, which connectd does not
+// keep past the first record (README). It reads nothing more for the
+// common case, an active contact: the caller already holds what the event
+// says.
+func (s *Service) dataUpdated(ctx context.Context, tx Tx, owner Owner, c *Contact, what string) error {
 	if err := s.event(ctx, tx, owner, c, EventDataUpdated, what); err != nil {
 		return err
 	}
 	if c.Active() {
 		return nil
+	}
+	if !c.IsInitial() {
+		// A later member's row holds no map; the chain's is on its initial contact.
+		_, m, _, err := tx.ChainOf(ctx, owner, c.InstanceID, c.ID)
+		if err != nil {
+			return err
+		}
+		c.Attributes = m
 	}
 	return s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, RecordFacts{}))
 }
