@@ -5,19 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/connectd/connectd"
 )
-
-// controllableClock is a clock the control plane can move; connectd's
-// OffsetClock (and, in tests, ManualClock) is one.
-type controllableClock interface {
-	connectd.Clock
-	Set(time.Time)
-	Advance(time.Duration)
-	Reset()
-}
 
 // adminHandler serves one control-plane endpoint; like an operation's
 // handler it returns a value to send as JSON with 200, or an error.

@@ -89,6 +89,9 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
+	// As in connectd serve: an expired contact never returns when the
+	// clock moves back.
+	clock.OnMoveBack(connectd.PurgeAll(store, 1000))
 	cfg := api.Config{
 		Store: store, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
@@ -126,5 +129,7 @@ func (s *Server) Client(optFns ...func(*connect.Options)) *connect.Client {
 
 // Clock returns the server's clock: Set and Advance move every timestamp
 // connectd writes, retention and the 2018 cut-off; Reset returns it to the
-// system time. It keeps running from wherever it is set.
+// system time. It keeps running from wherever it is set, unless frozen
+// (Freeze). Moving it back first deletes every contact expired by then, so
+// that none comes back.
 func (s *Server) Clock() *connectd.OffsetClock { return s.clock }

@@ -33,6 +33,7 @@ type serveConfig struct {
 	auth     string
 	creds    string
 	maxSkew  time.Duration
+	ops      opsConfig
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -66,7 +67,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", def("addr", "127.0.0.1:4566"), "`host:port` to listen on (port 0 picks a free one) [CONNECTD_ADDR]")
-	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "`directory` of the SQLite database, or :memory: for a throwaway store [CONNECTD_DATA]")
+	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "where the data lives, one of `directory|:memory:|postgres://URL`: a directory\nfor the SQLite database (created if missing), :memory: for a throwaway store,\nor a PostgreSQL URL such as postgres://user:password@host:5432/connectd [CONNECTD_DATA]")
 	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
 	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
 	fs.BoolVar(&c.admin, "admin", def("admin", "true") != "false", "serve the control plane under /_connectd/ (not for untrusted networks) [CONNECTD_ADMIN]")
@@ -76,7 +77,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.auth, "auth", def("auth", "none"), "`mode`: none (signatures are read, not checked) or sigv4 (every request must verify) [CONNECTD_AUTH]")
 	fs.StringVar(&c.creds, "credentials", def("credentials", ""), "JSON `file` of [{\"AccessKeyId\", \"SecretAccessKey\", \"AccountId\"}] [CONNECTD_CREDENTIALS]")
 	var skew string
-	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock, either `way` [CONNECTD_MAX_SKEW]")
+	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock (either way),\nas a Go `duration` such as 15m or 90s [CONNECTD_MAX_SKEW]")
+	opsFlags(fs, def, &c)
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
 		fs.PrintDefaults()
@@ -128,12 +130,11 @@ func serve(ctx context.Context, args []string, e env) error {
 	} else if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		fmt.Fprintf(e.stderr, "connectd serve: invalid --log-level %q\n", cfg.logLevel)
+	log, err := newLogger(cfg, e.stderr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "connectd serve: %v\n", err)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	// The control plane can move this clock; it starts at the system time.
 	clock := &connectd.OffsetClock{}
 
@@ -150,6 +151,9 @@ func serve(ctx context.Context, args []string, e env) error {
 			log.Error("closing the store", "err", err)
 		}
 	}()
+	// Moving the clock back first deletes what has expired by then, so
+	// that no expired contact comes back (see connectd.OffsetClock).
+	clock.OnMoveBack(connectd.PurgeAll(store, sweepBatch))
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
