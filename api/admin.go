@@ -52,7 +52,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 	if err != nil {
 		exc, code, msg := toException("", err)
 		if code >= 500 {
-			s.log.Error("admin request failed", "path", r.URL.Path, "err", err)
+			s.log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
 		}
 		writeError(w, exc, code, msg)
 		return true
@@ -94,7 +94,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if s.cfg.Ping != nil {
 		if err := s.cfg.Ping(r.Context()); err != nil {
-			s.log.Error("health check: store unavailable", "err", err)
+			s.log.Error("health check: store unavailable", "request_id", requestID(r), "err", err)
 			h.Status, h.Error, code = "unavailable", "The store does not answer.", http.StatusServiceUnavailable
 		}
 	}

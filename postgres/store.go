@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -40,6 +41,8 @@ type Store struct {
 	pool  *pgxpool.Pool
 	clock connectd.Clock
 	log   *slog.Logger
+
+	commits atomic.Pointer[func(writes int, took time.Duration)] // see ObserveCommits
 }
 
 var _ connectd.Store = (*Store)(nil)

@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/connectd/connectd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -49,6 +51,8 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	commits atomic.Pointer[func(writes int, took time.Duration)] // see ObserveCommits
 }
 
 var _ connectd.Store = (*Store)(nil)

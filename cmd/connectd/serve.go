@@ -163,10 +163,12 @@ func serve(ctx context.Context, args []string, e env) error {
 		seed, _ := strconv.ParseUint(cfg.seed, 10, 64) // checked by parseServe
 		newID = connectd.NewSeededIDs(seed)
 	}
+	observer, metricsHandler := newMetrics(cfg, store)
 	handler := api.New(api.Config{
 		Store: store.Store, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
+		Observer: observer, Metrics: metricsHandler,
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
 

@@ -5,6 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/metrics"
 )
 
 // opsConfig holds serve's operational settings: logging and metrics.
@@ -35,4 +40,23 @@ func newLogger(c serveConfig, w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("invalid --log-format %q: use text or json", c.ops.logFormat)
+}
+
+// commitObservable is a store that reports its commits (both stores are).
+type commitObservable interface {
+	ObserveCommits(f func(writes int, took time.Duration))
+}
+
+// newMetrics returns the api's Observer and the /metrics handler for
+// --metrics, and hooks the store's commits into them; both are nil when
+// metrics are off.
+func newMetrics(c serveConfig, store *openedStore) (api.Observer, http.Handler) {
+	if !c.ops.metrics {
+		return nil, nil
+	}
+	m := metrics.New()
+	if o, ok := store.Store.(commitObservable); ok {
+		o.ObserveCommits(m.CommitObserver(store.name))
+	}
+	return m, m.Handler()
 }
