@@ -65,6 +65,7 @@ const usage = `connectd: an Amazon Connect–compatible contact service
 Usage:
   connectd serve [flags]    run the server (connectd help serve for its flags)
   connectd version          print the version (also: connectd --version)
+  connectd health           exit 0 if the local connectd is healthy (for HEALTHCHECK)
   connectd instance ...     manage instances          (connectd instance --help)
   connectd contact ...      start, describe, stop and search contacts
   connectd attrs ...        get, set and unset contact attributes
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, e env) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], e)
+	case "health":
+		return health(ctx, args[1:], e)
 	case "version", "--version", "-version", "-v":
 		fmt.Fprintln(e.stdout, "connectd", version())
 		return nil
@@ -94,6 +97,8 @@ func run(ctx context.Context, args []string, e env) error {
 			return nil
 		case len(args) == 2 && args[1] == "serve":
 			return serve(ctx, []string{"-h"}, e)
+		case len(args) == 2 && args[1] == "health":
+			return health(ctx, []string{"-h"}, e)
 		case len(args) == 2 && args[1] == "version":
 			fmt.Fprintln(e.stdout, "connectd version prints the version connectd was built from.")
 			return nil
