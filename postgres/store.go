@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"sync/atomic"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -42,7 +41,7 @@ type Store struct {
 	clock connectd.Clock
 	log   *slog.Logger
 
-	commits atomic.Pointer[func(writes int, took time.Duration)] // see ObserveCommits
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 var _ connectd.Store = (*Store)(nil)

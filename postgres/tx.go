@@ -59,7 +59,7 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx pgx.Tx) error) e
 			}
 			return &errCommit{err}
 		}
-		s.observeCommit(1, start)
+		s.commits.Committed(1, start)
 		return nil
 	}))
 }

@@ -76,7 +76,7 @@ func (s *Store) runBatch(batch []*job) {
 	start := time.Now()
 	err := s.runInTx(batch, results)
 	if err == nil {
-		s.observeCommit(len(batch), start)
+		s.commits.Committed(len(batch), start)
 	}
 	for i, j := range batch {
 		if err != nil && results[i] == nil {

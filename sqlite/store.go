@@ -20,8 +20,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/connectd/connectd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -52,7 +50,7 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	commits atomic.Pointer[func(writes int, took time.Duration)] // see ObserveCommits
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 var _ connectd.Store = (*Store)(nil)

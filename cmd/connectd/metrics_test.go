@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/connectd/connectd/internal/pgtest"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -201,5 +202,27 @@ func TestMetricsReachability(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("X-Amzn-ErrorType") != "UnknownOperationException" {
 		t.Errorf("GET /metrics with --metrics=false: %d %s, want 404 UnknownOperationException", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+	}
+}
+
+// TestMetricsPostgresCommits: the PostgreSQL store reports each write
+// transaction as a commit of one write.
+func TestMetricsPostgresCommits(t *testing.T) {
+	url, stop := startInProcess(t, "--data", pgtest.URL(t))
+	defer stop()
+	c := sdkClient(url)
+	for _, alias := range []string{"pg-metrics-1", "pg-metrics-2"} {
+		if _, err := c.CreateInstance(context.Background(), &connect.CreateInstanceInput{
+			IdentityManagementType: types.DirectoryTypeConnectManaged, InstanceAlias: aws.String(alias),
+			InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(true),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	families, _ := scrape(t, url)
+	w := sample(families, "connectd_store_commit_writes", map[string]string{"store": "postgres"}).GetHistogram()
+	d := sample(families, "connectd_store_commit_duration_seconds", map[string]string{"store": "postgres"}).GetHistogram()
+	if w.GetSampleCount() < 2 || w.GetSampleSum() != float64(w.GetSampleCount()) || d.GetSampleCount() != w.GetSampleCount() {
+		t.Errorf("postgres commit histograms: writes %v, duration %v", w, d)
 	}
 }
