@@ -1,7 +1,6 @@
 package connectd
 
 import (
-	"context"
 	"maps"
 	"slices"
 	"strings"
@@ -84,6 +83,10 @@ type ContactUpdate struct {
 	Name        *string
 	Description *string
 	References  map[string]Reference
+	// Audio is set when the request has members that only external audio
+	// contacts may update (QueueInfo, UserInfo and the endpoints), which
+	// connectd checks but does not keep.
+	Audio bool
 }
 
 // Transfer is a TransferContact request. NewID is the id the new contact
@@ -139,26 +142,4 @@ func TransferredContact(old *Contact, t *Transfer) *Contact {
 		c.QueueID = t.QueueID
 	}
 	return c
-}
-
-// ContactDetailer is the part of a Store that keeps a contact's details
-// beyond its attributes, and moves contacts along their chain. Errors are
-// *Error values with the codes given; any other error is internal.
-type ContactDetailer interface {
-	// UpdateContact applies u to a contact, ended or not: ENOTFOUND for an
-	// unknown contact, EINVALID for references over MaxReferencesBytes
-	// (and then nothing changes).
-	UpdateContact(ctx context.Context, owner Owner, instanceID, contactID string, u *ContactUpdate) error
-	// TagContact adds or replaces tags (MergeTags' rules, EINVALID).
-	TagContact(ctx context.Context, owner Owner, instanceID, contactID string, tags map[string]string) error
-	// UntagContact removes the tags with the given keys; absent keys are
-	// ignored.
-	UntagContact(ctx context.Context, owner Owner, instanceID, contactID string, keys []string) error
-	// TransferContact ends the active contact t.ContactID and creates the
-	// contact TransferredContact describes, in one transaction, after
-	// CheckTransfer. If t.ClientToken already started a transfer of the
-	// same contact, that transfer's contact is returned and nothing
-	// changes; a token used by any other contact of the instance is
-	// EIDEMPOTENCY.
-	TransferContact(ctx context.Context, owner Owner, t *Transfer) (*Contact, error)
 }

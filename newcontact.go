@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// ChainSource is what PrepareContact reads from a store, inside the store's
-// write transaction, to link a new contact to the contacts it names. Both
-// methods see only live contacts of the caller's instance.
-type ChainSource interface {
+// chainReader is what PrepareContact reads, inside the unit of work of a
+// new contact, to link it to the contacts it names (chainSource over a Tx,
+// or a test's fixed chains). Both methods see only live contacts of the
+// caller's instance.
+type chainReader interface {
 	// PreviousChain returns the chain that a new contact naming previousID
 	// joins (its initial contact id and shared map) and how many live
 	// contacts already name previousID; ENOTFOUND if there is no such
@@ -20,10 +21,9 @@ type ChainSource interface {
 	RelatedAttributes(ctx context.Context, relatedID string) (Attributes, error)
 }
 
-// PrepareContact applies the rules of a new contact to in at now, as every
-// Store's CreateContact must (see Store.CreateContact), and returns the
-// contact to insert. The store has checked the instance, the ClientToken
-// and the id already.
+// PrepareContact applies the rules of a new contact to in at now (see
+// Service.CreateContact) and returns the contact to insert. The caller has
+// checked the instance, the ClientToken and the id already.
 //
 //   - Timestamps are kept to the millisecond; a zero InitiationTimestamp is
 //     now, and one already past retention is EINVALID (the contact would be
@@ -33,10 +33,10 @@ type ChainSource interface {
 //     chain's map once; in.Attributes are merged on top (Merge's rules).
 //
 // joinsWithAttributes reports that the new contact joins another contact's
-// chain and brings attributes to it: the store must then write
+// chain and brings attributes to it: the caller must then write
 // c.Attributes as that chain's map (on the initial contact's row). When
 // the new contact starts its own chain, c.Attributes is its own map.
-func PrepareContact(ctx context.Context, src ChainSource, in *Contact, now time.Time) (c *Contact, joinsWithAttributes bool, err error) {
+func PrepareContact(ctx context.Context, src chainReader, in *Contact, now time.Time) (c *Contact, joinsWithAttributes bool, err error) {
 	// The stores keep and compare times in milliseconds, so the cutoff is
 	// truncated as theirs are.
 	cutoff := toMillis(RetentionCutoff(now))

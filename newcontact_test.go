@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// fakeChains is a ChainSource over fixed chains.
+// fakeChains is a chainReader over fixed chains.
 type fakeChains struct {
 	initial  map[string]string     // contact → its chain's initial contact
 	maps     map[string]Attributes // initial contact → chain map

@@ -26,7 +26,7 @@ func APIRelease() time.Time {
 	return time.Date(2018, time.September, 12, 0, 0, 0, 0, time.UTC)
 }
 
-// Purger deletes expired contacts; every Store is one.
+// Purger deletes expired contacts; the Service is one.
 type Purger interface {
 	// PurgeExpired deletes at most limit contacts initiated before the
 	// retention cutoff and reports how many it deleted.

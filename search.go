@@ -1,28 +1,10 @@
 package connectd
 
 import (
-	"context"
 	"math"
 	"slices"
 	"time"
 )
-
-// Searcher finds contacts by their current state (SearchContacts) and keeps
-// each instance's list of searchable attribute keys. Every Store is one.
-type Searcher interface {
-	// SearchContacts returns one page of the live contacts of the owner's
-	// instance q.InstanceID that match q, in q.Sort order. ENOTFOUND for an
-	// unknown instance; EINVALID for a criterion on a key that is not
-	// searchable in the instance, or a NextToken that this store did not
-	// issue for the same owner, instance and query.
-	SearchContacts(ctx context.Context, owner Owner, q *SearchQuery) (*SearchPage, error)
-	// SearchableKeys returns the keys the instance id (of any owner) lets
-	// searches use; nil means every key. ENOTFOUND for an unknown instance.
-	SearchableKeys(ctx context.Context, instanceID string) ([]string, error)
-	// SetSearchableKeys restricts searches in the instance id (of any
-	// owner) to keys; nil or empty allows every key again.
-	SetSearchableKeys(ctx context.Context, instanceID string, keys []string) error
-}
 
 // TimeRangeType names the contact timestamp a search's time range applies to.
 type TimeRangeType string

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-
-	"github.com/connectd/connectd"
 )
 
 // adminHandler serves one control-plane endpoint; like an operation's
@@ -50,7 +48,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 	}
 	resp, err := h(r.Context(), r)
 	if err != nil {
-		exc, code, msg := toException("", err)
+		exc, code, msg := s.model.toException("", err)
 		if code >= 500 {
 			s.log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
 		}
@@ -116,10 +114,7 @@ func (s *Server) readiness(w http.ResponseWriter) {
 func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 
 func (s *Server) reset(ctx context.Context, r *http.Request) (any, error) {
-	if s.admin == nil {
-		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This store does not support reset.")
-	}
-	return nil, s.admin.Reset(ctx)
+	return nil, s.cfg.Service.Reset(ctx)
 }
 
 // decodeAdmin reads an admin request body strictly: control-plane clients

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -53,13 +52,6 @@ type wireSnapshotContact struct {
 	Tags       map[string]string                `json:"Tags,omitempty"`
 }
 
-func (s *Server) adminStore() (connectd.AdminStore, error) {
-	if s.admin == nil {
-		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This store does not support the control plane.")
-	}
-	return s.admin, nil
-}
-
 // importData imports fixtures atomically: every record passes the API's
 // rules or nothing is imported, and the 400's message names the bad record.
 // Members left out get the defaults a fixture author would expect: the
@@ -87,25 +79,12 @@ func (s *Server) Import(ctx context.Context, doc io.Reader) error {
 }
 
 func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, error) {
-	st, err := s.adminStore()
-	if err != nil {
-		return nil, err
-	}
 	now := s.cfg.Clock.Now()
 	snap := &connectd.Snapshot{}
 	for i, wi := range in.Instances {
 		// The API's model rules on an alias and tags, as CreateInstance applies them.
-		var v validator
-		if wi.InstanceAlias != "" {
-			v.length("InstanceAlias", wi.InstanceAlias, 1, 45)
-			v.pattern("InstanceAlias", wi.InstanceAlias, s.re.alias, "letters and digits, optionally joined by dashes")
-			if strings.HasPrefix(wi.InstanceAlias, "d-") {
-				v.fail("Member InstanceAlias must not start with \"d-\".")
-			}
-		}
-		s.validateTags(&v, wi.Tags)
-		if v.err != nil {
-			return nil, connectd.Errorf(connectd.EINVALID, "Instances[%d] (Id %q): %s", i, wi.Id, connectd.ErrorMessage(v.err))
+		if err := s.checkImportedInstance(wi.InstanceAlias, wi.Tags); err != nil {
+			return nil, connectd.Errorf(connectd.EINVALID, "Instances[%d] (Id %q): %s", i, wi.Id, connectd.ErrorMessage(err))
 		}
 		inst := &connectd.Instance{
 			ID: wi.Id, Alias: wi.InstanceAlias, IdentityManagementType: wi.IdentityManagementType,
@@ -135,10 +114,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			Name: wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
 			Tags: wc.Tags,
 		}
-		var err error
-		if c.References, err = importedReferences(wc.References); err != nil {
-			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
-		}
+		c.References = importedReferences(wc.References)
 		if err := s.checkImportedDetails(wc.References, wc.Tags); err != nil {
 			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}
@@ -147,10 +123,8 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 		}
 		snap.Contacts = append(snap.Contacts, c)
 	}
-	if err := snap.Validate(now); err != nil {
-		return nil, err
-	}
-	if err := st.Import(ctx, snap); err != nil {
+	// Import validates the snapshot (Snapshot.Validate) before it writes.
+	if err := s.cfg.Service.Import(ctx, snap); err != nil {
 		return nil, err
 	}
 	return struct {
@@ -161,11 +135,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 
 // exportData returns every instance and live contact in the import format.
 func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
-	st, err := s.adminStore()
-	if err != nil {
-		return nil, err
-	}
-	snap, err := st.Export(ctx)
+	snap, err := s.cfg.Service.Export(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -51,14 +51,14 @@ func (s *Server) searchableAdminRoute(method, path string) adminHandler {
 			if err != nil {
 				return nil, err
 			}
-			if err := s.cfg.Store.SetSearchableKeys(ctx, id, keys); err != nil {
+			if err := s.cfg.Service.SetSearchableKeys(ctx, id, keys); err != nil {
 				return nil, err
 			}
 			return s.searchableKeys(ctx, id)
 		}
 	case http.MethodDelete:
 		return func(ctx context.Context, _ *http.Request) (any, error) {
-			if err := s.cfg.Store.SetSearchableKeys(ctx, id, nil); err != nil {
+			if err := s.cfg.Service.SetSearchableKeys(ctx, id, nil); err != nil {
 				return nil, err
 			}
 			return s.searchableKeys(ctx, id)
@@ -68,7 +68,7 @@ func (s *Server) searchableAdminRoute(method, path string) adminHandler {
 }
 
 func (s *Server) searchableKeys(ctx context.Context, id string) (any, error) {
-	keys, err := s.cfg.Store.SearchableKeys(ctx, id)
+	keys, err := s.cfg.Service.SearchableKeys(ctx, id)
 	if err != nil {
 		return nil, err
 	}

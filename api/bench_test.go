@@ -20,17 +20,14 @@ import (
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
 	"github.com/connectd/connectd/sigv4"
-	"github.com/connectd/connectd/sqlite"
 )
 
-// nopAttributesStore is a store whose UpdateAttributes does nothing, so
-// that a benchmark measures the HTTP layer alone. Embedding the interface
-// keeps it a connectd.Store as the interface grows.
-type nopAttributesStore struct{ connectd.Store }
+// nopPort is a store whose units of work do nothing, so that a benchmark
+// measures the HTTP layer (and the call into the Service) alone.
+type nopPort struct{}
 
-func (nopAttributesStore) UpdateAttributes(context.Context, connectd.Owner, string, string, connectd.Attributes) error {
-	return nil
-}
+func (nopPort) Update(context.Context, string, func(connectd.Tx) error) error { return nil }
+func (nopPort) View(context.Context, string, func(connectd.Tx) error) error   { return nil }
 
 // BenchmarkUpdateContactAttributes is the HTTP layer's share of an
 // UpdateContactAttributes request as the load generator sends it (10
@@ -42,11 +39,6 @@ func BenchmarkUpdateContactAttributes(b *testing.B) {
 	for _, mode := range []string{"none", "sigv4"} {
 		b.Run("auth="+mode, func(b *testing.B) {
 			log := slog.New(slog.DiscardHandler)
-			mem, err := sqlite.Open(b.Context(), sqlite.MemoryPath, connectd.SystemClock{}, log)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { mem.Close() })
 			var creds []sigv4.Credential
 			if mode == "sigv4" {
 				creds = []sigv4.Credential{{AccessKeyId: "AKIDBENCH", SecretAccessKey: "bench-secret"}}
@@ -55,7 +47,7 @@ func BenchmarkUpdateContactAttributes(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := api.New(api.Config{Store: nopAttributesStore{mem}, Logger: log, Region: "us-east-1", Auth: authn})
+			h := api.New(api.Config{Service: connectd.NewService(nopPort{}, connectd.SystemClock{}), Logger: log, Region: "us-east-1", Auth: authn})
 			attrs := map[string]string{}
 			for k := range 10 {
 				attrs[fmt.Sprintf("key%02d", k)] = fmt.Sprintf("value-%d", k)

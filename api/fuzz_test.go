@@ -34,7 +34,7 @@ import (
 type fuzzFixture struct {
 	mu      sync.Mutex // the engine runs a process's inputs one at a time, but ordinary tests may not
 	srv     *api.Server
-	store   *sqlite.Store
+	svc     *connectd.Service
 	inst    string
 	contact string
 	created int // task contacts created since the last reset
@@ -62,8 +62,9 @@ func getFixture(tb testing.TB) *fuzzFixture {
 		if err != nil {
 			tb.Fatalf("open store: %v", err)
 		}
-		fixture = &fuzzFixture{store: store, srv: api.New(api.Config{
-			Store: store, Clock: clock, Logger: log, Region: "us-east-1", Version: "fuzz", StoreName: "sqlite", Ping: store.Ping,
+		svc := connectd.NewService(store, clock)
+		fixture = &fuzzFixture{svc: svc, srv: api.New(api.Config{
+			Service: svc, Clock: clock, Logger: log, Region: "us-east-1", Version: "fuzz", StoreName: "sqlite", Ping: store.Ping,
 		})}
 		fixture.setUp(tb)
 	})
@@ -439,7 +440,7 @@ func FuzzStartTaskContact(f *testing.F) {
 // restart empties the store and sets the fixture up again.
 func (fx *fuzzFixture) restart(t *testing.T) {
 	t.Helper()
-	if err := fx.store.Reset(context.Background()); err != nil {
+	if err := fx.svc.Reset(context.Background()); err != nil {
 		t.Fatalf("reset store: %v", err)
 	}
 	fx.setUp(t)

@@ -38,16 +38,16 @@ func TestHeadersOverLimitAre431(t *testing.T) {
 	}
 }
 
-// panicStore panics on every instance lookup, standing in for a bug.
-type panicStore struct{ connectd.Store }
+// panicStore panics on every read, standing in for a bug.
+type panicStore struct{ connectd.Port }
 
-func (panicStore) FindInstance(context.Context, connectd.Owner, string) (*connectd.Instance, error) {
+func (panicStore) View(context.Context, string, func(connectd.Tx) error) error {
 	panic("bug in the store")
 }
 
 func TestPanicIsAnInternalServiceException(t *testing.T) {
 	var logs bytes.Buffer
-	h := api.New(api.Config{Store: panicStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil)), Region: "us-east-1"})
+	h := api.New(api.Config{Service: connectd.NewService(panicStore{}, connectd.SystemClock{}), Logger: slog.New(slog.NewTextHandler(&logs, nil)), Region: "us-east-1"})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/instance/abc")

@@ -3,50 +3,46 @@ package api
 import (
 	"context"
 	"encoding/json"
-
-	"github.com/connectd/connectd"
 )
 
 // searchContactsInput is SearchContacts' request. Criteria on data
 // connectd does not hold are kept raw, only to be refused by name.
 type searchContactsInput struct {
-	InstanceId *string
-	TimeRange  *struct {
-		Type      *string
-		StartTime *epoch
-		EndTime   *epoch
+	InstanceId string
+	TimeRange  struct {
+		Type               string
+		StartTime, EndTime *epoch
 	}
-	SearchCriteria *struct {
-		AgentIds          []string
-		Channels          []string
-		InitiationMethods []string
-		QueueIds          []string
-		Name              *struct {
-			SearchText []string
-			MatchType  *string
+	SearchCriteria *searchCriteriaInput
+	MaxResults     *int64
+	NextToken      *string
+	Sort           *struct{ FieldName, Order string }
+}
+
+type searchCriteriaInput struct {
+	AgentIds          []string
+	Channels          []string
+	InitiationMethods []string
+	QueueIds          []string
+	Name              *struct {
+		SearchText []string
+		MatchType  string
+	}
+	SearchableContactAttributes *struct {
+		Criteria []struct {
+			Key    string
+			Values []string
 		}
-		SearchableContactAttributes *struct {
-			Criteria []struct {
-				Key    *string
-				Values []string
-			}
-			MatchType *string
-		}
-		AgentHierarchyGroups        json.RawMessage
-		ContactAnalysis             json.RawMessage
-		RoutingCriteria             json.RawMessage
-		AdditionalTimeRange         json.RawMessage
-		SearchableSegmentAttributes json.RawMessage
-		ActiveRegions               json.RawMessage
-		ContactTags                 json.RawMessage
-		AiAgents                    json.RawMessage
+		MatchType *string
 	}
-	MaxResults *int64
-	NextToken  *string
-	Sort       *struct {
-		FieldName *string
-		Order     *string
-	}
+	AgentHierarchyGroups        json.RawMessage
+	ContactAnalysis             json.RawMessage
+	RoutingCriteria             json.RawMessage
+	AdditionalTimeRange         json.RawMessage
+	SearchableSegmentAttributes json.RawMessage
+	ActiveRegions               json.RawMessage
+	ContactTags                 json.RawMessage
+	AiAgents                    json.RawMessage
 }
 
 // wireContactSearchSummary is the model's ContactSearchSummary, with the
@@ -73,20 +69,12 @@ type searchContactsOutput struct {
 	TotalCount int64                      `json:"TotalCount"`
 }
 
-func (s *Server) searchContacts(ctx context.Context, c *call) (any, error) {
-	var in searchContactsInput
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
-	q, err := searchQuery(&in)
+func (s *Server) searchContacts(ctx context.Context, c *call, in *searchContactsInput) (any, error) {
+	q, err := searchQuery(in)
 	if err != nil {
 		return nil, err
 	}
-	inst, err := s.cfg.Store.FindInstance(ctx, c.owner, q.InstanceID)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.cfg.Store.SearchContacts(ctx, c.owner, q)
+	page, err := s.cfg.Service.SearchContacts(ctx, c.owner, q)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +82,7 @@ func (s *Server) searchContacts(ctx context.Context, c *call) (any, error) {
 		NextToken: page.NextToken, TotalCount: page.TotalCount}
 	for _, ct := range page.Contacts {
 		w := wireContactSearchSummary{
-			Arn: connectd.ContactARN(inst, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
+			Arn: contactARN(c.owner, q.InstanceID, ct.ID), Id: ct.ID, InitialContactId: ct.InitialContactID,
 			PreviousContactId: ct.PreviousContactID, InitiationMethod: string(ct.InitiationMethod),
 			Channel: string(ct.Channel), Name: ct.Name,
 			InitiationTimestamp: epochOf(ct.InitiationTimestamp), DisconnectTimestamp: epochOf(ct.DisconnectTimestamp),

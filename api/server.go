@@ -1,7 +1,7 @@
 // Package api serves the Amazon Connect restJson1 protocol over HTTP: the
 // route table, the wire structs (PascalCase JSON, epoch-second timestamps),
-// validation against the service model, and the one error writer. It turns
-// requests into calls on a connectd.Store.
+// validation against the service model, and the one error writer. Each
+// operation is one call on the connectd.Service; no handler reaches a store.
 package api
 
 import (
@@ -30,9 +30,10 @@ const MaxHeaderBytes = 64 << 10
 
 // Config is what a Server needs.
 type Config struct {
-	Store  connectd.Store
-	Clock  connectd.Clock
-	Logger *slog.Logger
+	// Service runs every operation.
+	Service *connectd.Service
+	Clock   connectd.Clock
+	Logger  *slog.Logger
 	// Region is the region of a request that carries no credential scope.
 	Region string
 	// Version and StoreName are reported by the health endpoint.
@@ -65,10 +66,9 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
+	model    *wireModel
 	router   *router
-	re       *patterns
 	handlers map[string]handler
-	admin    connectd.AdminStore // nil if the store has no control plane
 	ready    atomic.Bool
 	faults   faults
 	throttle throttler
@@ -98,32 +98,11 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = connectd.SystemClock{}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, router: newRouter(), re: newPatterns()}
-	s.admin, _ = cfg.Store.(connectd.AdminStore)
+	model := newWireModel()
+	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model)}
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
-	s.handlers = map[string]handler{
-		"CreateInstance":            s.createInstance,
-		"DescribeInstance":          s.describeInstance,
-		"ListInstances":             s.listInstances,
-		"DeleteInstance":            s.deleteInstance,
-		"StartTaskContact":          s.startTaskContact,
-		"StartChatContact":          s.startChatContact,
-		"StartOutboundVoiceContact": s.startOutboundVoiceContact,
-		"CreateContact":             s.createContact,
-		"DescribeContact":           s.describeContact,
-		"StopContact":               s.stopContact,
-		"UpdateContactAttributes":   s.updateContactAttributes,
-		"GetContactAttributes":      s.getContactAttributes,
-		"SearchContacts":            s.searchContacts,
-		"TransferContact":           s.transferContact,
-		"UpdateContact":             s.updateContact,
-		"ListContactReferences":     s.listContactReferences,
-		"TagContact":                s.tagContact,
-		"UntagContact":              s.untagContact,
-		"StartWebRTCContact":        s.startWebRTCContact,
-		"StartEmailContact":         s.startEmailContact,
-	}
+	s.handlers = s.operations()
 	return s
 }
 
@@ -146,7 +125,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.Error("panic serving request", "request_id", c.requestID, "operation", c.op,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			writeError(w, excInternal, status(excInternal), "An internal error occurred.")
+			writeError(w, excInternal, s.model.status(excInternal), "An internal error occurred.")
 		}
 	}()
 	if n := headerBytes(r); n > MaxHeaderBytes {
@@ -179,7 +158,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.dispatch(c, h)
 	if err != nil {
-		exc, code, msg := toException(op, err)
+		exc, code, msg := s.model.toException(op, err)
 		if code >= 500 {
 			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
 		}
@@ -198,7 +177,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
 		s.observer().Throttled(c.op)
-		return nil, &wireError{exc: throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
+		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
 	if err := s.inject(c.r.Context(), c.op); err != nil {
 		return nil, err

@@ -62,7 +62,7 @@ func newServer(t *testing.T, opts ...func(*api.Config)) *testServer {
 		t.Fatalf("open store: %v", err)
 	}
 	cfg := api.Config{
-		Store: store, Clock: clock, Logger: log, Region: "us-east-1", Version: "test",
+		Service: connectd.NewService(store, clock), Clock: clock, Logger: log, Region: "us-east-1", Version: "test",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, NewID: connectd.NewSeededIDs(1),
 	}
 	for _, o := range opts {

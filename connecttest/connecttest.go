@@ -89,11 +89,12 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
+	svc := connectd.NewService(store, clock)
 	// As in connectd serve: an expired contact never returns when the
 	// clock moves back.
-	clock.OnMoveBack(connectd.PurgeAll(store, 1000))
+	clock.OnMoveBack(connectd.PurgeAll(svc, 1000))
 	cfg := api.Config{
-		Store: store, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
+		Service: svc, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
 	}
 	if o.seed != nil {

@@ -23,15 +23,15 @@ func TestExportImportReset(t *testing.T) {
 		{ID: "c-3", RelatedContactID: "c-1", ClientToken: "tok", Name: "related", ScheduledTimestamp: clock.Now().Add(time.Hour)},
 	} {
 		c.InstanceID, c.Channel, c.InitiationMethod = "inst-1", connectd.ChannelTask, connectd.InitiationAPI
-		if _, err := src.CreateContact(ctx, owner, c); err != nil {
+		if _, err := connectd.NewService(src, clock).CreateContact(ctx, owner, c); err != nil {
 			t.Fatal(err)
 		}
 		clock.Advance(time.Second)
 	}
-	if err := src.StopContact(ctx, owner, "inst-1", "c-3"); err != nil {
+	if err := connectd.NewService(src, clock).StopContact(ctx, owner, "inst-1", "c-3"); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := src.Export(ctx)
+	snap, err := connectd.NewService(src, clock).Export(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,10 +40,10 @@ func TestExportImportReset(t *testing.T) {
 	}
 
 	dst := open(t, pgtest.DSN(t), clock)
-	if err := dst.Import(ctx, snap); err != nil {
+	if err := connectd.NewService(dst, clock).Import(ctx, snap); err != nil {
 		t.Fatal(err)
 	}
-	again, err := dst.Export(ctx)
+	again, err := connectd.NewService(dst, clock).Export(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,16 +53,16 @@ func TestExportImportReset(t *testing.T) {
 	// A second import collides with the first and changes nothing.
 	snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: "inst-1", ID: "c-new",
 		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now()})
-	if err := dst.Import(ctx, snap); connectd.ErrorCode(err) != connectd.EINVALID {
+	if err := connectd.NewService(dst, clock).Import(ctx, snap); connectd.ErrorCode(err) != connectd.EINVALID {
 		t.Fatalf("second import: %v, want EINVALID", err)
 	}
-	if _, err := dst.FindContact(ctx, owner, "inst-1", "c-new"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+	if _, err := connectd.NewService(dst, clock).FindContact(ctx, owner, "inst-1", "c-new"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 		t.Fatalf("a contact of the failed import was stored: %v", err)
 	}
-	if err := dst.Reset(ctx); err != nil {
+	if err := connectd.NewService(dst, clock).Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if empty, err := dst.Export(ctx); err != nil || len(empty.Instances)+len(empty.Contacts) != 0 {
+	if empty, err := connectd.NewService(dst, clock).Export(ctx); err != nil || len(empty.Instances)+len(empty.Contacts) != 0 {
 		t.Fatalf("after Reset: %+v, %v", empty, err)
 	}
 }

@@ -2,13 +2,10 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"maps"
-	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -18,186 +15,52 @@ const (
 	queryDetails  = `SELECT refs, tags FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
 	upsertDetails = `INSERT INTO contact_details (instance_id, contact_id, refs, tags) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
-	deleteDetails = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
-	// updateNames sets Name and Description where the argument is not NULL.
-	updateNames = `UPDATE contacts SET name = coalesce($1, name), description = coalesce($2, description),
-		updated_at = $3 WHERE instance_id = $4 AND id = $5`
+	deleteDetails   = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
+	queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
 )
 
-// storedReference is a Reference as stored in the refs JSON object.
-type storedReference struct {
-	Type         string `json:"t"`
-	Value        string `json:"v,omitempty"`
-	Status       string `json:"s,omitempty"`
-	Arn          string `json:"a,omitempty"`
-	StatusReason string `json:"r,omitempty"`
-}
-
-// loadDetails reads contact c's references and tags into it.
-func loadDetails(ctx context.Context, q querier, c *connectd.Contact) error {
-	var refs, tags []byte
-	err := q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
+// SaveDetails upserts the jsonb documents, or deletes the row of a contact
+// left with neither references nor tags.
+func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
+	refs, hasRefs, err := stored.References(c.References)
+	tags, tagsErr := encodeMap(c.Tags)
+	if err := errors.Join(err, tagsErr); err != nil {
 		return err
 	}
-	return decodeDetails(c, refs, tags)
-}
-
-// decodeDetails sets c's References and Tags from their stored forms.
-func decodeDetails(c *connectd.Contact, refs, tags []byte) error {
-	if len(refs) > 0 {
-		var stored map[string]storedReference
-		if err := json.Unmarshal(refs, &stored); err != nil {
-			return fmt.Errorf("decode references of contact %s: %w", c.ID, err)
-		}
-		c.References = map[string]connectd.Reference{}
-		for k, r := range stored {
-			c.References[k] = connectd.Reference(r)
-		}
-	}
-	var err error
-	if c.Tags, err = decodeMap(tags); err != nil {
-		return fmt.Errorf("decode tags of contact %s: %w", c.ID, err)
-	}
-	return nil
-}
-
-// saveDetails writes c's references and tags, after checking their totals
-// (MaxReferencesBytes, MaxContactTags). It removes the row when both are
-// empty.
-func saveDetails(ctx context.Context, tx pgx.Tx, c *connectd.Contact) error {
-	if _, err := connectd.MergeReferences(nil, c.References); err != nil {
+	if !hasRefs && tags == nil {
+		_, err := r.exec(ctx, deleteDetails, c.InstanceID, c.ID)
 		return err
 	}
-	if _, err := connectd.MergeTags(nil, c.Tags); err != nil {
-		return err
+	var refsArg any // NULL without references
+	if hasRefs {
+		refsArg = refs
 	}
-	if len(c.References) == 0 && len(c.Tags) == 0 {
-		_, err := tx.Exec(ctx, deleteDetails, c.InstanceID, c.ID)
-		return err
-	}
-	var refs any
-	if len(c.References) > 0 {
-		stored := map[string]storedReference{}
-		for k, r := range c.References {
-			stored[k] = storedReference(r)
-		}
-		b, err := json.Marshal(stored)
-		if err != nil {
-			return fmt.Errorf("encode references: %w", err)
-		}
-		refs = string(b)
-	}
-	tags, err := encodeMap(c.Tags)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, upsertDetails, c.InstanceID, c.ID, refs, tags)
+	_, err = r.exec(ctx, upsertDetails, c.InstanceID, c.ID, refsArg, tags)
 	return err
 }
 
-// lockDetailed locks a live contact's row for the rest of the transaction,
-// so that writers of its details on any replica queue, and returns the
-// contact with its details.
-func (s *Store) lockDetailed(ctx context.Context, tx pgx.Tx, owner connectd.Owner, instanceID, contactID string) (*connectd.Contact, error) {
-	var (
-		id, initial string
-		initiated   time.Time
-		doc         []byte
-	)
-	err := tx.QueryRow(ctx, lockContact, instanceID, contactID, s.cutoff(), owner.AccountID, owner.Region).
-		Scan(&id, &initial, &initiated, &doc)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, s.contactNotFound(ctx, tx, owner, instanceID, contactID, "Contact")
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.findContact(ctx, tx, owner, instanceID, contactID, "Contact")
-	if err != nil {
-		return nil, err
-	}
-	return c, loadDetails(ctx, tx, c)
-}
-
-// changeDetails runs change on a locked contact with its details, then
-// saves them, all in one transaction.
-func (s *Store) changeDetails(ctx context.Context, op string, owner connectd.Owner, instanceID, contactID string,
-	change func(tx pgx.Tx, c *connectd.Contact) error) error {
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		c, err := s.lockDetailed(ctx, tx, owner, instanceID, contactID)
-		if err != nil {
-			return err
-		}
-		if err := change(tx, c); err != nil {
-			return err
-		}
-		return saveDetails(ctx, tx, c)
-	})
-}
-
-// UpdateContact sets a contact's Name and Description and merges its
-// References (connectd.ContactDetailer).
-func (s *Store) UpdateContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string, u *connectd.ContactUpdate) error {
-	return s.changeDetails(ctx, "update contact", owner, instanceID, contactID, func(tx pgx.Tx, c *connectd.Contact) error {
-		var err error
-		if c.References, err = connectd.MergeReferences(c.References, u.References); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, updateNames, u.Name, u.Description, truncate(s.clock.Now()), instanceID, contactID)
-		return err
-	})
-}
-
-// TagContact adds or replaces a contact's tags (connectd.MergeTags).
-func (s *Store) TagContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string, tags map[string]string) error {
-	return s.changeDetails(ctx, "tag contact", owner, instanceID, contactID, func(_ pgx.Tx, c *connectd.Contact) error {
-		var err error
-		c.Tags, err = connectd.MergeTags(c.Tags, tags)
-		return err
-	})
-}
-
-// UntagContact removes a contact's tags with the given keys.
-func (s *Store) UntagContact(ctx context.Context, owner connectd.Owner, instanceID, contactID string, keys []string) error {
-	return s.changeDetails(ctx, "untag contact", owner, instanceID, contactID, func(_ pgx.Tx, c *connectd.Contact) error {
-		c.Tags = maps.Clone(c.Tags)
-		for _, k := range keys {
-			delete(c.Tags, k)
-		}
+func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
+	var refs, tags []byte
+	switch err := r.q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags); {
+	case errors.Is(err, pgx.ErrNoRows):
 		return nil
-	})
+	case err != nil:
+		return err
+	}
+	return stored.Details(c, refs, tags)
 }
-
-// queryAllDetails reads every contact's details, for Export.
-const queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
 
 // attachDetails loads the details of contacts (an export) in one scan.
 func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact) error {
-	type key struct{ instance, id string }
-	byKey := make(map[key]*connectd.Contact, len(contacts))
-	for _, c := range contacts {
-		byKey[key{c.InstanceID, c.ID}] = c
-	}
-	rows, err := q.Query(ctx, queryAllDetails)
+	a := stored.NewAttacher(contacts)
+	rs, err := q.Query(ctx, queryAllDetails)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k key
-		var refs, tags []byte
-		if err := rows.Scan(&k.instance, &k.id, &refs, &tags); err != nil {
-			return err
-		}
-		if c := byKey[k]; c != nil {
-			if err := decodeDetails(c, refs, tags); err != nil {
-				return err
-			}
-		}
-	}
-	return rows.Err()
+	var instanceID, id string
+	var refs, tags []byte
+	_, err = pgx.ForEachRow(rs, []any{&instanceID, &id, &refs, &tags}, func() error {
+		return a.Attach(instanceID, id, refs, tags)
+	})
+	return err
 }

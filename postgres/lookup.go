@@ -2,12 +2,11 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -30,46 +29,98 @@ const queryContact = `SELECT ` + contactColumns + `, ic.attributes
 	WHERE c.instance_id = $2 AND c.id = $3 AND c.initiated_at >= $1
 		AND i.account = $4 AND i.region = $5`
 
-// queryInstanceExists is how a miss tells an unknown instance from an
-// unknown contact.
-const queryInstanceExists = `SELECT EXISTS (SELECT 1 FROM instances WHERE id = $1 AND account = $2 AND region = $3)`
+// Contact lookups; each finds its rows through an index (see the EXPLAIN
+// test). The retention filter applies to every contact row read, so an
+// expired contact is absent and a chain whose initial contact expired has
+// no map.
+const (
+	// lockContact locks a live contact's row for the rest of the
+	// transaction and reads it with the map kept on the row itself. The
+	// map must come from the locked row: a joined row would be read as of
+	// the statement's snapshot, not as of the lock, and an update that
+	// waited for the lock would merge into a stale map.
+	lockContact = `SELECT ` + contactColumns + `, c.attributes
+		FROM contacts c JOIN instances i ON i.id = c.instance_id
+		WHERE c.instance_id = $2 AND c.id = $3 AND c.initiated_at >= $1
+			AND i.account = $4 AND i.region = $5
+		FOR UPDATE OF c`
+	lockChainMap    = `SELECT attributes FROM contacts WHERE instance_id = $1 AND id = $2 AND initiated_at >= $3 FOR UPDATE`
+	queryContactRow = `SELECT ` + contactColumns + `, NULL::jsonb FROM contacts c
+		WHERE c.instance_id = $1 AND c.id = $2`
+	queryContactByToken = `SELECT ` + contactColumns + `, NULL::jsonb FROM contacts c
+		WHERE c.instance_id = $1 AND c.client_token = $2`
+	queryCountPrevious = `SELECT count(*) FROM contacts
+		WHERE instance_id = $1 AND previous_contact_id = $2 AND initiated_at >= $3`
+	queryCountTransfers = `SELECT count(*) FROM contacts
+		WHERE instance_id = $1 AND initial_contact_id = $2 AND initiated_at >= $3
+			AND initiation_method IN ('TRANSFER', 'QUEUE_TRANSFER')`
+)
 
-// findContact returns the live contact id of the owner's instance, or an
-// ENOTFOUND that says whether the instance or the contact is missing. what
-// names the contact in that message ("Contact", "Previous contact", ...).
-func (s *Store) findContact(ctx context.Context, q querier, owner connectd.Owner, instanceID, id, what string) (*connectd.Contact, error) {
-	cutoff := s.cutoff()
-	c, err := scanContact(q.QueryRow(ctx, queryContact, cutoff, instanceID, id, owner.AccountID, owner.Region))
+// TokenHolder and ContactRow read a row whatever its age, and whatever
+// the owner: the Service checks both.
+func (r *rows) TokenHolder(ctx context.Context, instanceID, token string) (*connectd.Contact, error) {
+	return r.contact(ctx, queryContactByToken, instanceID, token)
+}
+
+func (r *rows) ContactRow(ctx context.Context, instanceID, id string) (*connectd.Contact, error) {
+	return r.contact(ctx, queryContactRow, instanceID, id)
+}
+
+// LockContact and FindContact read a live contact of the owner's instance.
+func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
+	if !r.write {
+		return nil, errReadOnly
+	}
+	return r.owned(ctx, lockContact, owner, instanceID, id)
+}
+
+func (r *rows) FindContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
+	return r.owned(ctx, queryContact, owner, instanceID, id)
+}
+
+// owned runs a query of queryContact's parameters.
+func (r *rows) owned(ctx context.Context, sql string, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
+	return r.contact(ctx, sql, r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region)
+}
+
+// contact scans the one contact of sql, or nil.
+func (r *rows) contact(ctx context.Context, sql string, args ...any) (*connectd.Contact, error) {
+	c, err := scanContact(r.q.QueryRow(ctx, sql, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, s.contactNotFound(ctx, q, owner, instanceID, id, what)
+		return nil, nil
 	}
 	return c, err
 }
 
-// contactNotFound is the ENOTFOUND for a contact that a lookup missed,
-// naming the instance instead if that is what is missing. A miss is rare
-// enough to afford the second lookup.
-func (s *Store) contactNotFound(ctx context.Context, q querier, owner connectd.Owner, instanceID, id, what string) error {
-	ok, err := instanceExists(ctx, q, owner, instanceID)
+func (r *rows) LockChain(ctx context.Context, instanceID, initialID string) (connectd.Attributes, bool, error) {
+	if !r.write {
+		return nil, false, errReadOnly
+	}
+	var doc []byte
+	found, err := r.one(ctx, lockChainMap, []any{instanceID, initialID, r.s.cutoff()}, &doc)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	if !ok {
-		return instanceNotFound(instanceID)
-	}
-	return connectd.Errorf(connectd.ENOTFOUND, "%s %s not found in instance %s.", what, id, instanceID)
+	m, err := decodeMap(doc)
+	return m, found, err
 }
 
-// instanceExists reports whether owner has the instance id.
-func instanceExists(ctx context.Context, q querier, owner connectd.Owner, id string) (bool, error) {
-	var ok bool
-	err := q.QueryRow(ctx, queryInstanceExists, id, owner.AccountID, owner.Region).Scan(&ok)
-	return ok, err
+// ChainOf reads the whole contact: PostgreSQL's cost is the round trip,
+// not the columns.
+func (r *rows) ChainOf(ctx context.Context, owner connectd.Owner, instanceID, id string) (string, connectd.Attributes, bool, error) {
+	c, err := r.FindContact(ctx, owner, instanceID, id)
+	if err != nil || c == nil {
+		return "", nil, false, err
+	}
+	return c.InitialContactID, c.Attributes, true, nil
 }
 
-// instanceNotFound is the error for an instance the caller cannot see.
-func instanceNotFound(id string) error {
-	return connectd.Errorf(connectd.ENOTFOUND, "Instance %s not found.", id)
+func (r *rows) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {
+	return r.count(ctx, queryCountPrevious, instanceID, previousID, r.s.cutoff())
+}
+
+func (r *rows) CountTransfers(ctx context.Context, instanceID, initialID string) (int, error) {
+	return r.count(ctx, queryCountTransfers, instanceID, initialID, r.s.cutoff())
 }
 
 // scanContact reads contactColumns and a chain map.
@@ -132,6 +183,15 @@ func timeOf(t *time.Time) time.Time {
 	return t.UTC()
 }
 
+// driver is how this store takes optional strings and times
+// (stored.Driver): NULL or text, NULL or a timestamptz to the millisecond.
+func driver() stored.Driver {
+	return stored.Driver{
+		Optional: func(s string) any { return nullString(s) },
+		Time:     func(t time.Time) any { return nullTime(t) },
+	}
+}
+
 // nullString stores "" as NULL, which keeps optional columns out of their
 // partial indexes.
 func nullString(s string) *string {
@@ -149,26 +209,14 @@ func deref(s *string) string {
 }
 
 // encodeMap returns a map as JSON text for a jsonb column, or nil (NULL)
-// when it is empty.
+// when it is empty (stored.Map).
 func encodeMap(m map[string]string) (any, error) {
-	if len(m) == 0 {
-		return nil, nil
+	doc, ok, err := stored.Map(m)
+	if !ok || err != nil {
+		return nil, err
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode JSON map: %w", err)
-	}
-	return string(b), nil
+	return doc, nil
 }
 
 // decodeMap reads what encodeMap stored; NULL reads as an empty map.
-func decodeMap(doc []byte) (map[string]string, error) {
-	m := map[string]string{}
-	if len(doc) == 0 {
-		return m, nil
-	}
-	if err := json.Unmarshal(doc, &m); err != nil {
-		return nil, fmt.Errorf("decode JSON map: %w", err)
-	}
-	return m, nil
-}
+func decodeMap(doc []byte) (map[string]string, error) { return stored.ParseMap(doc) }

@@ -28,7 +28,7 @@ func newReplica(t *testing.T, name, dsn string, clock connectd.Clock) *replica {
 	t.Helper()
 	store := open(t, dsn, clock)
 	srv := httptest.NewServer(api.New(api.Config{
-		Store: store, Clock: clock, Region: "us-east-1", StoreName: "postgres", Ping: store.Ping,
+		Service: connectd.NewService(store, clock), Clock: clock, Region: "us-east-1", StoreName: "postgres", Ping: store.Ping,
 	}))
 	t.Cleanup(srv.Close)
 	client := connect.NewFromConfig(aws.Config{

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -34,43 +35,17 @@ func asStrings[T ~string](in []T) []string {
 	return out
 }
 
-// timeColumn is the column a time range of type t filters on; "" for the
-// types connectd keeps no time for.
-func timeColumn(t connectd.TimeRangeType) string {
-	switch t {
-	case connectd.TimeInitiation:
-		return "c.initiated_at"
-	case connectd.TimeScheduled:
-		return "c.scheduled_at"
-	case connectd.TimeDisconnect:
-		return "c.disconnected_at"
-	}
-	return ""
-}
-
-// sortExpr is the SQL of connectd.SortKey: unset times are infinity, so
-// they come last in ascending order; names compare byte by byte, as in
-// SQLite and Go.
-func sortExpr(f connectd.SortField) string {
-	switch f {
-	case connectd.SortScheduled:
-		return "coalesce(c.scheduled_at, 'infinity'::timestamptz)"
-	case connectd.SortDisconnect:
-		return "coalesce(c.disconnected_at, 'infinity'::timestamptz)"
-	case connectd.SortConnectedToAgent:
-		return "'infinity'::timestamptz"
-	case connectd.SortChannel:
-		return `c.channel COLLATE "C"`
-	case connectd.SortInitiationMethod:
-		return `c.initiation_method COLLATE "C"`
-	}
-	return "c.initiated_at" // SortInitiation, SortExpiry
+// dialect is how this store spells a search's columns: timestamptz,
+// unset times sorting as infinity; text compared byte by byte, as in
+// SQLite and Go, whatever the database's collation.
+func dialect() stored.Dialect {
+	return stored.Dialect{TimeSuffix: "_at", Never: "'infinity'::timestamptz", Bytewise: ` COLLATE "C"`}
 }
 
 // filters adds every condition of q but the keyset position.
 func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff time.Time) {
 	b.conds = append(b.conds, "c.instance_id = "+b.arg(q.InstanceID), "c.initiated_at >= "+b.arg(cutoff))
-	if col := timeColumn(q.TimeRange); col != "" {
+	if col := dialect().TimeColumn(q.TimeRange); col != "" {
 		b.conds = append(b.conds, col+" BETWEEN "+b.arg(q.Start)+" AND "+b.arg(q.End))
 	} else {
 		b.conds = append(b.conds, "false")
@@ -170,5 +145,5 @@ func (b *searchSQL) after(q *connectd.SearchQuery, cur *connectd.SearchCursor) {
 	default:
 		key = time.UnixMilli(cur.Num).UTC()
 	}
-	b.conds = append(b.conds, "("+sortExpr(q.Sort)+", c.id) "+op+" ("+b.arg(key)+", "+b.arg(cur.ID)+")")
+	b.conds = append(b.conds, "("+dialect().SortExpr(q.Sort)+", c.id) "+op+" ("+b.arg(key)+", "+b.arg(cur.ID)+")")
 }

@@ -2,14 +2,24 @@
 // database (through pgx and its pool) that any number of stateless connectd
 // processes share.
 //
-// Every rule that needs a transaction runs inside one on the server, with
-// row locks rather than process-local locks, so the guarantees hold across
-// connections and across replicas: an attribute merge locks the chain's
-// row (SELECT ... FOR UPDATE) for its read-modify-write, a task linked to a
-// PreviousContactId locks that contact's row before counting its siblings,
-// and ClientToken idempotency rests on a unique index. The attribute rules
-// themselves (connectd.Merge) run in Go, so this store and the sqlite store
-// share them.
+// It is a connectd.Port: it keeps only SQL, locking and its commit
+// strategy; every rule is the connectd.Service's, so this store and the
+// sqlite store share them. What it guarantees:
+//
+//   - Every Update is one READ COMMITTED transaction on the server, with
+//     row locks rather than process-local locks, so the Service's
+//     read-modify-writes hold across connections and replicas: LockContact
+//     and LockChain are SELECT ... FOR UPDATE (an attribute merge locks the
+//     chain's row; a task linked to a PreviousContactId locks that
+//     contact's row before counting its siblings). A transaction that loses
+//     a deadlock or a serialization conflict, or whose pooled connection
+//     died before COMMIT, is run again from the start.
+//   - Uniqueness across replicas (instance id and alias, contact id,
+//     ClientToken) rests on unique indexes; a violation is a
+//     connectd.Conflict for the Service to answer.
+//   - A View reads on the pool, each read seeing the latest commit; the
+//     reads that must agree (a search's count and page, an export) run in
+//     one REPEATABLE READ, read-only transaction.
 //
 // A database that cannot be reached makes methods return a
 // *connectd.Error with code EUNAVAILABLE (HTTP 503, retried by the SDKs),
@@ -34,7 +44,7 @@ import (
 // database is down, fail within seconds instead of waiting for TCP.
 const DefaultConnectTimeout = 5 * time.Second
 
-// Store is a connectd.Store backed by PostgreSQL. It is safe for concurrent
+// Store is the connectd.Port of a PostgreSQL database. It is safe for concurrent
 // use, and several Stores (in one process or in many) may share a database.
 type Store struct {
 	pool  *pgxpool.Pool
@@ -43,8 +53,6 @@ type Store struct {
 
 	commits connectd.CommitHook // see ObserveCommits
 }
-
-var _ connectd.Store = (*Store)(nil)
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
 // string, as libpq and pgx accept, including pool_max_conns and the other

@@ -30,29 +30,30 @@ func open(t testing.TB, dsn string, clock connectd.Clock) *postgres.Store {
 	return s
 }
 
-// TestStore runs the conformance suite, each subtest on its own database.
+// TestStore runs the suite of the Service over this store, each subtest on
+// its own database.
 func TestStore(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
+	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
 		return open(t, pgtest.DSN(t), clock)
 	})
 }
 
-var owner = connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
-
-// seed creates an instance "inst-1" with one contact "c-1".
-func seed(t *testing.T, s *postgres.Store) {
-	t.Helper()
-	ctx := t.Context()
-	inst := &connectd.Instance{ID: "inst-1", Owner: owner, Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := s.CreateInstance(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
-		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
-	if _, err := s.CreateContact(ctx, owner, c); err != nil {
-		t.Fatal(err)
-	}
+func TestPort(t *testing.T) {
+	storetest.RunPortTests(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
+		return open(t, pgtest.DSN(t), clock)
+	})
 }
+
+// service returns the Service over s on the wall clock, for tests of the
+// store's own behaviour through the use cases.
+func service(s *postgres.Store) *connectd.Service {
+	return connectd.NewService(s, connectd.SystemClock{})
+}
+
+var owner = storetest.SeedOwner()
+
+// seed is storetest.Seed over s.
+func seed(t *testing.T, s *postgres.Store) { storetest.Seed(t, service(s)) }
 
 func TestMigrationsRaceAndRepeat(t *testing.T) {
 	t.Parallel()
@@ -101,7 +102,7 @@ func TestMigrationsRaceAndRepeat(t *testing.T) {
 	seed(t, s)
 	s.Close()
 	s = open(t, dsn, clock)
-	if got, err := s.FindContact(t.Context(), owner, "inst-1", "c-1"); err != nil || got.Attributes["a"] != "1" {
+	if got, err := service(s).FindContact(t.Context(), owner, "inst-1", "c-1"); err != nil || got.Attributes["a"] != "1" {
 		t.Fatalf("after reopen: %v, %v", got, err)
 	}
 	if got := count(); got != len(files) {
@@ -204,14 +205,14 @@ func wantUnavailable(t *testing.T, what string, err error) {
 // errors.
 func operations(ctx context.Context, s *postgres.Store, n int) map[string]error {
 	errs := map[string]error{}
-	_, errs["FindInstance"] = s.FindInstance(ctx, owner, "inst-1")
-	_, errs["ListInstances"] = s.ListInstances(ctx, owner, "", 10)
-	_, errs["FindContact"] = s.FindContact(ctx, owner, "inst-1", "c-1")
-	_, errs["GetAttributes"] = s.GetAttributes(ctx, owner, "inst-1", "c-1")
-	errs["UpdateAttributes"] = s.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"n": itoa(n + 1)})
-	_, errs["CreateContact"] = s.CreateContact(ctx, owner, &connectd.Contact{InstanceID: "inst-1", ID: "x-" + itoa(n+1),
+	_, errs["FindInstance"] = service(s).FindInstance(ctx, owner, "inst-1")
+	_, errs["ListInstances"] = service(s).ListInstances(ctx, owner, "", 10)
+	_, errs["FindContact"] = service(s).FindContact(ctx, owner, "inst-1", "c-1")
+	_, errs["GetAttributes"] = service(s).GetAttributes(ctx, owner, "inst-1", "c-1")
+	errs["UpdateAttributes"] = service(s).UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"n": itoa(n + 1)})
+	_, errs["CreateContact"] = service(s).CreateContact(ctx, owner, &connectd.Contact{InstanceID: "inst-1", ID: "x-" + itoa(n+1),
 		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI})
-	_, errs["PurgeExpired"] = s.PurgeExpired(ctx, 10)
+	_, errs["PurgeExpired"] = service(s).PurgeExpired(ctx, 10)
 	errs["Ping"] = s.Ping(ctx)
 	return errs
 }
@@ -234,7 +235,7 @@ func TestTerminatedConnections(t *testing.T) {
 		// Fill the pool with idle connections, then kill them all.
 		var wg sync.WaitGroup
 		for range 8 {
-			wg.Go(func() { s.FindContact(t.Context(), owner, "inst-1", "c-1") })
+			wg.Go(func() { service(s).FindContact(t.Context(), owner, "inst-1", "c-1") })
 		}
 		wg.Wait()
 		_, err := admin.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -281,7 +282,7 @@ func TestServerDownAndBack(t *testing.T) {
 			t.Errorf("%s after the server came back: %v", op, err)
 		}
 	}
-	got, err := s.GetAttributes(t.Context(), owner, "inst-1", "c-1")
+	got, err := service(s).GetAttributes(t.Context(), owner, "inst-1", "c-1")
 	if err != nil || got["a"] != "1" || got["n"] != "2" {
 		t.Fatalf("attributes after the restart = %v, %v", got, err)
 	}

@@ -26,7 +26,7 @@ func benchContacts(b *testing.B, n int) (*Store, []string) {
 	}
 	b.Cleanup(func() { s.Close() })
 	inst := &connectd.Instance{ID: "inst-bench", Owner: owner, IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := s.CreateInstance(ctx, inst); err != nil {
+	if err := service(s).CreateInstance(ctx, inst); err != nil {
 		b.Fatal(err)
 	}
 	snap := &connectd.Snapshot{}
@@ -37,7 +37,7 @@ func benchContacts(b *testing.B, n int) (*Store, []string) {
 		snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: inst.ID, ID: ids[i], InitialContactID: ids[i],
 			Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: now})
 	}
-	if err := s.Import(ctx, snap); err != nil {
+	if err := service(s).Import(ctx, snap); err != nil {
 		b.Fatal(err)
 	}
 	return s, ids
@@ -86,7 +86,7 @@ func BenchmarkUpdateAttributes(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := seq.Add(1)
-			if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10)); err != nil {
+			if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10)); err != nil {
 				b.Error(err)
 				return
 			}
@@ -102,7 +102,7 @@ func BenchmarkUpdateAttributesSerial(b *testing.B) {
 	b.ResetTimer()
 	defer cpuPerOp(b)()
 	for i := range uint64(b.N) {
-		if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10)); err != nil {
+		if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -113,7 +113,7 @@ func BenchmarkUpdateAttributesSerial(b *testing.B) {
 func BenchmarkGetAttributes(b *testing.B) {
 	s, ids := benchContacts(b, 1000)
 	for i, id := range ids {
-		if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", id, update(uint64(i), 10)); err != nil {
+		if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", id, update(uint64(i), 10)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -125,7 +125,7 @@ func BenchmarkGetAttributes(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := seq.Add(1)
-			m, err := s.GetAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))])
+			m, err := service(s).GetAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))])
 			if err != nil || len(m) != 10 {
 				b.Errorf("GetAttributes = %d attributes, %v", len(m), err)
 				return
@@ -151,7 +151,7 @@ func BenchmarkImport(b *testing.B) {
 				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: now,
 				Attributes: connectd.Attributes{"tier": "gold", "n": id}})
 		}
-		if err := s.Import(b.Context(), snap); err != nil {
+		if err := service(s).Import(b.Context(), snap); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -178,13 +178,13 @@ func BenchmarkUpdateLargeMap(b *testing.B) {
 	for k := range 1000 {
 		big[fmt.Sprintf("key%04d", k)] = "v"
 	}
-	if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", ids[0], big); err != nil {
+	if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[0], big); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	defer cpuPerOp(b)()
 	for i := range uint64(b.N) {
-		if err := s.UpdateAttributes(b.Context(), owner, "inst-bench", ids[0], update(i, 1)); err != nil {
+		if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[0], update(i, 1)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,7 +14,7 @@ func TestGenerateContacts(t *testing.T) {
 	defer s.Close()
 	ctx := t.Context()
 	inst := &connectd.Instance{ID: "inst-1", Owner: owner, IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := s.CreateInstance(ctx, inst); err != nil {
+	if err := service(s).CreateInstance(ctx, inst); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.GenerateContacts(ctx, "inst-1", "g", bulkChunk+3, clock.Now()); err != nil {
@@ -28,7 +28,7 @@ func TestGenerateContacts(t *testing.T) {
 		{"g000000000", "0", clock.Now()},
 		{"g000050002", "50002", clock.Now().Add(-50002 * time.Second)},
 	} {
-		c, err := s.FindContact(ctx, owner, "inst-1", tc.id)
+		c, err := service(s).FindContact(ctx, owner, "inst-1", tc.id)
 		if err != nil {
 			t.Fatalf("FindContact(%s): %v", tc.id, err)
 		}
@@ -36,11 +36,11 @@ func TestGenerateContacts(t *testing.T) {
 			c.Attributes["tier"] != "gold" || c.Attributes["n"] != tc.n || len(c.Attributes) != 2 {
 			t.Errorf("contact %s = %+v", tc.id, c)
 		}
-		if err := s.UpdateAttributes(ctx, owner, "inst-1", tc.id, connectd.Attributes{"tier": "silver"}); err != nil {
+		if err := service(s).UpdateAttributes(ctx, owner, "inst-1", tc.id, connectd.Attributes{"tier": "silver"}); err != nil {
 			t.Errorf("UpdateAttributes(%s): %v", tc.id, err)
 		}
 	}
-	if _, err := s.FindContact(ctx, owner, "inst-1", "g000050003"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+	if _, err := service(s).FindContact(ctx, owner, "inst-1", "g000050003"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 		t.Errorf("contact past n: err = %v, want ENOTFOUND", err)
 	}
 	// Ids already taken fail without a partial chunk.

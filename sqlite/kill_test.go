@@ -33,7 +33,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	}
 	s := openDir(t, dir, connectd.SystemClock{})
 	defer s.Close()
-	attrs, err := s.GetAttributes(t.Context(), owner, "inst-1", "c-1")
+	attrs, err := service(s).GetAttributes(t.Context(), owner, "inst-1", "c-1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // Search queries with a fixed text; the search itself is built per request
@@ -21,81 +20,55 @@ const (
 	querySearchableKeys  = `SELECT searchable_keys FROM instances WHERE id = ?`
 	updateSearchableKeys = `UPDATE instances SET searchable_keys = ? WHERE id = ?`
 	// searchColumns are scanContact's columns; summaries carry no map.
-	searchColumns = `c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
-		c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
-		c.queue_id, c.client_token, c.initiated_ms, c.scheduled_ms, c.disconnected_ms,
-		c.updated_ms, NULL`
+	searchColumns = contactColumns + `, NULL`
 	// estimateCap bounds the counts that choose a plan (see plan).
 	estimateCap = 2000
 )
 
-// SearchContacts returns one page of the contacts of the owner's instance
-// that match q (see connectd.Searcher), paging by keyset on (sort key, id).
-func (s *Store) SearchContacts(ctx context.Context, owner connectd.Owner, q *connectd.SearchQuery) (*connectd.SearchPage, error) {
-	page, err := s.searchContacts(ctx, owner, q)
-	return page, wrap("search contacts", err)
-}
-
-func (s *Store) searchContacts(ctx context.Context, owner connectd.Owner, q *connectd.SearchQuery) (*connectd.SearchPage, error) {
+// SearchSettings reads the instance's searchable keys and the token secret
+// in one query.
+func (r *rows) SearchSettings(ctx context.Context, owner connectd.Owner, instanceID string) ([]string, []byte, bool, error) {
 	var keysDoc sql.NullString
 	var secret []byte
-	err := s.reader.QueryRowContext(ctx, querySearchSetup, q.InstanceID, owner.AccountID, owner.Region).Scan(&keysDoc, &secret)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, instanceNotFound(q.InstanceID)
-	}
-	if err != nil {
-		return nil, err
+	found, err := r.one(ctx, querySearchSetup, []any{instanceID, owner.AccountID, owner.Region}, &keysDoc, &secret)
+	if err != nil || !found {
+		return nil, nil, false, err
 	}
 	keys, err := decodeKeys(keysDoc)
-	if err != nil {
-		return nil, err
-	}
-	if err := q.CheckSearchable(keys); err != nil {
-		return nil, err
-	}
-	cur, err := connectd.OpenSearchToken(secret, owner, q)
-	if err != nil {
-		return nil, err
-	}
-	cutoff := connectd.RetentionCutoff(s.clock.Now()).UnixMilli()
+	return keys, secret, err == nil, err
+}
+
+// SearchContacts counts and reads one page of the matches, paging by keyset
+// on (sort key, id), with the plan chosen once for both.
+func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur *connectd.SearchCursor, limit int) ([]*connectd.Contact, int64, error) {
+	s := r.s
+	cutoff := s.cutoff()
 	from, fromArgs, skip, err := s.plan(ctx, q, cutoff)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var b searchSQL
 	b.filters(q, cutoff)
 	if q.Attributes != nil {
 		b.attributes(q.Attributes, cutoff, skip)
 	}
-	page := &connectd.SearchPage{Contacts: []*connectd.Contact{}}
+	var total int64
 	countArgs := append(append([]any{}, fromArgs...), b.args...)
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+b.where(), countArgs...).Scan(&page.TotalCount); err != nil {
-		return nil, fmt.Errorf("count: %w", err)
+	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+b.where(), countArgs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count: %w", err)
 	}
 	if cur != nil {
 		b.after(q, cur)
-	}
-	limit := q.Limit
-	if limit < 1 || limit > connectd.MaxSearchResults {
-		limit = connectd.MaxSearchResults
 	}
 	dir := " ASC"
 	if q.Descending {
 		dir = " DESC"
 	}
 	query := "SELECT " + searchColumns + " FROM " + from + " WHERE " + b.where() +
-		" ORDER BY " + sortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
-	args := append(append(append([]any{}, fromArgs...), b.args...), limit+1)
-	if page.Contacts, err = s.scanSearch(ctx, query, args); err != nil {
-		return nil, err
-	}
-	if len(page.Contacts) > limit {
-		page.Contacts = page.Contacts[:limit]
-		last := page.Contacts[limit-1]
-		num, str := connectd.SortKey(last, q.Sort)
-		page.NextToken, err = connectd.SealSearchToken(secret, owner, q, connectd.SearchCursor{Num: num, Str: str, ID: last.ID})
-	}
-	return page, err
+		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
+	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
+	contacts, err := s.scanSearch(ctx, query, args)
+	return contacts, total, err
 }
 
 func (s *Store) scanSearch(ctx context.Context, query string, args []any) ([]*connectd.Contact, error) {
@@ -127,7 +100,7 @@ func (s *Store) scanSearch(ctx context.Context, query string, args []any) ([]*co
 // counted through those indexes up to estimateCap, so choosing is cheap.
 func (s *Store) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) (from string, args []any, skip int, err error) {
 	from, skip = "contacts c", -1
-	col := timeColumn(q.TimeRange)
+	col := dialect().TimeColumn(q.TimeRange)
 	if q.Attributes == nil || q.Attributes.Match == connectd.MatchAny || col == "" {
 		return from, nil, skip, nil
 	}
@@ -167,53 +140,30 @@ func (s *Store) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64)
 	return from, args, skip, nil
 }
 
-// SearchableKeys returns the keys searches may use in the instance id, of
-// any owner; nil means every key.
-func (s *Store) SearchableKeys(ctx context.Context, instanceID string) ([]string, error) {
+func (r *rows) SearchableKeys(ctx context.Context, instanceID string) ([]string, bool, error) {
 	var doc sql.NullString
-	err := s.reader.QueryRowContext(ctx, querySearchableKeys, instanceID).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, instanceNotFound(instanceID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: searchable keys: %w", err)
+	found, err := r.one(ctx, querySearchableKeys, []any{instanceID}, &doc)
+	if err != nil || !found {
+		return nil, false, err
 	}
 	keys, err := decodeKeys(doc)
-	return keys, wrap("searchable keys", err)
+	return keys, err == nil, err
 }
 
-// SetSearchableKeys restricts searches in the instance id, of any owner,
-// to keys; none allows every key again.
-func (s *Store) SetSearchableKeys(ctx context.Context, instanceID string, keys []string) error {
-	doc := sql.NullString{}
-	if len(keys) > 0 {
-		b, err := json.Marshal(keys)
-		if err != nil {
-			return fmt.Errorf("sqlite: set searchable keys: %w", err)
-		}
-		doc = sql.NullString{String: string(b), Valid: true}
+func (r *rows) SetSearchableKeys(ctx context.Context, instanceID string, keys []string) (bool, error) {
+	doc, ok, err := stored.Keys(keys)
+	if err != nil {
+		return false, err
 	}
-	return s.write(ctx, "set searchable keys", func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, updateSearchableKeys, doc, instanceID)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err == nil && n == 0 {
-			err = instanceNotFound(instanceID)
-		}
-		return err
-	})
+	res, err := r.exec(ctx, updateSearchableKeys, sql.NullString{String: doc, Valid: ok}, instanceID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // decodeKeys reads a searchable_keys column: NULL is every key (nil).
 func decodeKeys(doc sql.NullString) ([]string, error) {
-	if !doc.Valid {
-		return nil, nil
-	}
-	keys := []string{}
-	if err := json.Unmarshal([]byte(doc.String), &keys); err != nil {
-		return nil, fmt.Errorf("decode searchable keys: %w", err)
-	}
-	return keys, nil
+	return stored.ParseKeys([]byte(doc.String), !doc.Valid)
 }

@@ -15,7 +15,7 @@ import (
 // index them as any write would. Each has a customer (5 contacts per
 // customer), a tier (4 values) and a region (20 values); every tenth is a
 // chain member, found by its chain's map.
-func loadSearchBench(b *testing.B, cs connectd.Store, inst string, n int, now time.Time) {
+func loadSearchBench(b *testing.B, cs connectd.Port, inst string, n int, now time.Time) {
 	b.Helper()
 	s := cs.(*Store)
 	first := now.AddDate(0, 0, -storetest.SearchBenchDays).UnixMilli()
@@ -44,7 +44,7 @@ func loadSearchBench(b *testing.B, cs connectd.Store, inst string, n int, now ti
 // BenchmarkSearchContacts searches an instance of 1,000,000 contacts
 // (storetest.BenchmarkSearch) through the attribute index.
 func BenchmarkSearchContacts(b *testing.B) {
-	storetest.BenchmarkSearch(b, func(b *testing.B, clock connectd.Clock) connectd.Store {
+	storetest.BenchmarkSearch(b, func(b *testing.B, clock connectd.Clock) connectd.Port {
 		s, err := Open(context.Background(), b.TempDir(), clock, nil)
 		if err != nil {
 			b.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // searchSQL builds the WHERE clause of a search: conditions and their
@@ -31,36 +32,11 @@ func anys[T any](in []T, conv func(T) any) []any {
 	return out
 }
 
-// timeColumn is the column a time range of type t filters on; "" for the
-// types connectd keeps no time for.
-func timeColumn(t connectd.TimeRangeType) string {
-	switch t {
-	case connectd.TimeInitiation:
-		return "c.initiated_ms"
-	case connectd.TimeScheduled:
-		return "c.scheduled_ms"
-	case connectd.TimeDisconnect:
-		return "c.disconnected_ms"
-	}
-	return ""
-}
-
-// sortExpr is the SQL of SortKey: unset times are the largest number, so
-// they come last in ascending order, as NULLs do in PostgreSQL.
-func sortExpr(f connectd.SortField) string {
-	switch f {
-	case connectd.SortScheduled:
-		return "coalesce(c.scheduled_ms, 9223372036854775807)"
-	case connectd.SortDisconnect:
-		return "coalesce(c.disconnected_ms, 9223372036854775807)"
-	case connectd.SortConnectedToAgent:
-		return "9223372036854775807"
-	case connectd.SortChannel:
-		return "c.channel"
-	case connectd.SortInitiationMethod:
-		return "c.initiation_method"
-	}
-	return "c.initiated_ms" // SortInitiation, SortExpiry
+// dialect is how this store spells a search's columns: times in Unix
+// milliseconds, unset ones sorting as the largest number (as NULLs do in
+// PostgreSQL); text compares byte by byte already.
+func dialect() stored.Dialect {
+	return stored.Dialect{TimeSuffix: "_ms", Never: "9223372036854775807"}
 }
 
 // attributeMatch is the condition that a chain's map holds key with one
@@ -73,7 +49,7 @@ const attributeMatch = `EXISTS (SELECT 1 FROM contact_attribute_index x
 // the keyset position.
 func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff int64) {
 	b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
-	if col := timeColumn(q.TimeRange); col != "" {
+	if col := dialect().TimeColumn(q.TimeRange); col != "" {
 		b.add(col+" BETWEEN ? AND ?", q.Start.UnixMilli(), q.End.UnixMilli())
 	} else {
 		b.add("0 = 1")
@@ -155,5 +131,5 @@ func (b *searchSQL) after(q *connectd.SearchQuery, cur *connectd.SearchCursor) {
 	if q.Sort == connectd.SortChannel || q.Sort == connectd.SortInitiationMethod {
 		key = cur.Str
 	}
-	b.add("("+sortExpr(q.Sort)+", c.id) "+op+" (?, ?)", key, cur.ID)
+	b.add("("+dialect().SortExpr(q.Sort)+", c.id) "+op+" (?, ?)", key, cur.ID)
 }

@@ -20,41 +20,36 @@ func openDir(t *testing.T, dir string, clock connectd.Clock) *Store {
 	return s
 }
 
-func TestStoreDirectory(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
-		s := openDir(t, t.TempDir(), clock)
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}
+// TestStore runs the Service's suite, TestPort the port-level one, over a
+// store on disk and one in memory.
+func TestStore(t *testing.T) { eachMode(t, storetest.RunStoreTests) }
 
-func TestStoreMemory(t *testing.T) {
-	storetest.RunStoreTests(t, func(t *testing.T, clock connectd.Clock) connectd.Store {
-		s := openDir(t, MemoryPath, clock)
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}
+func TestPort(t *testing.T) { eachMode(t, storetest.RunPortTests) }
 
-var owner = connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
-
-// seed creates an instance and a contact with attributes.
-func seed(t *testing.T, s *Store) {
-	t.Helper()
-	ctx := t.Context()
-	inst := &connectd.Instance{ID: "inst-1", Owner: owner, Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
-	if err := s.CreateInstance(ctx, inst); err != nil {
-		t.Fatal(err)
-	}
-	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
-		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
-	if _, err := s.CreateContact(ctx, owner, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
-		t.Fatal(err)
+func eachMode(t *testing.T, run func(*testing.T, func(*testing.T, connectd.Clock) connectd.Port)) {
+	for _, mode := range []string{"Directory", "Memory"} {
+		t.Run(mode, func(t *testing.T) {
+			run(t, func(t *testing.T, clock connectd.Clock) connectd.Port {
+				path := MemoryPath
+				if mode == "Directory" {
+					path = t.TempDir()
+				}
+				s := openDir(t, path, clock)
+				t.Cleanup(func() { s.Close() })
+				return s
+			})
+		})
 	}
 }
+
+// service returns the Service over s, for tests of the store's own
+// behaviour through the use cases.
+func service(s *Store) *connectd.Service { return connectd.NewService(s, s.clock) }
+
+var owner = storetest.SeedOwner()
+
+// seed is storetest.Seed over s.
+func seed(t *testing.T, s *Store) { storetest.Seed(t, service(s)) }
 
 func TestReopenKeepsDataAndMigrations(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data dir?#") // created by Open; odd characters on purpose
@@ -69,7 +64,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 	}
 	for range 2 {
 		s = openDir(t, dir, clock)
-		got, err := s.FindContact(t.Context(), owner, "inst-1", "c-1")
+		got, err := service(s).FindContact(t.Context(), owner, "inst-1", "c-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +97,7 @@ func TestMemoryStoresAreSeparate(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	seed(t, a)
-	if _, err := b.FindInstance(t.Context(), owner, "inst-1"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+	if _, err := service(b).FindInstance(t.Context(), owner, "inst-1"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 		t.Fatalf("second in-memory store sees the first's data: %v", err)
 	}
 	if err := a.Ping(t.Context()); err != nil {
@@ -144,7 +139,12 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	}{
 		"find contact":         {queryContact, []any{0, "i", "c", "a", "r"}},
 		"contact by token":     {queryContactByToken, []any{"i", "t"}},
-		"contact by id":        {queryContactByID, []any{"i", "c"}},
+		"contact by id":        {queryContactRow, []any{"i", "c"}},
+		"own row":              {queryOwnRow, []any{0, "i", "c", "a", "r"}},
+		"chain of":             {queryChainOf, []any{0, "i", "c", "a", "r"}},
+		"chain map":            {queryChainMap, []any{"i", "c", 0}},
+		"count transfers":      {queryCountTransfers, []any{"i", "c", 0}},
+		"update names":         {updateNames, []any{nil, nil, 0, "i", "c"}},
 		"count previous":       {queryCountPrevious, []any{"i", "p", 0}},
 		"update chain map":     {updateChainMap, []any{"{}", 0, "i", "c"}},
 		"stop":                 {updateStop, []any{0, 0, "i", "c"}},

@@ -2,11 +2,19 @@
 // a data directory, through the pure-Go modernc.org/sqlite driver, so the
 // binary needs no C toolchain and no external database.
 //
-// All writes go through one connection (a *sql.DB limited to one open
-// connection, transactions started with BEGIN IMMEDIATE), so every
-// read-modify-write, such as an attribute merge, is serialized without
-// retries. Reads use a separate pool; in WAL mode they never block the
-// writer and see only committed data.
+// It keeps only SQL and its commit strategy; every rule is the
+// connectd.Service's. What it guarantees:
+//
+//   - Every Update runs on one writer connection (a *sql.DB limited to one
+//     open connection, transactions started with BEGIN IMMEDIATE), one
+//     after another, so every read-modify-write, such as an attribute
+//     merge, is serialized without locks or retries.
+//   - Updates are group-committed: one transaction of up to 256 of them,
+//     each in its own savepoint, so a rejected one changes nothing and
+//     its neighbours are kept; none is acknowledged before the commit
+//     (synchronous=FULL: an fsync) that makes it durable.
+//   - A View runs on a separate read pool; in WAL mode it never blocks the
+//     writer and sees only committed data.
 package sqlite
 
 import (
@@ -31,7 +39,8 @@ const MemoryPath = ":memory:"
 // FileName is the database file Open keeps inside its data directory.
 const FileName = "connectd.db"
 
-// Store is a connectd.Store backed by SQLite. It is safe for concurrent use.
+// Store is the connectd.Port of an SQLite database. It is safe for
+// concurrent use.
 type Store struct {
 	writer *sql.DB // exactly one connection: all writes
 	read   *sql.DB // the read pool; the same *sql.DB as writer in memory mode
@@ -52,8 +61,6 @@ type Store struct {
 
 	commits connectd.CommitHook // see ObserveCommits
 }
-
-var _ connectd.Store = (*Store)(nil)
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,
 // so a connection the pool opens later cannot miss one. busy_timeout lets a

@@ -2,12 +2,12 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // wrap returns a domain error unchanged and adds context to any other.
@@ -44,32 +44,29 @@ func truncate(t time.Time) time.Time {
 	return t.Truncate(time.Millisecond).UTC()
 }
 
+// driver is how this store takes optional strings and times
+// (stored.Driver): NULL or text, NULL or Unix milliseconds.
+func driver() stored.Driver {
+	return stored.Driver{
+		Optional: func(s string) any { return nullString(s) },
+		Time:     func(t time.Time) any { return millis(truncate(t)) },
+	}
+}
+
 // nullString stores "" as NULL, which keeps optional columns out of their
 // partial indexes.
 func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
 
-// encodeMap stores a map as a JSON object, or NULL when it is empty.
+// encodeMap stores a map as a JSON object, or NULL when it is empty
+// (stored.Map).
 func encodeMap(m map[string]string) (sql.NullString, error) {
-	if len(m) == 0 {
-		return sql.NullString{}, nil
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return sql.NullString{}, err
-	}
-	return sql.NullString{String: string(b), Valid: true}, nil
+	doc, ok, err := stored.Map(m)
+	return sql.NullString{String: doc, Valid: ok}, err
 }
 
 // decodeMap reads what encodeMap stored; NULL reads as an empty map.
 func decodeMap(s sql.NullString) (map[string]string, error) {
-	m := map[string]string{}
-	if !s.Valid || s.String == "" {
-		return m, nil
-	}
-	if err := json.Unmarshal([]byte(s.String), &m); err != nil {
-		return nil, fmt.Errorf("decode JSON map: %w", err)
-	}
-	return m, nil
+	return stored.ParseMap([]byte(s.String))
 }

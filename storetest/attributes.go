@@ -59,7 +59,7 @@ func testAttrSize(t *testing.T, f *fixture) {
 		{"x": "y", "big": strings.Repeat("€", 10921) + "a"}, // 32,769
 	}
 	for _, u := range over {
-		err := f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, u)
+		err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, u)
 		wantCode(t, err, connectd.EINVALID)
 		wantAttrs(t, "after rejected update", f.attrs(c.ID), connectd.Attributes{"big": exact})
 	}
@@ -69,7 +69,7 @@ func testAttrSize(t *testing.T, f *fixture) {
 
 	// 32,769 bytes on an empty map: rejected, still empty.
 	d := f.contact()
-	err := f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, d.ID, connectd.Attributes{"big": exact + "c"})
+	err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, d.ID, connectd.Attributes{"big": exact + "c"})
 	wantCode(t, err, connectd.EINVALID)
 	wantAttrs(t, "after rejected update", f.attrs(d.ID), nil)
 }
@@ -83,7 +83,7 @@ func testAttrBadKey(t *testing.T, f *fixture) {
 		{"a": "", "b.c": "2"},
 	}
 	for _, u := range updates {
-		err := f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, u)
+		err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, u)
 		wantCode(t, err, connectd.EINVALID)
 		wantAttrs(t, "after rejected update", f.attrs(c.ID), connectd.Attributes{"a": "1"})
 	}
@@ -98,11 +98,11 @@ func testAttrNotFound(t *testing.T, f *fixture) {
 		{"UnknownInstance", "no-such-instance", a.ID},
 	}
 	for _, tc := range cases {
-		_, err := f.store.GetAttributes(f.ctx, f.owner, tc.instance, tc.contact)
+		_, err := f.svc.GetAttributes(f.ctx, f.owner, tc.instance, tc.contact)
 		if connectd.ErrorCode(err) != connectd.ENOTFOUND {
 			t.Errorf("%s: GetAttributes error %v, want ENOTFOUND", tc.name, err)
 		}
-		err = f.store.UpdateAttributes(f.ctx, f.owner, tc.instance, tc.contact, connectd.Attributes{"a": "2"})
+		err = f.svc.UpdateAttributes(f.ctx, f.owner, tc.instance, tc.contact, connectd.Attributes{"a": "2"})
 		if connectd.ErrorCode(err) != connectd.ENOTFOUND {
 			t.Errorf("%s: UpdateAttributes error %v, want ENOTFOUND", tc.name, err)
 		}
@@ -112,7 +112,7 @@ func testAttrNotFound(t *testing.T, f *fixture) {
 
 func testAttrCompleted(t *testing.T, f *fixture) {
 	c := f.contact(withAttrs(connectd.Attributes{"a": "1"}))
-	if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.update(c.ID, connectd.Attributes{"outcome": "resolved"})
@@ -125,7 +125,7 @@ func testAttrBeforeRelease(t *testing.T, f *fixture) {
 	old := f.contact(func(c *connectd.Contact) {
 		c.InitiationTimestamp = release.Add(-time.Millisecond)
 	}, withAttrs(connectd.Attributes{"a": "1"}))
-	err := f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, old.ID, connectd.Attributes{"a": "2"})
+	err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, old.ID, connectd.Attributes{"a": "2"})
 	wantCode(t, err, connectd.EINVALIDREQUEST)
 	wantAttrs(t, "pre-release contact", f.attrs(old.ID), connectd.Attributes{"a": "1"})
 	// From the release day on, updates work.

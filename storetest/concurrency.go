@@ -40,7 +40,7 @@ func testConcurrentKeys(t *testing.T, f *fixture) {
 	c := f.contact()
 	errs := make([]error, n)
 	parallel(n, func(i int) {
-		errs[i] = f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID,
+		errs[i] = f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID,
 			connectd.Attributes{fmt.Sprintf("key%02d", i): fmt.Sprint(i)})
 	})
 	for i, err := range errs {
@@ -66,7 +66,7 @@ func testConcurrentSize(t *testing.T, f *fixture) {
 	value := strings.Repeat("v", 5000)
 	errs := make([]error, n)
 	parallel(n, func(i int) {
-		errs[i] = f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID,
+		errs[i] = f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID,
 			connectd.Attributes{fmt.Sprintf("k%02d", i): value})
 	})
 	got := f.attrs(c.ID)
@@ -104,7 +104,7 @@ func testConcurrentQuota(t *testing.T, f *fixture) {
 	}
 	errs := make([]error, n)
 	parallel(n, func(i int) {
-		_, errs[i] = f.store.CreateContact(f.ctx, f.owner, contacts[i])
+		_, errs[i] = f.svc.CreateContact(f.ctx, f.owner, contacts[i])
 	})
 	created := 0
 	for i, err := range errs {
@@ -130,7 +130,7 @@ func testConcurrentToken(t *testing.T, f *fixture) {
 	got := make([]*connectd.Contact, n)
 	errs := make([]error, n)
 	parallel(n, func(i int) {
-		got[i], errs[i] = f.store.CreateContact(f.ctx, f.owner, contacts[i])
+		got[i], errs[i] = f.svc.CreateContact(f.ctx, f.owner, contacts[i])
 	})
 	for i := range n {
 		if errs[i] != nil {

@@ -22,9 +22,9 @@ var contactTests = []storeTest{
 var stopTests = []storeTest{
 	{"SetsDisconnectTimestamp", testStop},
 	{"Unknown", func(t *testing.T, f *fixture) {
-		wantCode(t, f.store.StopContact(f.ctx, f.owner, f.inst.ID, "no-such-contact"), connectd.ENOTFOUND)
+		wantCode(t, f.svc.StopContact(f.ctx, f.owner, f.inst.ID, "no-such-contact"), connectd.ENOTFOUND)
 		c := f.contact()
-		wantCode(t, f.store.StopContact(f.ctx, f.owner, "no-such-instance", c.ID), connectd.ENOTFOUND)
+		wantCode(t, f.svc.StopContact(f.ctx, f.owner, "no-such-instance", c.ID), connectd.ENOTFOUND)
 	}},
 }
 
@@ -43,7 +43,7 @@ func testContactRoundTrip(t *testing.T, f *fixture) {
 		c.ScheduledTimestamp = now.Add(2*time.Hour + 987654321*time.Nanosecond)
 		c.Attributes = connectd.Attributes{"orderId": "1234", "customer": "Zoë", "drop": ""}
 	})
-	got, err := f.store.CreateContact(f.ctx, f.owner, in)
+	got, err := f.svc.CreateContact(f.ctx, f.owner, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +74,14 @@ func testContactRoundTrip(t *testing.T, f *fixture) {
 
 func testContactFindUnknown(t *testing.T, f *fixture) {
 	c := f.contact()
-	_, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, "no-such-contact")
+	_, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, "no-such-contact")
 	wantCode(t, err, connectd.ENOTFOUND)
-	_, err = f.store.FindContact(f.ctx, f.owner, "no-such-instance", c.ID)
+	_, err = f.svc.FindContact(f.ctx, f.owner, "no-such-instance", c.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
 	other := f.instance(f.owner, "inst-other", "other")
-	_, err = f.store.FindContact(f.ctx, f.owner, other.ID, c.ID)
+	_, err = f.svc.FindContact(f.ctx, f.owner, other.ID, c.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
-	_, err = f.store.CreateContact(f.ctx, f.owner, &connectd.Contact{
+	_, err = f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{
 		InstanceID: "no-such-instance", ID: "x", Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI,
 	})
 	wantCode(t, err, connectd.ENOTFOUND)
@@ -124,9 +124,9 @@ func testContactPreviousQuota(t *testing.T, f *fixture) {
 		linked = append(linked, f.contact(withPrevious(p.ID)))
 	}
 	over := f.newContact(withPrevious(p.ID))
-	_, err := f.store.CreateContact(f.ctx, f.owner, over)
+	_, err := f.svc.CreateContact(f.ctx, f.owner, over)
 	wantCode(t, err, connectd.EQUOTA)
-	_, err = f.store.FindContact(f.ctx, f.owner, f.inst.ID, over.ID)
+	_, err = f.svc.FindContact(f.ctx, f.owner, f.inst.ID, over.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
 	// The quota is per PreviousContactId, not per chain.
 	f.contact(withPrevious(linked[0].ID))
@@ -134,7 +134,7 @@ func testContactPreviousQuota(t *testing.T, f *fixture) {
 
 func testContactUnknownLinks(t *testing.T, f *fixture) {
 	other := f.instance(f.owner, "inst-other", "other")
-	elsewhere, err := f.store.CreateContact(f.ctx, f.owner, &connectd.Contact{
+	elsewhere, err := f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{
 		InstanceID: other.ID, ID: "contact-elsewhere", Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI,
 	})
 	if err != nil {
@@ -151,11 +151,11 @@ func testContactUnknownLinks(t *testing.T, f *fixture) {
 	}
 	for _, tc := range cases {
 		c := f.newContact(tc.opt)
-		_, err := f.store.CreateContact(f.ctx, f.owner, c)
+		_, err := f.svc.CreateContact(f.ctx, f.owner, c)
 		if connectd.ErrorCode(err) != connectd.ENOTFOUND {
 			t.Errorf("%s: error %v, want ENOTFOUND", tc.name, err)
 		}
-		if _, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, c.ID); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+		if _, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, c.ID); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 			t.Errorf("%s: rejected contact was stored (FindContact err %v)", tc.name, err)
 		}
 	}
@@ -197,11 +197,11 @@ func testContactInvalidAttributes(t *testing.T, f *fixture) {
 	}
 	for _, tc := range cases {
 		c := f.newContact(withAttrs(tc.attrs), withPrevious(tc.prev))
-		_, err := f.store.CreateContact(f.ctx, f.owner, c)
+		_, err := f.svc.CreateContact(f.ctx, f.owner, c)
 		if connectd.ErrorCode(err) != connectd.EINVALID {
 			t.Errorf("%s: error %v, want EINVALID", tc.name, err)
 		}
-		if _, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, c.ID); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+		if _, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, c.ID); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 			t.Errorf("%s: rejected contact was stored (FindContact err %v)", tc.name, err)
 		}
 	}
@@ -212,17 +212,17 @@ func testContactClientToken(t *testing.T, f *fixture) {
 	first := f.contact(func(c *connectd.Contact) { c.ClientToken = "token-1" }, withAttrs(connectd.Attributes{"a": "1"}))
 	f.clock.Advance(time.Second)
 	retry := f.newContact(func(c *connectd.Contact) { c.ClientToken = "token-1"; c.Name = "different" })
-	got, err := f.store.CreateContact(f.ctx, f.owner, retry)
+	got, err := f.svc.CreateContact(f.ctx, f.owner, retry)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantSameContact(t, got, first)
-	_, err = f.store.FindContact(f.ctx, f.owner, f.inst.ID, retry.ID)
+	_, err = f.svc.FindContact(f.ctx, f.owner, f.inst.ID, retry.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
 
 	// The same token in another instance starts a new contact.
 	other := f.instance(f.owner, "inst-other", "other")
-	c, err := f.store.CreateContact(f.ctx, f.owner, &connectd.Contact{
+	c, err := f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{
 		InstanceID: other.ID, ID: "contact-other", ClientToken: "token-1",
 		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI,
 	})
@@ -241,7 +241,7 @@ func testContactClientToken(t *testing.T, f *fixture) {
 func testStop(t *testing.T, f *fixture) {
 	c := f.contact()
 	f.clock.Advance(5*time.Minute + 250*time.Millisecond)
-	if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	got := f.find(c.ID)
@@ -252,7 +252,7 @@ func testStop(t *testing.T, f *fixture) {
 	}
 	wantNear(t, "InitiationTimestamp", got.InitiationTimestamp, c.InitiationTimestamp)
 	f.clock.Advance(time.Minute)
-	err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, c.ID)
+	err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID)
 	wantCode(t, err, connectd.ENOTACTIVE)
 	if again := f.find(c.ID); !again.DisconnectTimestamp.Equal(got.DisconnectTimestamp) {
 		t.Errorf("second stop moved DisconnectTimestamp to %v", again.DisconnectTimestamp)
@@ -260,7 +260,7 @@ func testStop(t *testing.T, f *fixture) {
 	// Stopping one contact of a chain leaves the others active.
 	a := f.contact()
 	b := f.contact(withPrevious(a.ID))
-	if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, a.ID); err != nil {
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if !f.find(b.ID).Active() {

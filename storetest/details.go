@@ -10,7 +10,7 @@ import (
 )
 
 // detailTests cover a contact's References and Tags, UpdateContact,
-// TagContact and UntagContact (connectd.ContactDetailer).
+// TagContact and UntagContact (connectd.Service).
 var detailTests = []storeTest{
 	{"CreateKeepsReferencesAndTags", testDetailsAtCreate},
 	{"CreateRejectsOversizedReferences", testDetailsCreateTooBig},
@@ -66,9 +66,9 @@ func testDetailsCreateTooBig(t *testing.T, f *fixture) {
 	in := f.newContact(func(c *connectd.Contact) {
 		c.References = refs("a", strings.Repeat("x", connectd.MaxReferencesBytes))
 	})
-	_, err := f.store.CreateContact(f.ctx, f.owner, in)
+	_, err := f.svc.CreateContact(f.ctx, f.owner, in)
 	wantCode(t, err, connectd.EINVALID)
-	_, err = f.store.FindContact(f.ctx, f.owner, f.inst.ID, in.ID)
+	_, err = f.svc.FindContact(f.ctx, f.owner, f.inst.ID, in.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
 	// Exactly at the limit is fine: name and value count.
 	f.contact(func(c *connectd.Contact) {
@@ -83,7 +83,7 @@ func testDetailsUpdate(t *testing.T, f *fixture) {
 	f.clock.Advance(time.Minute)
 	name := "new"
 	u := &connectd.ContactUpdate{Name: &name, References: refs("b", "20", "c", "3")}
-	if err := f.store.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, u); err != nil {
+	if err := f.svc.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, u); err != nil {
 		t.Fatalf("UpdateContact: %v", err)
 	}
 	got := f.find(c.ID)
@@ -93,11 +93,11 @@ func testDetailsUpdate(t *testing.T, f *fixture) {
 	wantRefs(t, "References", got.References, refs("a", "1", "b", "20", "c", "3"))
 	wantNear(t, "LastUpdateTimestamp", got.LastUpdateTimestamp, f.clock.Now())
 	// Ended contacts can be updated too ("both ongoing and completed").
-	if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	empty := ""
-	if err := f.store.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, &connectd.ContactUpdate{Description: &empty}); err != nil {
+	if err := f.svc.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, &connectd.ContactUpdate{Description: &empty}); err != nil {
 		t.Fatalf("UpdateContact of an ended contact: %v", err)
 	}
 	if got := f.find(c.ID); got.Description != "" || got.Name != "new" {
@@ -109,7 +109,7 @@ func testDetailsUpdateTooBig(t *testing.T, f *fixture) {
 	c := f.contact(func(c *connectd.Contact) { c.Name, c.References = "keep", refs("a", strings.Repeat("x", 4000)) })
 	name := "changed"
 	u := &connectd.ContactUpdate{Name: &name, References: refs("b", strings.Repeat("y", 100))}
-	wantCode(t, f.store.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, u), connectd.EINVALID)
+	wantCode(t, f.svc.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, u), connectd.EINVALID)
 	got := f.find(c.ID)
 	if got.Name != "keep" {
 		t.Fatalf("a rejected update changed Name to %q", got.Name)
@@ -117,7 +117,7 @@ func testDetailsUpdateTooBig(t *testing.T, f *fixture) {
 	wantRefs(t, "References", got.References, refs("a", strings.Repeat("x", 4000)))
 	// Replacing a reference frees its bytes.
 	u = &connectd.ContactUpdate{References: refs("a", "short", "b", strings.Repeat("y", 100))}
-	if err := f.store.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, u); err != nil {
+	if err := f.svc.UpdateContact(f.ctx, f.owner, f.inst.ID, c.ID, u); err != nil {
 		t.Fatalf("UpdateContact: %v", err)
 	}
 }
@@ -125,35 +125,35 @@ func testDetailsUpdateTooBig(t *testing.T, f *fixture) {
 func testDetailsUnknown(t *testing.T, f *fixture) {
 	name := "x"
 	u := &connectd.ContactUpdate{Name: &name}
-	wantCode(t, f.store.UpdateContact(f.ctx, f.owner, f.inst.ID, "nope", u), connectd.ENOTFOUND)
-	wantCode(t, f.store.UpdateContact(f.ctx, f.owner, "no-instance", "nope", u), connectd.ENOTFOUND)
-	wantCode(t, f.store.TagContact(f.ctx, f.owner, f.inst.ID, "nope", map[string]string{"a": "1"}), connectd.ENOTFOUND)
-	wantCode(t, f.store.UntagContact(f.ctx, f.owner, f.inst.ID, "nope", []string{"a"}), connectd.ENOTFOUND)
+	wantCode(t, f.svc.UpdateContact(f.ctx, f.owner, f.inst.ID, "nope", u), connectd.ENOTFOUND)
+	wantCode(t, f.svc.UpdateContact(f.ctx, f.owner, "no-instance", "nope", u), connectd.ENOTFOUND)
+	wantCode(t, f.svc.TagContact(f.ctx, f.owner, f.inst.ID, "nope", map[string]string{"a": "1"}), connectd.ENOTFOUND)
+	wantCode(t, f.svc.UntagContact(f.ctx, f.owner, f.inst.ID, "nope", []string{"a"}), connectd.ENOTFOUND)
 	// Another owner does not see the contact.
 	c := f.contact()
 	other := connectd.Owner{AccountID: "444455556666", Region: "us-east-1"}
-	wantCode(t, f.store.TagContact(f.ctx, other, f.inst.ID, c.ID, map[string]string{"a": "1"}), connectd.ENOTFOUND)
-	wantCode(t, f.store.UpdateContact(f.ctx, other, f.inst.ID, c.ID, u), connectd.ENOTFOUND)
+	wantCode(t, f.svc.TagContact(f.ctx, other, f.inst.ID, c.ID, map[string]string{"a": "1"}), connectd.ENOTFOUND)
+	wantCode(t, f.svc.UpdateContact(f.ctx, other, f.inst.ID, c.ID, u), connectd.ENOTFOUND)
 }
 
 func testDetailsTags(t *testing.T, f *fixture) {
 	c := f.contact(func(c *connectd.Contact) { c.References = refs("a", "1") })
 	tag := func(m map[string]string) {
 		t.Helper()
-		if err := f.store.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, m); err != nil {
+		if err := f.svc.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, m); err != nil {
 			t.Fatalf("TagContact(%v): %v", m, err)
 		}
 	}
 	tag(map[string]string{"a": "1", "b": "2"})
 	tag(map[string]string{"b": "20", "c": ""})
 	wantTags(t, "Tags", f.find(c.ID).Tags, map[string]string{"a": "1", "b": "20", "c": ""})
-	if err := f.store.UntagContact(f.ctx, f.owner, f.inst.ID, c.ID, []string{"a", "absent"}); err != nil {
+	if err := f.svc.UntagContact(f.ctx, f.owner, f.inst.ID, c.ID, []string{"a", "absent"}); err != nil {
 		t.Fatalf("UntagContact: %v", err)
 	}
 	got := f.find(c.ID)
 	wantTags(t, "Tags", got.Tags, map[string]string{"b": "20", "c": ""})
 	wantRefs(t, "References", got.References, refs("a", "1"))
-	if err := f.store.UntagContact(f.ctx, f.owner, f.inst.ID, c.ID, []string{"b", "c"}); err != nil {
+	if err := f.svc.UntagContact(f.ctx, f.owner, f.inst.ID, c.ID, []string{"b", "c"}); err != nil {
 		t.Fatalf("UntagContact: %v", err)
 	}
 	wantTags(t, "Tags", f.find(c.ID).Tags, nil)
@@ -162,14 +162,14 @@ func testDetailsTags(t *testing.T, f *fixture) {
 func testDetailsTagLimits(t *testing.T, f *fixture) {
 	c := f.contact()
 	six := map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}
-	if err := f.store.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, six); err != nil {
+	if err := f.svc.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, six); err != nil {
 		t.Fatalf("TagContact with 6 tags: %v", err)
 	}
-	wantCode(t, f.store.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, map[string]string{"g": "7"}), connectd.EINVALID)
-	wantCode(t, f.store.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, map[string]string{"aws:x": "1"}), connectd.EINVALID)
+	wantCode(t, f.svc.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, map[string]string{"g": "7"}), connectd.EINVALID)
+	wantCode(t, f.svc.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, map[string]string{"aws:x": "1"}), connectd.EINVALID)
 	wantTags(t, "Tags", f.find(c.ID).Tags, six)
 	// Replacing a tag is no new tag.
-	if err := f.store.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, map[string]string{"a": "10"}); err != nil {
+	if err := f.svc.TagContact(f.ctx, f.owner, f.inst.ID, c.ID, map[string]string{"a": "10"}); err != nil {
 		t.Fatalf("TagContact replacing a tag: %v", err)
 	}
 }
@@ -188,10 +188,7 @@ func testDetailsExpire(t *testing.T, f *fixture) {
 // testDetailsSnapshot: Export carries references and tags, and Import
 // stores them (and applies their limits, naming the record).
 func testDetailsSnapshot(t *testing.T, f *fixture) {
-	admin, ok := f.store.(connectd.AdminStore)
-	if !ok {
-		t.Skip("the store has no control plane")
-	}
+	admin := f.svc
 	c := f.contact(func(c *connectd.Contact) { c.References, c.Tags = refs("a", "1"), map[string]string{"t": "1"} })
 	plain := f.contact()
 	snap, err := admin.Export(f.ctx)

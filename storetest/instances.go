@@ -10,7 +10,7 @@ import (
 var instanceTests = []storeTest{
 	{"CreateAndFind", testInstanceCreateFind},
 	{"FindUnknown", func(t *testing.T, f *fixture) {
-		_, err := f.store.FindInstance(f.ctx, f.owner, "no-such-instance")
+		_, err := f.svc.FindInstance(f.ctx, f.owner, "no-such-instance")
 		wantCode(t, err, connectd.ENOTFOUND)
 	}},
 	{"ListPagesByID", testInstanceList},
@@ -32,10 +32,10 @@ func testInstanceCreateFind(t *testing.T, f *fixture) {
 		CreatedTime:            start.Add(-1500 * time.Millisecond),
 		Tags:                   map[string]string{"team": "crm", "env": "ci"},
 	}
-	if err := f.store.CreateInstance(f.ctx, in); err != nil {
+	if err := f.svc.CreateInstance(f.ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.store.FindInstance(f.ctx, f.owner, in.ID)
+	got, err := f.svc.FindInstance(f.ctx, f.owner, in.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func testInstanceList(t *testing.T, f *fixture) {
 		{"", 10, []string{"inst-a", "inst-b", "inst-c", "inst-d", "inst-main"}},
 	}
 	for _, p := range pages {
-		got, err := f.store.ListInstances(f.ctx, f.owner, p.after, p.limit)
+		got, err := f.svc.ListInstances(f.ctx, f.owner, p.after, p.limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,23 +98,23 @@ func testInstanceOwners(t *testing.T, f *fixture) {
 	}
 	for _, o := range others {
 		t.Run(o.name, func(t *testing.T) {
-			_, err := f.store.FindInstance(f.ctx, o.owner, f.inst.ID)
+			_, err := f.svc.FindInstance(f.ctx, o.owner, f.inst.ID)
 			wantCode(t, err, connectd.ENOTFOUND)
-			list, err := f.store.ListInstances(f.ctx, o.owner, "", 100)
+			list, err := f.svc.ListInstances(f.ctx, o.owner, "", 100)
 			if err != nil || len(list) != 0 {
 				t.Fatalf("ListInstances by another owner = %v, %v; want none", list, err)
 			}
-			_, err = f.store.FindContact(f.ctx, o.owner, f.inst.ID, c.ID)
+			_, err = f.svc.FindContact(f.ctx, o.owner, f.inst.ID, c.ID)
 			wantCode(t, err, connectd.ENOTFOUND)
-			_, err = f.store.GetAttributes(f.ctx, o.owner, f.inst.ID, c.ID)
+			_, err = f.svc.GetAttributes(f.ctx, o.owner, f.inst.ID, c.ID)
 			wantCode(t, err, connectd.ENOTFOUND)
-			err = f.store.UpdateAttributes(f.ctx, o.owner, f.inst.ID, c.ID, connectd.Attributes{"a": "2"})
+			err = f.svc.UpdateAttributes(f.ctx, o.owner, f.inst.ID, c.ID, connectd.Attributes{"a": "2"})
 			wantCode(t, err, connectd.ENOTFOUND)
-			err = f.store.StopContact(f.ctx, o.owner, f.inst.ID, c.ID)
+			err = f.svc.StopContact(f.ctx, o.owner, f.inst.ID, c.ID)
 			wantCode(t, err, connectd.ENOTFOUND)
-			_, err = f.store.CreateContact(f.ctx, o.owner, f.newContact())
+			_, err = f.svc.CreateContact(f.ctx, o.owner, f.newContact())
 			wantCode(t, err, connectd.ENOTFOUND)
-			wantCode(t, f.store.DeleteInstance(f.ctx, o.owner, f.inst.ID), connectd.ENOTFOUND)
+			wantCode(t, f.svc.DeleteInstance(f.ctx, o.owner, f.inst.ID), connectd.ENOTFOUND)
 		})
 	}
 	// Nothing the other owners tried changed anything.
@@ -128,9 +128,9 @@ func testInstanceOwners(t *testing.T, f *fixture) {
 func testInstanceAlias(t *testing.T, f *fixture) {
 	otherAccount := connectd.Owner{AccountID: "444455556666", Region: f.owner.Region}
 	otherRegion := connectd.Owner{AccountID: f.owner.AccountID, Region: "ap-southeast-2"}
-	err := f.store.CreateInstance(f.ctx, newInstance(f.owner, "inst-dup", f.inst.Alias))
+	err := f.svc.CreateInstance(f.ctx, newInstance(f.owner, "inst-dup", f.inst.Alias))
 	wantCode(t, err, connectd.EINVALIDREQUEST)
-	if _, err := f.store.FindInstance(f.ctx, f.owner, "inst-dup"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+	if _, err := f.svc.FindInstance(f.ctx, f.owner, "inst-dup"); connectd.ErrorCode(err) != connectd.ENOTFOUND {
 		t.Fatalf("rejected instance was stored (FindInstance err %v)", err)
 	}
 	f.instance(otherAccount, "inst-other-account", f.inst.Alias)
@@ -138,7 +138,7 @@ func testInstanceAlias(t *testing.T, f *fixture) {
 	// Instances without an alias never collide.
 	f.instance(f.owner, "inst-noalias-1", "")
 	f.instance(f.owner, "inst-noalias-2", "")
-	if err := f.store.DeleteInstance(f.ctx, f.owner, f.inst.ID); err != nil {
+	if err := f.svc.DeleteInstance(f.ctx, f.owner, f.inst.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.instance(f.owner, "inst-reuse", f.inst.Alias)
@@ -148,26 +148,26 @@ func testInstanceDelete(t *testing.T, f *fixture) {
 	a := f.contact(withAttrs(connectd.Attributes{"a": "1"}))
 	b := f.contact(withPrevious(a.ID))
 	keep := f.instance(f.owner, "inst-keep", "keep")
-	kept, err := f.store.CreateContact(f.ctx, f.owner, &connectd.Contact{
+	kept, err := f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{
 		InstanceID: keep.ID, ID: a.ID, Channel: connectd.ChannelVoice, InitiationMethod: connectd.InitiationInbound,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.store.DeleteInstance(f.ctx, f.owner, f.inst.ID); err != nil {
+	if err := f.svc.DeleteInstance(f.ctx, f.owner, f.inst.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.store.FindInstance(f.ctx, f.owner, f.inst.ID)
+	_, err = f.svc.FindInstance(f.ctx, f.owner, f.inst.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
 	for _, id := range []string{a.ID, b.ID} {
-		_, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, id)
+		_, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, id)
 		wantCode(t, err, connectd.ENOTFOUND)
 	}
-	_, err = f.store.GetAttributes(f.ctx, f.owner, f.inst.ID, a.ID)
+	_, err = f.svc.GetAttributes(f.ctx, f.owner, f.inst.ID, a.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
-	wantCode(t, f.store.DeleteInstance(f.ctx, f.owner, f.inst.ID), connectd.ENOTFOUND)
+	wantCode(t, f.svc.DeleteInstance(f.ctx, f.owner, f.inst.ID), connectd.ENOTFOUND)
 	// A contact with the same id in another instance is untouched.
-	if _, err := f.store.FindContact(f.ctx, f.owner, keep.ID, kept.ID); err != nil {
+	if _, err := f.svc.FindContact(f.ctx, f.owner, keep.ID, kept.ID); err != nil {
 		t.Fatalf("contact of another instance: %v", err)
 	}
 }

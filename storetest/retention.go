@@ -23,19 +23,19 @@ func testRetentionExpired(t *testing.T, f *fixture) {
 	// not it has been purged.
 	f.clock.Advance(time.Millisecond)
 	for _, id := range []string{c.ID, m.ID} {
-		_, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, id)
+		_, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, id)
 		wantCode(t, err, connectd.ENOTFOUND)
 	}
-	_, err := f.store.GetAttributes(f.ctx, f.owner, f.inst.ID, c.ID)
+	_, err := f.svc.GetAttributes(f.ctx, f.owner, f.inst.ID, c.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
-	err = f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, connectd.Attributes{"a": "2"})
+	err = f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, connectd.Attributes{"a": "2"})
 	wantCode(t, err, connectd.ENOTFOUND)
-	wantCode(t, f.store.StopContact(f.ctx, f.owner, f.inst.ID, c.ID), connectd.ENOTFOUND)
+	wantCode(t, f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID), connectd.ENOTFOUND)
 	for _, opt := range []func(*connectd.Contact){withPrevious(c.ID), withRelated(c.ID)} {
-		_, err = f.store.CreateContact(f.ctx, f.owner, f.newContact(opt))
+		_, err = f.svc.CreateContact(f.ctx, f.owner, f.newContact(opt))
 		wantCode(t, err, connectd.ENOTFOUND)
 	}
-	if _, err := f.store.FindInstance(f.ctx, f.owner, f.inst.ID); err != nil {
+	if _, err := f.svc.FindInstance(f.ctx, f.owner, f.inst.ID); err != nil {
 		t.Fatalf("the instance must outlive its contacts: %v", err)
 	}
 }
@@ -61,12 +61,12 @@ func testRetentionPurge(t *testing.T, f *fixture) {
 	for range 5 {
 		fresh = append(fresh, f.contact(withPrevious(old[0].ID)))
 	}
-	if n, err := f.store.PurgeExpired(f.ctx, 10); err != nil || n != 0 {
+	if n, err := f.svc.PurgeExpired(f.ctx, 10); err != nil || n != 0 {
 		t.Fatalf("PurgeExpired before anything expired = %d, %v; want 0", n, err)
 	}
 	f.clock.Set(start.AddDate(0, connectd.RetentionMonths, 1))
 	for _, want := range []int{10, 10, 5, 0} {
-		n, err := f.store.PurgeExpired(f.ctx, 10)
+		n, err := f.svc.PurgeExpired(f.ctx, 10)
 		if err != nil || n != want {
 			t.Fatalf("PurgeExpired(10) = %d, %v; want %d", n, err, want)
 		}
@@ -75,7 +75,7 @@ func testRetentionPurge(t *testing.T, f *fixture) {
 		f.find(c.ID)
 	}
 	for _, c := range old {
-		_, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, c.ID)
+		_, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, c.ID)
 		wantCode(t, err, connectd.ENOTFOUND)
 	}
 	// A purged id may be used again.

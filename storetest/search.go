@@ -45,7 +45,7 @@ func (f *fixture) searchIDs(q *connectd.SearchQuery, pageSize int) []string {
 	q.Limit = pageSize
 	var ids []string
 	for i := 0; ; i++ {
-		page, err := f.store.SearchContacts(f.ctx, f.owner, q)
+		page, err := f.svc.SearchContacts(f.ctx, f.owner, q)
 		if err != nil {
 			f.t.Fatalf("SearchContacts (page %d): %v", i, err)
 		}

@@ -22,23 +22,25 @@ const SearchBenchDays = 700
 // 9) is a member of the chain of contact i-1 and has no map of its own; the
 // others have {"customer": "cust-<i % (n/5)>", "tier": one of gold, silver,
 // bronze, free by i % 4, "region": "r<i % 20>"}.
-type SearchLoader func(b *testing.B, s connectd.Store, instanceID string, n int, now time.Time)
+type SearchLoader func(b *testing.B, s connectd.Port, instanceID string, n int, now time.Time)
 
 // BenchmarkSearch times SearchContacts on one instance of n contacts (n is
 // 1,000,000 unless CONNECTD_SEARCH_BENCH_CONTACTS says otherwise), each
 // operation one page of up to 100 contacts plus its TotalCount, for every
 // store alike: open returns an empty store on clock, load fills it.
-func BenchmarkSearch(b *testing.B, open func(b *testing.B, clock connectd.Clock) connectd.Store, load SearchLoader) {
+func BenchmarkSearch(b *testing.B, open func(b *testing.B, clock connectd.Clock) connectd.Port, load SearchLoader) {
 	n := searchBenchSize(b)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	s := open(b, connectd.NewManualClock(now))
+	clock := connectd.NewManualClock(now)
+	port := open(b, clock)
+	s := connectd.NewService(port, clock)
 	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
 	inst := &connectd.Instance{ID: "bench", Owner: owner, Status: connectd.InstanceStatusActive}
 	if err := s.CreateInstance(context.Background(), inst); err != nil {
 		b.Fatal(err)
 	}
 	loadStart := time.Now()
-	load(b, s, inst.ID, n, now)
+	load(b, port, inst.ID, n, now)
 	b.Logf("loaded %d contacts in %v", n, time.Since(loadStart).Round(time.Millisecond))
 
 	// A day centred on a contact of the customer searched for.

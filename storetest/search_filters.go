@@ -45,7 +45,7 @@ func testSearchTimeRanges(t *testing.T, f *fixture) {
 	early := f.contact(at(start), func(c *connectd.Contact) { c.ScheduledTimestamp = start.Add(48 * time.Hour) })
 	late := f.contact(at(start.Add(2 * time.Hour)))
 	f.clock.Set(start.Add(3 * time.Hour))
-	if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, early.ID); err != nil {
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, early.ID); err != nil {
 		t.Fatal(err)
 	}
 	rng := func(typ connectd.TimeRangeType, from, to time.Time) *connectd.SearchQuery {
@@ -63,36 +63,36 @@ func testSearchTimeRanges(t *testing.T, f *fixture) {
 
 func testSearchableKeys(t *testing.T, f *fixture) {
 	c := f.contact(withAttrs(connectd.Attributes{"tier": "gold", "secret": "x"}))
-	if keys, err := f.store.SearchableKeys(f.ctx, f.inst.ID); err != nil || keys != nil {
+	if keys, err := f.svc.SearchableKeys(f.ctx, f.inst.ID); err != nil || keys != nil {
 		t.Fatalf("SearchableKeys by default = %v, %v; want nil (every key)", keys, err)
 	}
-	if err := f.store.SetSearchableKeys(f.ctx, f.inst.ID, []string{"tier", "case"}); err != nil {
+	if err := f.svc.SetSearchableKeys(f.ctx, f.inst.ID, []string{"tier", "case"}); err != nil {
 		t.Fatal(err)
 	}
-	if keys, err := f.store.SearchableKeys(f.ctx, f.inst.ID); err != nil || strings.Join(keys, ",") != "tier,case" {
+	if keys, err := f.svc.SearchableKeys(f.ctx, f.inst.ID); err != nil || strings.Join(keys, ",") != "tier,case" {
 		t.Fatalf("SearchableKeys = %v, %v", keys, err)
 	}
 	f.wantIDs("searchable key", f.query(attrCriteria(connectd.MatchAll, "tier", "gold")), c.ID)
-	_, err := f.store.SearchContacts(f.ctx, f.owner, f.query(attrCriteria(connectd.MatchAny, "tier", "gold", "secret", "x")))
+	_, err := f.svc.SearchContacts(f.ctx, f.owner, f.query(attrCriteria(connectd.MatchAny, "tier", "gold", "secret", "x")))
 	wantCode(t, err, connectd.EINVALID)
 	if !strings.Contains(connectd.ErrorMessage(err), `"secret"`) {
 		t.Fatalf("message %q does not name the key", connectd.ErrorMessage(err))
 	}
-	if err := f.store.SetSearchableKeys(f.ctx, f.inst.ID, nil); err != nil {
+	if err := f.svc.SetSearchableKeys(f.ctx, f.inst.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.wantIDs("every key again", f.query(attrCriteria(connectd.MatchAll, "secret", "x")), c.ID)
-	wantCode(t, f.store.SetSearchableKeys(f.ctx, "no-such-instance", []string{"a"}), connectd.ENOTFOUND)
-	_, err = f.store.SearchableKeys(f.ctx, "no-such-instance")
+	wantCode(t, f.svc.SetSearchableKeys(f.ctx, "no-such-instance", []string{"a"}), connectd.ENOTFOUND)
+	_, err = f.svc.SearchableKeys(f.ctx, "no-such-instance")
 	wantCode(t, err, connectd.ENOTFOUND)
 }
 
 func testSearchUnknownInstance(t *testing.T, f *fixture) {
 	f.contact()
-	_, err := f.store.SearchContacts(f.ctx, f.owner, f.query(func(q *connectd.SearchQuery) { q.InstanceID = "no-such-instance" }))
+	_, err := f.svc.SearchContacts(f.ctx, f.owner, f.query(func(q *connectd.SearchQuery) { q.InstanceID = "no-such-instance" }))
 	wantCode(t, err, connectd.ENOTFOUND)
 	other := connectd.Owner{AccountID: "999988887777", Region: "us-east-1"}
-	_, err = f.store.SearchContacts(f.ctx, other, f.query())
+	_, err = f.svc.SearchContacts(f.ctx, other, f.query())
 	wantCode(t, err, connectd.ENOTFOUND)
 }
 

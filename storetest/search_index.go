@@ -23,7 +23,7 @@ func testSearchRetention(t *testing.T, f *fixture) {
 	f.clock.Set(start.AddDate(0, connectd.RetentionMonths, 0).Add(time.Millisecond))
 	f.wantIDs("after the initial contact expired", everything(), member.ID, young.ID)
 	f.wantIDs("its map expired with it", everything(attrCriteria(connectd.MatchAll, "tier", "gold")), young.ID)
-	if _, err := f.store.PurgeExpired(f.ctx, 100); err != nil {
+	if _, err := f.svc.PurgeExpired(f.ctx, 100); err != nil {
 		t.Fatal(err)
 	}
 	f.wantIDs("after the purge", everything(attrCriteria(connectd.MatchAll, "tier", "gold")), young.ID)
@@ -34,7 +34,7 @@ func testSearchRetention(t *testing.T, f *fixture) {
 // ones' index entries.
 func testSearchIndexDeletes(t *testing.T, f *fixture) {
 	f.contact(withAttrs(connectd.Attributes{"tier": "gold"}))
-	if err := f.store.DeleteInstance(f.ctx, f.owner, f.inst.ID); err != nil {
+	if err := f.svc.DeleteInstance(f.ctx, f.owner, f.inst.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.inst = f.instance(f.owner, f.inst.ID, "again")
@@ -45,7 +45,7 @@ func testSearchIndexDeletes(t *testing.T, f *fixture) {
 
 	// An expired contact's id is reused (CreateContact deletes the old row).
 	f.clock.Set(start.AddDate(0, connectd.RetentionMonths, 1))
-	reused, err := f.store.CreateContact(f.ctx, f.owner, &connectd.Contact{InstanceID: f.inst.ID, ID: c.ID,
+	reused, err := f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{InstanceID: f.inst.ID, ID: c.ID,
 		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, Attributes: connectd.Attributes{"lang": "en"}})
 	if err != nil {
 		t.Fatal(err)
@@ -60,10 +60,7 @@ func testSearchIndexDeletes(t *testing.T, f *fixture) {
 }
 
 func testSearchImportReset(t *testing.T, f *fixture) {
-	admin, ok := f.store.(connectd.AdminStore)
-	if !ok {
-		t.Skip("the store has no control plane")
-	}
+	admin := f.svc
 	err := admin.Import(f.ctx, &connectd.Snapshot{Contacts: []*connectd.Contact{
 		{InstanceID: f.inst.ID, ID: "imp-1", InitialContactID: "imp-1", Channel: connectd.ChannelVoice,
 			InitiationMethod: connectd.InitiationInbound, InitiationTimestamp: start, Attributes: connectd.Attributes{"tier": "gold"}},
@@ -78,7 +75,7 @@ func testSearchImportReset(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	f.inst = f.instance(f.owner, f.inst.ID, "again")
-	_, err = f.store.CreateContact(f.ctx, f.owner, &connectd.Contact{InstanceID: f.inst.ID, ID: "imp-1",
+	_, err = f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{InstanceID: f.inst.ID, ID: "imp-1",
 		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: start})
 	if err != nil {
 		t.Fatal(err)

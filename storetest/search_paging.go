@@ -48,7 +48,7 @@ func testSearchSortAndPage(t *testing.T, f *fixture) {
 	for i, c := range cs {
 		if i%4 == 1 {
 			f.clock.Advance(time.Duration(i%3) * time.Second) // some stop at the same instant
-			if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+			if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
 				t.Fatal(err)
 			}
 			cs[i] = f.find(c.ID)
@@ -67,12 +67,12 @@ func testSearchSortAndPage(t *testing.T, f *fixture) {
 			}
 		}
 	}
-	page, err := f.store.SearchContacts(f.ctx, f.owner, f.query(func(q *connectd.SearchQuery) { q.Limit = 4 }))
+	page, err := f.svc.SearchContacts(f.ctx, f.owner, f.query(func(q *connectd.SearchQuery) { q.Limit = 4 }))
 	if err != nil || len(page.Contacts) != 4 || page.TotalCount != 23 || page.NextToken == "" {
 		t.Fatalf("first page: %d contacts, TotalCount %d, NextToken %q, err %v; want 4, 23, a token",
 			len(page.Contacts), page.TotalCount, page.NextToken, err)
 	}
-	empty, err := f.store.SearchContacts(f.ctx, f.owner, f.query(attrCriteria(connectd.MatchAll, "no", "such")))
+	empty, err := f.svc.SearchContacts(f.ctx, f.owner, f.query(attrCriteria(connectd.MatchAll, "no", "such")))
 	if err != nil || empty.Contacts == nil || len(empty.Contacts) != 0 || empty.TotalCount != 0 || empty.NextToken != "" {
 		t.Fatalf("empty search = %+v, %v", empty, err)
 	}
@@ -89,7 +89,7 @@ func testSearchPagingInserts(t *testing.T, f *fixture) {
 	q := f.query(func(q *connectd.SearchQuery) { q.Limit = 7 })
 	seen := map[string]int{}
 	for n := 0; ; n++ {
-		page, err := f.store.SearchContacts(f.ctx, f.owner, q)
+		page, err := f.svc.SearchContacts(f.ctx, f.owner, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +121,7 @@ func testSearchToken(t *testing.T, f *fixture) {
 		f.contact(withAttrs(connectd.Attributes{"tier": "gold"}))
 	}
 	q := f.query(func(q *connectd.SearchQuery) { q.Limit = 1 })
-	page, err := f.store.SearchContacts(f.ctx, f.owner, q)
+	page, err := f.svc.SearchContacts(f.ctx, f.owner, q)
 	if err != nil || page.NextToken == "" {
 		t.Fatalf("first page: %v, token %q", err, page.NextToken)
 	}
@@ -136,7 +136,7 @@ func testSearchToken(t *testing.T, f *fixture) {
 	}
 	f.instance(f.owner, "inst-2", "second")
 	for name, bq := range bad {
-		_, err := f.store.SearchContacts(f.ctx, f.owner, bq)
+		_, err := f.svc.SearchContacts(f.ctx, f.owner, bq)
 		if code := connectd.ErrorCode(err); code != connectd.EINVALID {
 			t.Fatalf("%s token: error code %q (%v), want %q", name, code, err, connectd.EINVALID)
 		}
@@ -144,15 +144,15 @@ func testSearchToken(t *testing.T, f *fixture) {
 	// The same instance id and query under another owner: not its token.
 	other := connectd.Owner{AccountID: "999988887777", Region: "eu-west-1"}
 	otherInst := newInstance(other, "inst-other", "other")
-	if err := f.store.CreateInstance(f.ctx, otherInst); err != nil {
+	if err := f.svc.CreateInstance(f.ctx, otherInst); err != nil {
 		t.Fatal(err)
 	}
 	oq := f.query(func(q *connectd.SearchQuery) { q.InstanceID, q.NextToken = "inst-other", tok })
-	_, err = f.store.SearchContacts(f.ctx, other, oq)
+	_, err = f.svc.SearchContacts(f.ctx, other, oq)
 	wantCode(t, err, connectd.EINVALID)
 	// The genuine token still works, with another page size too.
 	q.NextToken, q.Limit = tok, 10
-	if page, err = f.store.SearchContacts(f.ctx, f.owner, q); err != nil || len(page.Contacts) != 2 {
+	if page, err = f.svc.SearchContacts(f.ctx, f.owner, q); err != nil || len(page.Contacts) != 2 {
 		t.Fatalf("second page: %v, %d contacts", err, len(page.Contacts))
 	}
 }

@@ -1,7 +1,8 @@
-// Package storetest is the conformance suite that every connectd.Store
-// implementation must pass. It is written only against the connectd.Store
-// interface, so the sqlite store, the postgres store and any future backend
-// are held to exactly the same behaviour.
+// Package storetest is the suite of the connectd.Service over every store:
+// each store's tests run it over their connectd.Port (SQLite on disk and in
+// memory, PostgreSQL), so the sqlite store, the postgres store and any
+// future backend are held to exactly the same behaviour. RunPortTests adds
+// the guarantees a store gives of its own (concurrency, atomicity).
 package storetest
 
 import (
@@ -13,12 +14,12 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// RunStoreTests runs the conformance suite. open must return a new, empty
-// store that reads the time from clock, and must register the store's
+// RunStoreTests runs the suite of the Service over a store. open must
+// return a new, empty store that reads the time from clock, and must register the store's
 // cleanup (Close, removing files) with t.Cleanup itself. Every subtest opens
 // its own store and controls time through a *connectd.ManualClock, so the
 // subtests run in parallel and never sleep.
-func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) connectd.Store) {
+func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) connectd.Port) {
 	groups := []struct {
 		name  string
 		tests []storeTest
@@ -45,7 +46,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 	}
 }
 
-// storeTest is one conformance test, run against a fresh fixture.
+// storeTest is one test of the suite, run against a fresh fixture.
 type storeTest struct {
 	name string
 	run  func(t *testing.T, f *fixture)
@@ -55,24 +56,24 @@ type storeTest struct {
 // retention boundaries are exact whatever precision a store keeps beyond it.
 var start = time.Date(2025, time.March, 14, 15, 9, 26, 0, time.UTC)
 
-// fixture is a fresh store with one owner and one instance of that owner.
+// fixture is a fresh store, behind a Service, with one owner and one instance of that owner.
 type fixture struct {
 	t     *testing.T
 	ctx   context.Context
 	clock *connectd.ManualClock
-	store connectd.Store
+	svc   *connectd.Service
 	owner connectd.Owner
 	inst  *connectd.Instance
 	seq   int
 }
 
-func newFixture(t *testing.T, open func(t *testing.T, clock connectd.Clock) connectd.Store) *fixture {
+func newFixture(t *testing.T, open func(t *testing.T, clock connectd.Clock) connectd.Port) *fixture {
 	clock := connectd.NewManualClock(start)
 	f := &fixture{
 		t:     t,
 		ctx:   t.Context(),
 		clock: clock,
-		store: open(t, clock),
+		svc:   connectd.NewService(open(t, clock), clock),
 		owner: connectd.Owner{AccountID: "111122223333", Region: "us-east-1"},
 	}
 	f.inst = f.instance(f.owner, "inst-main", "main")
@@ -83,7 +84,7 @@ func newFixture(t *testing.T, open func(t *testing.T, clock connectd.Clock) conn
 func (f *fixture) instance(owner connectd.Owner, id, alias string) *connectd.Instance {
 	f.t.Helper()
 	inst := newInstance(owner, id, alias)
-	if err := f.store.CreateInstance(f.ctx, inst); err != nil {
+	if err := f.svc.CreateInstance(f.ctx, inst); err != nil {
 		f.t.Fatalf("CreateInstance(%s): %v", id, err)
 	}
 	return inst
@@ -120,7 +121,7 @@ func (f *fixture) newContact(opts ...func(*connectd.Contact)) *connectd.Contact 
 // contact creates a contact, failing the test on error.
 func (f *fixture) contact(opts ...func(*connectd.Contact)) *connectd.Contact {
 	f.t.Helper()
-	c, err := f.store.CreateContact(f.ctx, f.owner, f.newContact(opts...))
+	c, err := f.svc.CreateContact(f.ctx, f.owner, f.newContact(opts...))
 	if err != nil {
 		f.t.Fatalf("CreateContact: %v", err)
 	}
@@ -142,7 +143,7 @@ func withRelated(id string) func(*connectd.Contact) {
 // find returns a contact of the fixture's instance, failing on error.
 func (f *fixture) find(id string) *connectd.Contact {
 	f.t.Helper()
-	c, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, id)
+	c, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, id)
 	if err != nil {
 		f.t.Fatalf("FindContact(%s): %v", id, err)
 	}
@@ -152,7 +153,7 @@ func (f *fixture) find(id string) *connectd.Contact {
 // attrs returns the chain map of an initial contact, failing on error.
 func (f *fixture) attrs(id string) connectd.Attributes {
 	f.t.Helper()
-	a, err := f.store.GetAttributes(f.ctx, f.owner, f.inst.ID, id)
+	a, err := f.svc.GetAttributes(f.ctx, f.owner, f.inst.ID, id)
 	if err != nil {
 		f.t.Fatalf("GetAttributes(%s): %v", id, err)
 	}
@@ -162,7 +163,7 @@ func (f *fixture) attrs(id string) connectd.Attributes {
 // update merges u into an initial contact's chain map, failing on error.
 func (f *fixture) update(id string, u connectd.Attributes) {
 	f.t.Helper()
-	if err := f.store.UpdateAttributes(f.ctx, f.owner, f.inst.ID, id, u); err != nil {
+	if err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, id, u); err != nil {
 		f.t.Fatalf("UpdateAttributes(%s, %v): %v", id, u, err)
 	}
 }
@@ -238,4 +239,30 @@ func wantSameContact(t *testing.T, got, want *connectd.Contact) {
 		}
 	}
 	wantAttrs(t, "Attributes", got.Attributes, want.Attributes)
+}
+
+// Seed gives a store's own tests (reopening, killing, failing over) data
+// to look for: an instance "inst-1" (alias "one") of SeedOwner with one
+// voice contact "c-1" whose map is {"a": "1", "b": "2"}, written by a
+// create and an update.
+func Seed(t testing.TB, svc *connectd.Service) {
+	t.Helper()
+	ctx := context.Background()
+	inst := &connectd.Instance{ID: "inst-1", Owner: SeedOwner(), Alias: "one", IdentityManagementType: connectd.IdentityConnectManaged}
+	if err := svc.CreateInstance(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	c := &connectd.Contact{InstanceID: "inst-1", ID: "c-1", Channel: connectd.ChannelVoice,
+		InitiationMethod: connectd.InitiationInbound, Attributes: connectd.Attributes{"a": "1"}}
+	if _, err := svc.CreateContact(ctx, SeedOwner(), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.UpdateAttributes(ctx, SeedOwner(), "inst-1", "c-1", connectd.Attributes{"b": "2"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// SeedOwner returns the owner of Seed's instance.
+func SeedOwner() connectd.Owner {
+	return connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// transferTests cover Store.TransferContact.
+// transferTests cover Service.TransferContact.
 var transferTests = []storeTest{
 	{"JoinsTheChain", testTransferChain},
 	{"ToAUser", testTransferToUser},
@@ -20,7 +20,7 @@ var transferTests = []storeTest{
 // transfer transfers contact id to a queue, failing the test on error.
 func (f *fixture) transfer(id, newID, token string) *connectd.Contact {
 	f.t.Helper()
-	c, err := f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
+	c, err := f.svc.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 		InstanceID: f.inst.ID, ContactID: id, NewID: newID, ContactFlowID: "flow", QueueID: "q2", ClientToken: token,
 	})
 	if err != nil {
@@ -57,7 +57,7 @@ func testTransferToUser(t *testing.T, f *fixture) {
 	c := f.contact(func(c *connectd.Contact) {
 		c.Channel, c.InitiationMethod, c.QueueID = connectd.ChannelEmail, "OUTBOUND", "q1"
 	})
-	out, err := f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
+	out, err := f.svc.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 		InstanceID: f.inst.ID, ContactID: c.ID, NewID: "to-user", ContactFlowID: "flow", UserID: "agent-1",
 	})
 	if err != nil {
@@ -71,7 +71,7 @@ func testTransferToUser(t *testing.T, f *fixture) {
 
 func testTransferRules(t *testing.T, f *fixture) {
 	try := func(id string) error {
-		_, err := f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
+		_, err := f.svc.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 			InstanceID: f.inst.ID, ContactID: id, NewID: "new-" + id, ContactFlowID: "flow",
 		})
 		return err
@@ -84,12 +84,12 @@ func testTransferRules(t *testing.T, f *fixture) {
 		}
 	}
 	ended := f.contact()
-	if err := f.store.StopContact(f.ctx, f.owner, f.inst.ID, ended.ID); err != nil {
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, ended.ID); err != nil {
 		t.Fatal(err)
 	}
 	wantCode(t, try(ended.ID), connectd.EINVALIDREQUEST)
 	wantCode(t, try("unknown"), connectd.ENOTFOUND)
-	_, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, "new-"+ended.ID)
+	_, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, "new-"+ended.ID)
 	wantCode(t, err, connectd.ENOTFOUND)
 }
 
@@ -98,7 +98,7 @@ func testTransferQuota(t *testing.T, f *fixture) {
 	for i := 1; i <= connectd.MaxTransfers; i++ {
 		id = f.transfer(id, fmt.Sprintf("hop-%02d", i), "").ID
 	}
-	_, err := f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
+	_, err := f.svc.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 		InstanceID: f.inst.ID, ContactID: id, NewID: "hop-12", ContactFlowID: "flow",
 	})
 	wantCode(t, err, connectd.EQUOTA)
@@ -115,15 +115,15 @@ func testTransferToken(t *testing.T, f *fixture) {
 	if again.ID != first.ID {
 		t.Fatalf("retried transfer returned %s, want %s", again.ID, first.ID)
 	}
-	_, err := f.store.FindContact(f.ctx, f.owner, f.inst.ID, "moved-again")
+	_, err := f.svc.FindContact(f.ctx, f.owner, f.inst.ID, "moved-again")
 	wantCode(t, err, connectd.ENOTFOUND)
 	// The token of another request is refused.
 	other := f.contact(func(c *connectd.Contact) { c.ClientToken = "start-token" })
-	_, err = f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
+	_, err = f.svc.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 		InstanceID: f.inst.ID, ContactID: other.ID, NewID: "x", ContactFlowID: "flow", ClientToken: "tok",
 	})
 	wantCode(t, err, connectd.EIDEMPOTENCY)
-	_, err = f.store.TransferContact(f.ctx, f.owner, &connectd.Transfer{
+	_, err = f.svc.TransferContact(f.ctx, f.owner, &connectd.Transfer{
 		InstanceID: f.inst.ID, ContactID: other.ID, NewID: "y", ContactFlowID: "flow", ClientToken: "start-token",
 	})
 	wantCode(t, err, connectd.EIDEMPOTENCY)

@@ -63,7 +63,7 @@ func startConnectd(ctx context.Context, c config, out io.Writer) (url string, st
 		cleanup()
 		return "", nil, fmt.Errorf("authenticator: %w", err)
 	}
-	h := api.New(api.Config{Store: store, Logger: log, Region: "us-east-1", StoreName: "sqlite", Admin: true, Auth: authn})
+	h := api.New(api.Config{Service: connectd.NewService(store, connectd.SystemClock{}), Logger: log, Region: "us-east-1", StoreName: "sqlite", Admin: true, Auth: authn})
 	if c.preload > 0 {
 		if err := preload(ctx, store, c.preload, out); err != nil {
 			store.Close()
@@ -104,7 +104,7 @@ func preload(ctx context.Context, store *sqlite.Store, n int, out io.Writer) err
 	owner := connectd.Owner{AccountID: connectd.DefaultAccountID, Region: "us-east-1"}
 	inst := &connectd.Instance{ID: fmt.Sprintf("preload-%08x", rand.Uint32()), Owner: owner,
 		IdentityManagementType: connectd.IdentityConnectManaged, Status: connectd.InstanceStatusActive}
-	if err := store.CreateInstance(ctx, inst); err != nil {
+	if err := connectd.NewService(store, connectd.SystemClock{}).CreateInstance(ctx, inst); err != nil {
 		return fmt.Errorf("preload: %w", err)
 	}
 	if err := store.GenerateContacts(ctx, inst.ID, "p", n, time.Now()); err != nil {

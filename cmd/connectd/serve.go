@@ -151,9 +151,6 @@ func serve(ctx context.Context, args []string, e env) error {
 			log.Error("closing the store", "err", err)
 		}
 	}()
-	// Moving the clock back first deletes what has expired by then, so
-	// that no expired contact comes back (see connectd.OffsetClock).
-	clock.OnMoveBack(connectd.PurgeAll(store, sweepBatch))
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
@@ -164,8 +161,12 @@ func serve(ctx context.Context, args []string, e env) error {
 		newID = connectd.NewSeededIDs(seed)
 	}
 	observer, metricsHandler := newMetrics(cfg, store)
+	svc := connectd.NewService(store.port, clock)
+	// Moving the clock back first deletes what has expired by then, so
+	// that no expired contact comes back (see connectd.OffsetClock).
+	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
 	handler := api.New(api.Config{
-		Store: store.Store, Clock: clock, Logger: log, Region: cfg.region,
+		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 		Observer: observer, Metrics: metricsHandler,
@@ -176,7 +177,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	swept := make(chan struct{})
 	go func() {
 		defer close(swept)
-		connectd.Sweep(sweepCtx, store, sweepInterval, sweepBatch, log)
+		connectd.Sweep(sweepCtx, svc, sweepInterval, sweepBatch, log)
 	}()
 	defer func() { stopSweep(); <-swept }()
 

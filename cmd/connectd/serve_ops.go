@@ -55,7 +55,7 @@ func newMetrics(c serveConfig, store *openedStore) (api.Observer, http.Handler) 
 		return nil, nil
 	}
 	m := metrics.New()
-	if o, ok := store.Store.(commitObservable); ok {
+	if o, ok := store.port.(commitObservable); ok {
 		o.ObserveCommits(m.CommitObserver(store.name))
 	}
 	return m, m.Handler()

@@ -13,10 +13,10 @@ import (
 )
 
 // openedStore is the store --data names, with what serve needs of it
-// beyond connectd.Store. Hand the api package the embedded Store itself: it
-// looks for the control plane's methods (connectd.AdminStore) on it.
+// beyond its connectd.Port, which serve wraps in the connectd.Service.
 type openedStore struct {
-	connectd.Store
+	port  connectd.Port
+	close func() error
 	name  string                          // "sqlite" or "postgres", for /_connectd/health
 	ping  func(ctx context.Context) error // for /_connectd/health
 	where string                          // --data for the log, without a password
@@ -42,11 +42,14 @@ func openStore(ctx context.Context, data string, clock connectd.Clock, log *slog
 		if err != nil {
 			return nil, err // postgres.Open says which host and why, never the password
 		}
-		return &openedStore{Store: s, name: "postgres", ping: s.Ping, where: where}, nil
+		return &openedStore{port: s, close: s.Close, name: "postgres", ping: s.Ping, where: where}, nil
 	}
 	s, err := sqlite.Open(ctx, data, clock, log)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", data, err)
 	}
-	return &openedStore{Store: s, name: "sqlite", ping: s.Ping, where: data}, nil
+	return &openedStore{port: s, close: s.Close, name: "sqlite", ping: s.Ping, where: data}, nil
 }
+
+// Close closes the store; every acknowledged write is durable by then.
+func (s *openedStore) Close() error { return s.close() }
