@@ -108,18 +108,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveMetrics serves GET (and HEAD) /metrics. A request a browser made
-// for another site's page (it carries Origin, or Sec-Fetch-Site other than
-// none or same-origin) is refused, as nothing of connectd's own should
-// answer a page the developer happens to open.
+// serveMetrics serves GET (and HEAD) /metrics under the control plane's
+// Host rule (allowedHost: no DNS-rebound name reaches it). A request a
+// browser made for another site's page (it carries Origin, or
+// Sec-Fetch-Site other than none or same-origin) is refused too, as
+// nothing of connectd's own should answer a page the developer happens to
+// open. It is not signed under --auth sigv4: Prometheus scrapes do not sign.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if !s.allowedHost(r.Host) {
+		writeError(w, excAccessDenied, http.StatusForbidden,
+			"connectd serves /metrics only to requests addressed to localhost, an IP address or a name given to --admin-hosts; Host "+quoteHost(r.Host)+" is none of them.")
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeError(w, "InvalidRequestException", http.StatusMethodNotAllowed, "/metrics answers GET only.")
 		return
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); r.Header.Get("Origin") != "" || (site != "" && site != "none" && site != "same-origin") {
-		writeError(w, "AccessDeniedException", http.StatusForbidden, "/metrics is not served to web pages.")
+		writeError(w, excAccessDenied, http.StatusForbidden, "/metrics is not served to web pages.")
 		return
 	}
 	s.cfg.Metrics.ServeHTTP(w, r)

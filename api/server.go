@@ -60,6 +60,14 @@ type Config struct {
 	Observer Observer
 	// Metrics, if not nil, serves GET /metrics (see observe.go).
 	Metrics http.Handler
+	// SignedControlPlane makes the control plane (all of /_connectd/ but
+	// health and readiness) require what Auth requires of the Connect API:
+	// connectd serve sets it with --auth sigv4.
+	SignedControlPlane bool
+	// AdminHosts are the Host names, besides loopback names and IP
+	// literals, that may address the control plane (say, a compose
+	// service's name); see guardControlPlane.
+	AdminHosts []string
 }
 
 // Server is the HTTP handler of connectd.
@@ -115,9 +123,12 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: requestID(r)}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	// Real Connect sends this on every response (terraform-provider-aws
-	// #41118 debug log); browser-based agent desktops rely on it.
-	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if !isControlPath(r.URL.EscapedPath()) {
+		// Real Connect sends this on every response (terraform-provider-aws
+		// #41118 debug log); browser-based agent desktops rely on it. Never
+		// on the control plane, whose answers no web page may read.
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -135,7 +146,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
-	if s.serveAdmin(w, r) {
+	if s.serveAdmin(w, c) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path
@@ -150,6 +161,11 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.op, c.labels = op, labels
+	if err := checkRequestText(r, labels); err != nil {
+		exc, code, msg := s.model.toException(op, err)
+		writeError(w, exc, code, msg)
+		return
+	}
 	h, ok := s.handlers[op]
 	if !ok {
 		writeError(w, excNotImplemented, status(excNotImplemented),

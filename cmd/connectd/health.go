@@ -12,10 +12,10 @@ import (
 	"time"
 )
 
-// health asks a running connectd whether it is healthy, for a container's
+// healthCommand asks a running connectd whether it is healthy, for a container's
 // HEALTHCHECK (the image has no shell and no curl): exit 0 if
 // /_connectd/health answers 200, else 1 with the reason.
-func health(ctx context.Context, args []string, e env) error {
+func healthCommand(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("health", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	def := localURL(e.getenv("CONNECTD_ADDR"))

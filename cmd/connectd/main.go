@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, e env) error {
 	case "serve":
 		return serve(ctx, args[1:], e)
 	case "health":
-		return health(ctx, args[1:], e)
+		return healthCommand(ctx, args[1:], e)
 	case "version", "--version", "-version", "-v":
 		fmt.Fprintln(e.stdout, "connectd", version())
 		return nil
@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, e env) error {
 		case len(args) == 2 && args[1] == "serve":
 			return serve(ctx, []string{"-h"}, e)
 		case len(args) == 2 && args[1] == "health":
-			return health(ctx, []string{"-h"}, e)
+			return healthCommand(ctx, []string{"-h"}, e)
 		case len(args) == 2 && args[1] == "version":
 			fmt.Fprintln(e.stdout, "connectd version prints the version connectd was built from.")
 			return nil

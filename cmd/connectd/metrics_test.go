@@ -170,10 +170,13 @@ func put(t *testing.T, url, body string) {
 func TestMetricsReachability(t *testing.T) {
 	url, stop := startInProcess(t, "--data", ":memory:")
 	defer stop()
-	for _, h := range []map[string]string{{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}} {
+	for _, h := range []map[string]string{{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Host": "rebound.example:4566"}} {
 		req, _ := http.NewRequest(http.MethodGet, url+"/metrics", nil)
 		for k, v := range h {
 			req.Header.Set(k, v)
+		}
+		if h["Host"] != "" {
+			req.Host = h["Host"] // DNS rebinding: a name of the attacker's that resolves to 127.0.0.1
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {

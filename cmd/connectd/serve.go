@@ -17,6 +17,7 @@ import (
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
 	"github.com/connectd/connectd/sigv4"
+	"golang.org/x/net/netutil"
 )
 
 // serveConfig holds serve's settings: each flag may also be set by the
@@ -34,6 +35,12 @@ type serveConfig struct {
 	creds    string
 	maxSkew  time.Duration
 	ops      opsConfig
+	// adminHosts are extra Host names the control plane answers to.
+	adminHosts []string
+	// newDatabase allows an empty database where one went missing.
+	newDatabase bool
+	// maxConns caps the connections served at once.
+	maxConns int
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -76,6 +83,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.init, "init", def("init", ""), "import this fixtures `file` at start-up, before /_connectd/ready [CONNECTD_INIT]")
 	fs.StringVar(&c.auth, "auth", def("auth", "none"), "`mode`: none (signatures are read, not checked) or sigv4 (every request must verify) [CONNECTD_AUTH]")
 	fs.StringVar(&c.creds, "credentials", def("credentials", ""), "JSON `file` of [{\"AccessKeyId\", \"SecretAccessKey\", \"AccountId\"}] [CONNECTD_CREDENTIALS]")
+	var adminHosts string
+	fs.StringVar(&adminHosts, "admin-hosts", def("admin-hosts", ""), "comma-separated host `names` the control plane answers to besides localhost and IP addresses, such as a compose service's name [CONNECTD_ADMIN_HOSTS]")
+	fs.BoolVar(&c.newDatabase, "new-database", def("new-database", "false") == "true", "create an empty SQLite database in a --data directory whose database went missing, instead of refusing to start [CONNECTD_NEW_DATABASE]")
+	fs.IntVar(&c.maxConns, "max-connections", defInt(def("max-connections", ""), defaultMaxConns), "most client `connections` served at once; more wait to be accepted [CONNECTD_MAX_CONNECTIONS]")
 	var skew string
 	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock (either way),\nas a Go `duration` such as 15m or 90s [CONNECTD_MAX_SKEW]")
 	opsFlags(fs, def, &c)
@@ -91,6 +102,15 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "connectd serve: unexpected argument %q\n", fs.Arg(0))
+		return c, errUsage
+	}
+	for _, h := range strings.Split(adminHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.adminHosts = append(c.adminHosts, h)
+		}
+	}
+	if c.maxConns < 1 {
+		fmt.Fprintf(e.stderr, "connectd serve: --max-connections must be a positive integer, not %d\n", c.maxConns)
 		return c, errUsage
 	}
 	var err error
@@ -142,7 +162,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg.data, clock, log)
+	store, err := openStore(ctx, cfg.data, cfg.newDatabase, clock, log)
 	if err != nil {
 		return err
 	}
@@ -170,8 +190,11 @@ func serve(ctx context.Context, args []string, e env) error {
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 		Observer: observer, Metrics: metricsHandler,
+		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
+	ln = netutil.LimitListener(api.WrapListener(ln), cfg.maxConns)
+	warnExposedControlPlane(log, cfg, ln.Addr())
 
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
