@@ -68,6 +68,10 @@ type Config struct {
 	// literals, that may address the control plane (say, a compose
 	// service's name); see guardControlPlane.
 	AdminHosts []string
+	// AllowedOrigins are the web origins (scheme://host[:port]), besides
+	// loopback ones, whose pages may call the Connect API when Auth is nil;
+	// see guardBrowser.
+	AllowedOrigins []string
 }
 
 // Server is the HTTP handler of connectd.
@@ -123,12 +127,6 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: requestID(r)}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	if !isControlPath(r.URL.EscapedPath()) {
-		// Real Connect sends this on every response (terraform-provider-aws
-		// #41118 debug log); browser-based agent desktops rely on it. Never
-		// on the control plane, whose answers no web page may read.
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -147,6 +145,11 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
 	if s.serveAdmin(w, c) {
+		return
+	}
+	// Past the control plane: the Connect API. Web pages get no further
+	// than guardBrowser lets them (its comment says why).
+	if !s.guardBrowser(w, r) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path

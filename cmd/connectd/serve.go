@@ -37,6 +37,9 @@ type serveConfig struct {
 	ops      opsConfig
 	// adminHosts are extra Host names the control plane answers to.
 	adminHosts []string
+	// allowedOrigins are web origins, besides loopback ones, whose pages
+	// may call the Connect API under --auth none.
+	allowedOrigins []string
 	// newDatabase allows an empty database where one went missing.
 	newDatabase bool
 	// maxConns caps the connections served at once.
@@ -85,6 +88,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.creds, "credentials", def("credentials", ""), "JSON `file` of [{\"AccessKeyId\", \"SecretAccessKey\", \"AccountId\"}] [CONNECTD_CREDENTIALS]")
 	var adminHosts string
 	fs.StringVar(&adminHosts, "admin-hosts", def("admin-hosts", ""), "comma-separated host `names` the control plane answers to besides localhost and IP addresses, such as a compose service's name [CONNECTD_ADMIN_HOSTS]")
+	var origins string
+	fs.StringVar(&origins, "allowed-origins", def("allowed-origins", ""), "comma-separated web `origins` (such as https://desk.example:8443) whose pages may call the Connect API under --auth none, besides http(s)://localhost and 127.0.0.1 [CONNECTD_ALLOWED_ORIGINS]")
 	fs.BoolVar(&c.newDatabase, "new-database", def("new-database", "false") == "true", "create an empty SQLite database in a --data directory whose database went missing, instead of refusing to start [CONNECTD_NEW_DATABASE]")
 	fs.IntVar(&c.maxConns, "max-connections", defInt(def("max-connections", ""), defaultMaxConns), "most client `connections` served at once; more wait to be accepted [CONNECTD_MAX_CONNECTIONS]")
 	var skew string
@@ -104,11 +109,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		fmt.Fprintf(e.stderr, "connectd serve: unexpected argument %q\n", fs.Arg(0))
 		return c, errUsage
 	}
-	for _, h := range strings.Split(adminHosts, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			c.adminHosts = append(c.adminHosts, h)
-		}
-	}
+	c.adminHosts, c.allowedOrigins = splitList(adminHosts), splitList(origins)
 	if c.maxConns < 1 {
 		fmt.Fprintf(e.stderr, "connectd serve: --max-connections must be a positive integer, not %d\n", c.maxConns)
 		return c, errUsage
@@ -191,6 +192,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 		Observer: observer, Metrics: metricsHandler,
 		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
+		AllowedOrigins: cfg.allowedOrigins,
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
 	ln = netutil.LimitListener(api.WrapListener(ln), cfg.maxConns)
@@ -272,4 +274,15 @@ func newHTTPServer(h http.Handler, log *slog.Logger, t timeouts) *http.Server {
 		MaxHeaderBytes:    4 * api.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
