@@ -28,6 +28,9 @@ type Metrics struct {
 	commitTime *prometheus.HistogramVec
 	faults     *prometheus.CounterVec
 	throttled  *prometheus.CounterVec
+	delivered  *prometheus.CounterVec
+	failed     *prometheus.CounterVec
+	dropped    prometheus.Counter
 }
 
 // New returns Metrics registered in a new registry, with the Go runtime's
@@ -62,8 +65,21 @@ func New() *Metrics {
 			Name: "connectd_throttled_requests_total",
 			Help: "Requests refused by --throttle aws, by operation.",
 		}, []string{"operation"}),
+		delivered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectd_outbox_delivered_total",
+			Help: "Outbox entries delivered, by kind (CONTACT_RECORD to Kinesis or Firehose, CONTACT_EVENT to EventBridge).",
+		}, []string{"kind"}),
+		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectd_outbox_delivery_failures_total",
+			Help: "Failed delivery attempts of outbox entries (each retried with backoff), by kind.",
+		}, []string{"kind"}),
+		dropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "connectd_outbox_dropped_total",
+			Help: "Undelivered outbox entries dropped because the outbox was over its cap (--outbox-cap).",
+		}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.commits, m.commitTime, m.faults, m.throttled,
+		m.delivered, m.failed, m.dropped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -101,3 +117,12 @@ func (m *Metrics) CommitObserver(store string) func(writes int, took time.Durati
 		dur.Observe(took.Seconds())
 	}
 }
+
+// OutboxDelivered counts one delivered outbox entry of kind.
+func (m *Metrics) OutboxDelivered(kind string) { m.delivered.WithLabelValues(kind).Inc() }
+
+// OutboxFailed counts one failed delivery attempt of kind.
+func (m *Metrics) OutboxFailed(kind string) { m.failed.WithLabelValues(kind).Inc() }
+
+// OutboxDropped counts n undelivered entries dropped by the outbox's cap.
+func (m *Metrics) OutboxDropped(n int) { m.dropped.Add(float64(n)) }

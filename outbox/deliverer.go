@@ -65,7 +65,24 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Cap is how many entries the outbox keeps (connectd.DefaultOutboxCap).
 	Cap int
+	// Observer, if set, counts deliveries, failures and drops (package
+	// metrics is one).
+	Observer Observer
 }
+
+// Observer is told what a Deliverer does, for metrics. kind is an
+// OutboxKind (CONTACT_RECORD, CONTACT_EVENT).
+type Observer interface {
+	OutboxDelivered(kind string)
+	OutboxFailed(kind string)
+	OutboxDropped(n int)
+}
+
+type noObserver struct{}
+
+func (noObserver) OutboxDelivered(string) {}
+func (noObserver) OutboxFailed(string)    {}
+func (noObserver) OutboxDropped(int)      {}
 
 func (c Config) withDefaults() Config {
 	def := func(d *time.Duration, v time.Duration) {
@@ -85,6 +102,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Cap <= 0 {
 		c.Cap = connectd.DefaultOutboxCap
+	}
+	if c.Observer == nil {
+		c.Observer = noObserver{}
 	}
 	return c
 }
@@ -149,6 +169,7 @@ func (d *Deliverer) pass(ctx context.Context, trim bool) error {
 		}
 		if n > 0 {
 			total := d.dropped.Add(int64(n))
+			d.cfg.Observer.OutboxDropped(n)
 			d.log.Warn("outbox: over its cap, dropped the oldest undelivered entries",
 				"dropped", n, "dropped_total", total, "cap", d.cfg.Cap)
 		}
@@ -214,6 +235,7 @@ func (d *Deliverer) contact(ctx context.Context, es []*connectd.OutboxEntry) []*
 			e.Attempts++
 			e.LastError = err.Error()
 			e.NextAttempt = now.Add(d.backoff(e.Attempts))
+			d.cfg.Observer.OutboxFailed(string(e.Kind))
 			d.log.Info("outbox: delivery failed; will retry", "seq", e.Seq, "kind", e.Kind,
 				"contact", e.ContactID, "attempts", e.Attempts, "next", e.NextAttempt, "err", err)
 			break
@@ -222,6 +244,7 @@ func (d *Deliverer) contact(ctx context.Context, es []*connectd.OutboxEntry) []*
 		if delivered {
 			e.State, e.DeliveredAt = connectd.OutboxDelivered, now
 			d.sent.Add(1)
+			d.cfg.Observer.OutboxDelivered(string(e.Kind))
 		} else {
 			e.State = connectd.OutboxNoDestination
 		}

@@ -157,7 +157,8 @@ func decode(t *testing.T, b64 any) map[string]any {
 func TestDeliverThroughSDKClients(t *testing.T) {
 	e := newEnv(t)
 	st := newStub(t)
-	d := outbox.New(e.svc, bothTargets, outbox.NewSinks(sdkConfig(t, st.srv.URL), true), e.clock, e.logger(), outbox.Config{})
+	obs := newCounts()
+	d := outbox.New(e.svc, bothTargets, outbox.NewSinks(sdkConfig(t, st.srv.URL), true), e.clock, e.logger(), outbox.Config{Observer: obs})
 	e.endedTask("c-1")
 	if err := d.Pass(e.ctx); err != nil {
 		t.Fatal(err)
@@ -207,8 +208,8 @@ func TestDeliverThroughSDKClients(t *testing.T) {
 		"CONTACT_RECORD:DELIVERED", "CONTACT_EVENT:DELIVERED"}) {
 		t.Errorf("states = %q", got)
 	}
-	if d.Delivered() != 4 {
-		t.Errorf("Delivered = %d, want 4", d.Delivered())
+	if d.Delivered() != 4 || obs.delivered["CONTACT_RECORD"] != 1 || obs.delivered["CONTACT_EVENT"] != 3 || len(obs.failed) != 0 {
+		t.Errorf("Delivered = %d, observed %v delivered, %v failed; want 1 record and 3 events, no failure", d.Delivered(), obs.delivered, obs.failed)
 	}
 }
 
@@ -334,11 +335,15 @@ func TestCapDropsOldest(t *testing.T) {
 	e := newEnv(t)
 	st := newStub(t)
 	st.set(true, false)
-	d := outbox.New(e.svc, bothTargets, outbox.NewSinks(stubConfig(st.srv.URL), true), e.clock, e.logger(), outbox.Config{Cap: 3})
+	obs := newCounts()
+	d := outbox.New(e.svc, bothTargets, outbox.NewSinks(stubConfig(st.srv.URL), true), e.clock, e.logger(), outbox.Config{Cap: 3, Observer: obs})
 	e.endedTask("c-1") // 4 entries
 	e.endedTask("c-2") // 4 more
 	if err := d.Pass(e.ctx); err != nil {
 		t.Fatal(err)
+	}
+	if obs.dropped != 5 || obs.failed["CONTACT_EVENT"] != 1 || obs.failed["CONTACT_RECORD"] != 1 {
+		t.Errorf("observed %d dropped, %v failed; want 5 dropped, one failure of each kind", obs.dropped, obs.failed)
 	}
 	if d.Dropped() != 5 || len(e.states()) != 3 {
 		t.Fatalf("Dropped = %d, %d kept; want 5 dropped, 3 kept", d.Dropped(), len(e.states()))
@@ -406,3 +411,16 @@ func TestEventsDownRecordsGoOn(t *testing.T) {
 		t.Fatalf("%d calls to the streams, want 2 (Kinesis and Firehose)", n)
 	}
 }
+
+// counts is an outbox.Observer that counts.
+type counts struct {
+	mu                sync.Mutex
+	delivered, failed map[string]int
+	dropped           int
+}
+
+func newCounts() *counts { return &counts{delivered: map[string]int{}, failed: map[string]int{}} }
+
+func (c *counts) OutboxDelivered(kind string) { c.mu.Lock(); c.delivered[kind]++; c.mu.Unlock() }
+func (c *counts) OutboxFailed(kind string)    { c.mu.Lock(); c.failed[kind]++; c.mu.Unlock() }
+func (c *counts) OutboxDropped(n int)         { c.mu.Lock(); c.dropped += n; c.mu.Unlock() }

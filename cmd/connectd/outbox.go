@@ -22,7 +22,8 @@ type outboxConfig struct {
 // endpoint from the environment and the shared config files), and returns
 // the function that stops it. Contact records go to the streams of each
 // instance's CONTACT_TRACE_RECORDS storage configs.
-func startDelivery(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger, c outboxConfig) (func(), error) {
+func startDelivery(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger, c outboxConfig,
+	obs outbox.Observer) (func(), error) {
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS SDK configuration for delivery: %w", err)
@@ -33,7 +34,7 @@ func startDelivery(ctx context.Context, svc *connectd.Service, clock connectd.Cl
 		awsCfg.Region = "us-east-1"
 	}
 	d := outbox.New(svc, storageTargets(svc), outbox.NewSinks(awsCfg, c.events == "eventbridge"), clock, log,
-		outbox.Config{Cap: c.cap})
+		outbox.Config{Cap: c.cap, Observer: obs})
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {

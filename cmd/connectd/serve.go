@@ -16,6 +16,7 @@ import (
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
+	"github.com/connectd/connectd/outbox"
 	"github.com/connectd/connectd/sigv4"
 	"golang.org/x/net/netutil"
 )
@@ -216,7 +217,8 @@ func serve(ctx context.Context, args []string, e env) error {
 		connectd.Sweep(sweepCtx, svc, sweepInterval, sweepBatch, log)
 	}()
 	defer func() { stopSweep(); <-swept }()
-	stopDelivery, err := startDelivery(ctx, svc, clock, log, cfg.outbox)
+	deliveryObserver, _ := observer.(outbox.Observer) // nil without --metrics
+	stopDelivery, err := startDelivery(ctx, svc, clock, log, cfg.outbox, deliveryObserver)
 	if err != nil {
 		return err
 	}
