@@ -105,7 +105,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Ping != nil {
 		if err := s.cfg.Ping(r.Context()); err != nil {
 			s.log.Error("health check: store unavailable", "err", err)
-			h.Status, h.Error, code = "unavailable", "The store does not answer.", http.StatusServiceUnavailable
+			h.Status, h.Error, code = "unavailable", "The store does not answer, or cannot take writes.", http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", retryAfterSeconds)
 		}
 	}
 	writeJSON(w, code, h)

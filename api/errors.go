@@ -20,6 +20,11 @@ const (
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
+	// excUnavailable is a store that cannot serve right now (down, failing
+	// over, read-only). Connect's model has no such shape, so the SDKs
+	// build a generic API error from the name; what makes them retry is
+	// the status, 503, which every AWS SDK's standard retryer retries.
+	excUnavailable = "ServiceUnavailableException"
 	// Wire-only conditions that the domain has no word for.
 	excSerialization   = "SerializationException"
 	excUnknownPath     = "UnknownOperationException"
@@ -50,6 +55,8 @@ func status(exc string) int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case excNotImplemented:
 		return http.StatusNotImplemented
+	case excUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -72,7 +79,9 @@ func exceptionFor(code string) string {
 		return excConflict
 	case connectd.EIDEMPOTENCY:
 		return excIdempotency
-	default: // EINTERNAL, EUNAVAILABLE
+	case connectd.EUNAVAILABLE:
+		return excUnavailable
+	default: // EINTERNAL
 		return excInternal
 	}
 }
@@ -94,6 +103,11 @@ func modelsInvalidParameter(op string) bool {
 	}
 	return false
 }
+
+// retryAfterSeconds is the Retry-After of a 503: a primary's failover
+// under a fencing manager takes a few seconds, and a second is the
+// header's smallest unit.
+const retryAfterSeconds = "1"
 
 // wireError is an error that already knows its exception (and, when it is
 // not the exception's usual one, its status).
@@ -122,17 +136,21 @@ func toException(op string, err error) (exc string, code int, message string) {
 	}
 	exc = exceptionFor(c)
 	code = status(exc)
-	if c == connectd.EUNAVAILABLE {
-		code = http.StatusServiceUnavailable // retried by every SDK
-	}
 	return exc, code, connectd.ErrorMessage(err)
 }
 
 // writeError is the one function that writes an error response: the status,
 // X-Amzn-ErrorType and {"Message": ...}, the member name of the model's
 // error shapes.
+//
+// A 503 carries Retry-After (RFC 9110, section 10.2.3): a failover takes
+// seconds, and a client or load balancer that honours the header waits
+// about that long; the AWS SDKs retry a 503 with their own backoff.
 func writeError(w http.ResponseWriter, exc string, code int, message string) {
 	w.Header().Set("X-Amzn-ErrorType", exc)
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 	writeJSON(w, code, struct {
 		Message string `json:"Message"`
 	}{message})

@@ -83,8 +83,11 @@ func (s *Store) retry(ctx context.Context, attempt func() error) error {
 		if !reset && isUnavailable(err) && !isConflict(err) {
 			// A pooled connection died: the server restarted, failed
 			// over or ended its sessions, so its siblings are most likely
-			// dead too. Resetting the pool makes the next attempt dial a
-			// new connection instead of finding the next corpse.
+			// dead too. Or the server is up but no longer a writable
+			// primary (25006), and so are its siblings' servers. Resetting
+			// the pool makes the next attempt dial a new connection, to
+			// the host target_session_attrs picks now, instead of finding
+			// the next corpse.
 			s.pool.Reset()
 			reset = true
 		}
