@@ -1,10 +1,12 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -186,4 +188,57 @@ func readServer(ctx context.Context, conn *pgconn.PgConn, withRecord bool) (serv
 		srv.fenceLine, err = strconv.ParseInt(string(res.Rows[0][1]), 10, 64)
 	}
 	return srv, err
+}
+
+// survey connects to every host of cfg on its own, at once, and shows the
+// fence each server that answers, highest timeline first. So a process
+// that starts while an old primary is back beside the promoted one learns
+// the new timeline before its pool picks a host, and refuses the old one
+// even when the DSN lists it first. A host that does not answer is only
+// logged: Open's own connection attempt says whether any host is usable.
+func (f *fence) survey(ctx context.Context, cfg *pgconn.Config) {
+	targets := []*pgconn.FallbackConfig{{Host: cfg.Host, Port: cfg.Port, TLSConfig: cfg.TLSConfig}}
+	targets = append(targets, cfg.Fallbacks...)
+	var wg sync.WaitGroup
+	found := make([]*server, len(targets))
+	for i, target := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			one := cfg.Copy()
+			one.Host, one.Port, one.TLSConfig, one.Fallbacks = target.Host, target.Port, target.TLSConfig, nil
+			one.ValidateConnect, one.AfterConnect = nil, nil
+			conn, err := pgconn.ConnectConfig(ctx, one)
+			if err != nil {
+				f.log.Debug("postgres: fence survey: host does not answer", "host", target.Host, "port", target.Port, "err", err)
+				return
+			}
+			defer conn.Close(context.Background())
+			srv, err := readServer(ctx, conn, false)
+			if err == nil {
+				found[i] = &srv
+			}
+		}()
+	}
+	wg.Wait()
+	slices.SortFunc(found, func(a, b *server) int {
+		switch {
+		case a == nil || b == nil:
+			return cmp.Compare(boolInt(a == nil), boolInt(b == nil))
+		default:
+			return cmp.Compare(b.timeline, a.timeline)
+		}
+	})
+	if found[0] != nil {
+		f.mu.Lock()
+		f.admit(*found[0])
+		f.mu.Unlock()
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -100,6 +100,7 @@ func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod
 	}
 	f := &fence{log: log}
+	f.survey(ctx, &cfg.ConnConfig.Config)
 	// The fence runs after target_session_attrs' own check, so that a
 	// host it refuses is skipped like a standby: the next host is tried.
 	tsa := cfg.ConnConfig.ValidateConnect

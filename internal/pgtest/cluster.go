@@ -31,6 +31,7 @@ type Cluster struct {
 	password string
 	proc     *exec.Cmd
 	exited   chan struct{} // closed when proc has exited
+	settings []string      // extra -c settings, after (so overriding) the test defaults
 }
 
 // NewCluster starts a private throwaway cluster for a test that must stop
@@ -64,6 +65,11 @@ func NewCluster(t testing.TB) *Cluster {
 // the newest /usr/lib/postgresql/<version>/bin.
 func findBinaries() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
+		// A symlink on PATH (/usr/local/bin/initdb) leads to the
+		// directory that also holds pg_basebackup, for standbys.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
 			return dir, nil
@@ -88,15 +94,15 @@ func findBinaries() (string, error) {
 }
 
 // startCluster runs initdb in a new temporary directory and starts the
-// server.
-func startCluster(bin string) (*Cluster, error) {
+// server with the test defaults and then settings.
+func startCluster(bin string, settings ...string) (*Cluster, error) {
 	dir, err := os.MkdirTemp("", "connectd-pgtest-")
 	if err != nil {
 		return nil, err
 	}
 	pw := make([]byte, 12)
 	_, _ = rand.Read(pw)
-	c := &Cluster{bin: bin, dir: dir, password: hex.EncodeToString(pw)}
+	c := &Cluster{bin: bin, dir: dir, password: hex.EncodeToString(pw), settings: settings}
 	if err := c.init(); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
@@ -171,6 +177,9 @@ func (c *Cluster) Start() error {
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=300", "-c", "shared_buffers=64MB",
 		"-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic")
+	for _, setting := range c.settings {
+		cmd.Args = append(cmd.Args, "-c", setting) // the last of a setting wins
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
