@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // A fence keeps connectd off a server that is not the cluster's current
@@ -61,9 +62,11 @@ func (e *errFenced) Unwrap() error { return errNotPrimary }
 // it writes WAL on now: the first 8 hex digits of the current WAL file's
 // name. pg_control_checkpoint's timeline lags after a promotion until the
 // next checkpoint (which PostgreSQL runs lazily), and pg_walfile_name
-// fails in recovery, so a standby reports its last checkpoint's timeline.
+// fails in recovery, so a standby reports the later of its last
+// restartpoint's timeline and the one it receives WAL on.
 const serverQuery = `SELECT system_identifier::text, pg_is_in_recovery(),
-	CASE WHEN pg_is_in_recovery() THEN (SELECT timeline_id FROM pg_control_checkpoint())::bigint
+	CASE WHEN pg_is_in_recovery() THEN greatest((SELECT timeline_id FROM pg_control_checkpoint()),
+		(SELECT received_tli FROM pg_stat_wal_receiver))::bigint
 	ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END
 	FROM pg_control_system()`
 
@@ -76,6 +79,21 @@ const raiseFence = `INSERT INTO connectd_fence AS f (one, system_identifier, tim
 	VALUES (true, $1, $2, now())
 	ON CONFLICT (one) DO UPDATE SET timeline = GREATEST(f.timeline, EXCLUDED.timeline), updated_at = now()
 	WHERE f.timeline < EXCLUDED.timeline`
+
+// guard makes the fence check every new connection of a pool made from
+// cfg. It runs after target_session_attrs' own check, so that a host it
+// refuses is skipped like a standby: the next host is tried.
+func (f *fence) guard(cfg *pgxpool.Config) {
+	tsa := cfg.ConnConfig.ValidateConnect
+	cfg.ConnConfig.ValidateConnect = func(ctx context.Context, conn *pgconn.PgConn) error {
+		if tsa != nil {
+			if err := tsa(ctx, conn); err != nil {
+				return err
+			}
+		}
+		return f.check(ctx, conn)
+	}
+}
 
 // check reads conn's server and refuses it (an *errFenced) if it is not
 // the cluster this process serves or is on an older timeline than seen
@@ -176,6 +194,9 @@ func readServer(ctx context.Context, conn *pgconn.PgConn, withRecord bool) (serv
 		return srv, nil
 	}
 	res = conn.ExecParams(ctx, fenceQuery, nil, nil, nil, nil).Read()
+	if sqlState(res.Err) == "42P01" { // undefined_table: a standby that has not replayed the migration yet
+		return srv, nil
+	}
 	if res.Err != nil {
 		return srv, res.Err
 	}

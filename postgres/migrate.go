@@ -8,6 +8,7 @@ import (
 	"github.com/connectd/connectd/internal/migrations"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // migrationFiles are the schema changes, named NNNN_description.sql and
@@ -41,7 +42,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
-	current, version, err := s.schemaCurrent(ctx, ms)
+	current, version, err := schemaCurrent(ctx, s.pool, ms)
 	if err != nil {
 		return s.fail("migrate: read the schema version", err)
 	}
@@ -104,14 +105,14 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// schemaCurrent reports whether every migration of ms is recorded, and
-// the highest version that is, reading only.
-func (s *Store) schemaCurrent(ctx context.Context, ms []migrations.Migration) (current bool, version int, err error) {
+// schemaCurrent reports whether every migration of ms is recorded in
+// pool's database, and the highest version that is, reading only.
+func schemaCurrent(ctx context.Context, pool *pgxpool.Pool, ms []migrations.Migration) (current bool, version int, err error) {
 	var exists bool
-	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil || !exists {
 		return false, 0, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT version FROM schema_migrations`)
+	rows, err := pool.Query(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return false, 0, err
 	}

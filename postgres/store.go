@@ -64,10 +64,11 @@ const (
 // Store is the connectd.Port of a PostgreSQL database. It is safe for concurrent
 // use, and several Stores (in one process or in many) may share a database.
 type Store struct {
-	pool  *pgxpool.Pool
-	fence *fence
-	clock connectd.Clock
-	log   *slog.Logger
+	pool    *pgxpool.Pool
+	fence   *fence
+	standby *reader // nil without a read DSN (see ReadFrom)
+	clock   connectd.Clock
+	log     *slog.Logger
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
@@ -80,38 +81,13 @@ func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg, err := pgxpool.ParseConfig(dsn)
+	cfg, err := poolConfig(dsn)
 	if err != nil {
-		// pgconn's ParseConfigError redacts the password.
-		return nil, fmt.Errorf("postgres: parse DSN: %w", err)
-	}
-	if cfg.ConnConfig.ConnectTimeout == 0 {
-		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
-		// The DSN's dialer has no timeout of its own; this one does.
-		cfg.ConnConfig.DialFunc = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 5 * time.Minute}).DialContext
-	}
-	// pgxpool.ParseConfig does not say whether a setting came from the
-	// DSN or from its defaults, so the DSN's text is asked.
-	if !strings.Contains(dsn, "pool_max_conn_lifetime") {
-		cfg.MaxConnLifetime = DefaultMaxConnLifetime
-		cfg.MaxConnLifetimeJitter = DefaultMaxConnLifetime / 10 // replicas do not all reconnect at once
-	}
-	if !strings.Contains(dsn, "pool_health_check_period") {
-		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod
+		return nil, err
 	}
 	f := &fence{log: log}
 	f.survey(ctx, &cfg.ConnConfig.Config)
-	// The fence runs after target_session_attrs' own check, so that a
-	// host it refuses is skipped like a standby: the next host is tried.
-	tsa := cfg.ConnConfig.ValidateConnect
-	cfg.ConnConfig.ValidateConnect = func(ctx context.Context, conn *pgconn.PgConn) error {
-		if tsa != nil {
-			if err := tsa(ctx, conn); err != nil {
-				return err
-			}
-		}
-		return f.check(ctx, conn)
-	}
+	f.guard(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -131,6 +107,31 @@ func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 		return nil, fmt.Errorf("postgres: open %s: %w", hosts(&cfg.ConnConfig.Config), err)
 	}
 	return s, nil
+}
+
+// poolConfig parses dsn with the defaults of this package (see
+// DefaultConnectTimeout and DefaultMaxConnLifetime).
+func poolConfig(dsn string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// pgconn's ParseConfigError redacts the password.
+		return nil, fmt.Errorf("postgres: parse DSN: %w", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+		// The DSN's dialer has no timeout of its own; this one does.
+		cfg.ConnConfig.DialFunc = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 5 * time.Minute}).DialContext
+	}
+	// pgxpool.ParseConfig does not say whether a setting came from the
+	// DSN or from its defaults, so the DSN's text is asked.
+	if !strings.Contains(dsn, "pool_max_conn_lifetime") {
+		cfg.MaxConnLifetime = DefaultMaxConnLifetime
+		cfg.MaxConnLifetimeJitter = DefaultMaxConnLifetime / 10 // replicas do not all reconnect at once
+	}
+	if !strings.Contains(dsn, "pool_health_check_period") {
+		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod
+	}
+	return cfg, nil
 }
 
 // openError explains why Open could not reach the database: a rejected
@@ -189,6 +190,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	if notPrimary(err) {
 		s.pool.Reset()
 	}
+	if s.standby != nil {
+		// The standby's lag, measured at every health check; a standby
+		// that does not answer leaves health alone: the primary serves
+		// the reads meanwhile.
+		if err := s.standby.measure(ctx); err != nil {
+			s.log.Warn("postgres: the read DSN's server does not answer", "err", err)
+		} else if lag, _, _ := s.ReadLag(); lag > 0 {
+			s.log.Info("postgres: read DSN replay lag", "lag", lag)
+		}
+	}
 	return s.fail("ping", err)
 }
 
@@ -196,5 +207,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // committed by the database before it was acknowledged.
 func (s *Store) Close() error {
 	s.pool.Close()
+	if s.standby != nil {
+		s.standby.pool.Close()
+	}
 	return nil
 }

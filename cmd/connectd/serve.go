@@ -24,6 +24,7 @@ import (
 type serveConfig struct {
 	addr     string
 	data     string
+	readData string
 	region   string
 	logLevel string
 	admin    bool
@@ -67,6 +68,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", def("addr", "127.0.0.1:4566"), "`host:port` to listen on (port 0 picks a free one) [CONNECTD_ADDR]")
 	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "`directory` of the SQLite database, or :memory: for a throwaway store [CONNECTD_DATA]")
+	fs.StringVar(&c.readData, "read-data", def("read-data", ""), "postgres:// `URL` of a hot standby of --data for the reads, when it has replayed this process's writes [CONNECTD_READ_DATA]")
 	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
 	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
 	fs.BoolVar(&c.admin, "admin", def("admin", "true") != "false", "serve the control plane under /_connectd/ (not for untrusted networks) [CONNECTD_ADMIN]")
@@ -100,6 +102,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	// directory without a word of warning.
 	if !isPostgresDSN(c.data) && (strings.Contains(c.data, "host=") || strings.Contains(c.data, "dbname=")) {
 		fmt.Fprintf(e.stderr, "connectd serve: --data takes a directory, :memory:, or a postgres:// URL; write the PostgreSQL DSN %q as a postgres://user:password@host:port/dbname URL\n", c.data)
+		return c, errUsage
+	}
+	if c.readData != "" && (!isPostgresDSN(c.readData) || !isPostgresDSN(c.data)) {
+		fmt.Fprintf(e.stderr, "connectd serve: --read-data takes a postgres:// URL, and only with a postgres:// URL for --data\n")
 		return c, errUsage
 	}
 	if c.auth != "none" && c.auth != "sigv4" {
@@ -141,7 +147,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg.data, clock, log)
+	store, err := openStore(ctx, cfg.data, cfg.readData, clock, log)
 	if err != nil {
 		return err
 	}

@@ -173,3 +173,17 @@ func (c *Cluster) Port() int { return c.port }
 
 // Password returns the password of the superuser postgres over TCP.
 func (c *Cluster) Password() string { return c.password }
+
+// Exec runs one statement on c's maintenance database, such as
+// SELECT pg_wal_replay_pause() on a standby.
+func (c *Cluster) Exec(sql string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.DSN())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
