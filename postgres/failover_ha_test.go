@@ -37,6 +37,7 @@ func TestFailover(t *testing.T) {
 	instance, contacts := setup(t, a, 8)
 
 	t.Run("StandbyFirst", func(t *testing.T) {
+		waitForSchema(t, primary, standby)
 		s := newHAReplica(t, hostsDSN("", standby, primary))
 		want503(t, "a write through the standby", s.update(t, instance, contacts[0], "via_standby"))
 		if got := s.health(t); got != 503 {
@@ -122,5 +123,28 @@ func TestFailover(t *testing.T) {
 		if got := a.health(t); got != 503 {
 			t.Errorf("health with only the old primary up: %d, want 503", got)
 		}
+		// Nothing written after the failover reached the old primary.
+		var n int
+		err := primary.QueryRow(`SELECT count(*) FROM contacts WHERE attributes ?| array['after_return', 'new_replica', 'diverged']`, &n)
+		if err != nil || n != 0 {
+			t.Errorf("the old primary holds %d contacts written after the failover (err %v), want 0", n, err)
+		}
 	})
+}
+
+// waitForSchema waits until standby has replayed the migrations the
+// primary recorded: synchronous replication waits for the standby's flush,
+// not for its replay.
+func waitForSchema(t *testing.T, primary, standby *pgtest.Cluster) {
+	t.Helper()
+	var want, got int
+	if err := primary.QueryRow(`SELECT count(*) FROM schema_migrations`, &want); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); got != want; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the standby has %d of %d migrations after 10s", got, want)
+		}
+		_ = standby.QueryRow(`SELECT count(*) FROM schema_migrations`, &got)
+	}
 }

@@ -114,6 +114,10 @@ func (c *Cluster) waitForSyncStandby(limit time.Duration) error {
 	}
 }
 
+// QueryRow runs one single-row query on c's maintenance database and
+// scans its row into dest.
+func (c *Cluster) QueryRow(sql string, dest ...any) error { return c.query(sql, dest...) }
+
 // query runs one single-row query on c's maintenance database.
 func (c *Cluster) query(sql string, dest ...any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
