@@ -107,21 +107,26 @@ func startCluster(bin string, settings ...string) (*Cluster, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	// The free port is found by binding and releasing it, so another
-	// process may take it first; then the server exits and we try again.
+	if err := c.startOnFreePort(); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+// startOnFreePort starts the server on a free port. The free port is
+// found by binding and releasing it, so another process may take it
+// first; then the server exits and we try again.
+func (c *Cluster) startOnFreePort() error {
+	var err error
 	for attempt := 1; ; attempt++ {
 		if c.port, err = freePort(); err == nil {
 			err = c.Start()
 		}
 		if err == nil || attempt == 3 {
-			break
+			return err
 		}
 	}
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, err
-	}
-	return c, nil
 }
 
 // init creates the data directory. Unix-socket connections are trusted;

@@ -83,15 +83,7 @@ func (c *Cluster) startStandby() (*Cluster, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_basebackup: %w\n%s", err, out)
 	}
-	for attempt := 1; ; attempt++ {
-		if s.port, err = freePort(); err == nil {
-			err = s.Start()
-		}
-		if err == nil || attempt == 3 {
-			break
-		}
-	}
-	if err != nil {
+	if err := s.startOnFreePort(); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
@@ -120,6 +112,14 @@ func (c *Cluster) QueryRow(sql string, dest ...any) error { return c.query(sql, 
 
 // query runs one single-row query on c's maintenance database.
 func (c *Cluster) query(sql string, dest ...any) error {
+	return c.withConn(func(ctx context.Context, conn *pgx.Conn) error {
+		return conn.QueryRow(ctx, sql).Scan(dest...)
+	})
+}
+
+// withConn runs fn on a new connection to c's maintenance database, with
+// a time limit.
+func (c *Cluster) withConn(fn func(ctx context.Context, conn *pgx.Conn) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, c.DSN())
@@ -127,7 +127,7 @@ func (c *Cluster) query(sql string, dest ...any) error {
 		return err
 	}
 	defer conn.Close(context.Background())
-	return conn.QueryRow(ctx, sql).Scan(dest...)
+	return fn(ctx, conn)
 }
 
 // Kill ends the server with SIGKILL to its postmaster, as a crash or the
@@ -181,13 +181,8 @@ func (c *Cluster) Password() string { return c.password }
 // Exec runs one statement on c's maintenance database, such as
 // SELECT pg_wal_replay_pause() on a standby.
 func (c *Cluster) Exec(sql string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, c.DSN())
-	if err != nil {
+	return c.withConn(func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, sql)
 		return err
-	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, sql)
-	return err
+	})
 }
