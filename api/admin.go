@@ -60,7 +60,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 	}
 	resp, err := h(r.Context(), r)
 	if err != nil {
-		exc, code, msg := toException("", err)
+		exc, code, msg := s.model.toException("", err)
 		if code >= 500 {
 			s.log.Error("admin request failed", "path", r.URL.Path, "err", err)
 		}

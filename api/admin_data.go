@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -84,17 +83,8 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 	snap := &connectd.Snapshot{}
 	for i, wi := range in.Instances {
 		// The API's model rules on an alias and tags, as CreateInstance applies them.
-		var v validator
-		if wi.InstanceAlias != "" {
-			v.length("InstanceAlias", wi.InstanceAlias, 1, 45)
-			v.pattern("InstanceAlias", wi.InstanceAlias, s.re.alias, "letters and digits, optionally joined by dashes")
-			if strings.HasPrefix(wi.InstanceAlias, "d-") {
-				v.fail("Member InstanceAlias must not start with \"d-\".")
-			}
-		}
-		s.validateTags(&v, wi.Tags)
-		if v.err != nil {
-			return nil, connectd.Errorf(connectd.EINVALID, "Instances[%d] (Id %q): %s", i, wi.Id, connectd.ErrorMessage(v.err))
+		if err := s.checkImportedInstance(wi.InstanceAlias, wi.Tags); err != nil {
+			return nil, connectd.Errorf(connectd.EINVALID, "Instances[%d] (Id %q): %s", i, wi.Id, connectd.ErrorMessage(err))
 		}
 		inst := &connectd.Instance{
 			ID: wi.Id, Alias: wi.InstanceAlias, IdentityManagementType: wi.IdentityManagementType,
@@ -124,10 +114,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			Name: wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
 			Tags: wc.Tags,
 		}
-		var err error
-		if c.References, err = importedReferences(wc.References); err != nil {
-			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
-		}
+		c.References = importedReferences(wc.References)
 		if err := s.checkImportedDetails(wc.References, wc.Tags); err != nil {
 			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"fmt"
-
 	"github.com/connectd/connectd"
 )
 
@@ -36,42 +34,40 @@ func snapshotReferences(refs map[string]connectd.Reference) map[string]wireSnaps
 // request can store (a tag key with a space, a 300-character tag value, an
 // empty reference name) and export it again.
 func (s *Server) checkImportedDetails(refs map[string]wireSnapshotReference, tags map[string]string) error {
-	var v validator
 	if len(refs) > 0 {
-		instanceID := "imported" // checkCommon requires one; the import checks the real one
-		common := &startCommon{InstanceId: &instanceID, References: map[string]wireReference{}}
-		for k, r := range refs {
-			common.References[k] = wireReference{Value: &r.Value, Type: &r.Type, Status: optional(r.Status),
-				Arn: optional(r.Arn), StatusReason: &r.StatusReason}
+		if err := s.model.checkValue("ContactReferences", "References", refs); err != nil {
+			return err
 		}
-		s.checkCommon(&v, common)
 	}
-	for _, k := range sortedKeys(tags) {
-		s.checkTagKey(&v, "Tags key", k)
-		v.length(fmt.Sprintf("Tags[%s]", k), tags[k], 0, 256)
+	if len(tags) > 0 {
+		return s.model.checkValue("ContactTagMap", "Tags", tags)
 	}
-	return v.err
+	return nil
 }
 
-// optional is nil for the empty string, a member the snapshot left out.
-func optional(s string) *string {
-	if s == "" {
+// checkImportedInstance applies CreateInstance's model rules to an
+// imported instance's alias and tags.
+func (s *Server) checkImportedInstance(alias string, tags map[string]string) error {
+	if alias != "" {
+		if err := s.model.checkValue("DirectoryAlias", "InstanceAlias", alias); err != nil {
+			return err
+		}
+	}
+	if len(tags) > 0 {
+		return s.model.checkValue("TagMap", "Tags", tags)
+	}
+	return nil
+}
+
+// importedReferences converts snapshot references to the domain's (checked
+// by checkImportedDetails; the store applies the 4,096-byte limit).
+func importedReferences(refs map[string]wireSnapshotReference) map[string]connectd.Reference {
+	if len(refs) == 0 {
 		return nil
 	}
-	return &s
-}
-
-// importedReferences converts snapshot references to the domain's. The
-// store applies the 4,096-byte limit; Type must be one of the model's.
-func importedReferences(refs map[string]wireSnapshotReference) (map[string]connectd.Reference, error) {
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	var v validator
 	out := make(map[string]connectd.Reference, len(refs))
-	for _, k := range sortedKeys(refs) {
-		v.oneOf("References["+k+"].Type", refs[k].Type, referenceTypes()...)
-		out[k] = connectd.Reference(refs[k])
+	for k, r := range refs {
+		out[k] = connectd.Reference(r)
 	}
-	return out, v.err
+	return out
 }

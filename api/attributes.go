@@ -4,34 +4,21 @@ import (
 	"context"
 )
 
-func (s *Server) updateContactAttributes(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		InitialContactId *string
-		InstanceId       *string
-		Attributes       map[string]string
-	}
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
-	var v validator
-	v.reqLength("InitialContactId", in.InitialContactId, 1, 256)
-	v.reqLength("InstanceId", in.InstanceId, 1, 100)
-	// A missing map and JSON null both decode to nil; {} is an empty,
-	// non-nil map and is a successful no-op.
-	v.required("Attributes", in.Attributes != nil)
-	v.attributes("Attributes", in.Attributes)
-	if v.err != nil {
-		return nil, v.err
-	}
-	return nil, s.cfg.Service.UpdateAttributes(ctx, c.owner, *in.InstanceId, *in.InitialContactId, in.Attributes)
+type updateContactAttributesInput struct {
+	InitialContactId, InstanceId string
+	// A missing map and JSON null are refused (Attributes is required);
+	// {} is an empty map and a successful no-op.
+	Attributes map[string]string
 }
 
-func (s *Server) getContactAttributes(ctx context.Context, c *call) (any, error) {
-	instanceID, contactID, err := contactLabels(c, "InitialContactId")
-	if err != nil {
-		return nil, err
-	}
-	attrs, err := s.cfg.Service.GetAttributes(ctx, c.owner, instanceID, contactID)
+func (s *Server) updateContactAttributes(ctx context.Context, c *call, in *updateContactAttributesInput) (any, error) {
+	return nil, s.cfg.Service.UpdateAttributes(ctx, c.owner, in.InstanceId, in.InitialContactId, in.Attributes)
+}
+
+type getContactAttributesInput struct{ InstanceId, InitialContactId string }
+
+func (s *Server) getContactAttributes(ctx context.Context, c *call, in *getContactAttributesInput) (any, error) {
+	attrs, err := s.cfg.Service.GetAttributes(ctx, c.owner, in.InstanceId, in.InitialContactId)
 	if err != nil {
 		return nil, err
 	}

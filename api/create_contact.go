@@ -23,39 +23,19 @@ func createContactMethods(ch connectd.Channel) []string {
 	return nil
 }
 
-func (s *Server) createContact(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		startCommon
-		Channel                 *string
-		InitiationMethod        *string
-		ExpiryDurationInMinutes *int64
-		UserInfo                *struct {
-			UserId *string
-		}
-		InitiateAs        *string
-		PreviousContactId *string
+type createContactInput struct {
+	startCommon
+	Channel, InitiationMethod string
+	UserInfo                  *struct {
+		UserId *string
 	}
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
+	InitiateAs        *string
+	PreviousContactId *string
+}
+
+func (s *Server) createContact(ctx context.Context, c *call, in *createContactInput) (any, error) {
 	var v validator
-	s.checkCommon(&v, &in.startCommon)
-	v.required("Channel", in.Channel != nil)
-	v.optOneOf("Channel", in.Channel, channelNames()...)
-	v.required("InitiationMethod", in.InitiationMethod != nil)
-	v.optOneOf("InitiationMethod", in.InitiationMethod, methodNames()...)
-	if in.UserInfo != nil {
-		v.optLength("UserInfo.UserId", in.UserInfo.UserId, 1, 256)
-	}
-	v.optOneOf("InitiateAs", in.InitiateAs, "CONNECTED_TO_USER", "COMPLETED")
-	v.optLength("PreviousContactId", in.PreviousContactId, 1, 256)
-	if in.ExpiryDurationInMinutes != nil && *in.ExpiryDurationInMinutes < 1 {
-		v.fail("Member ExpiryDurationInMinutes must be positive.")
-	}
-	if v.err != nil {
-		return nil, v.err
-	}
-	ch, method := connectd.Channel(*in.Channel), *in.InitiationMethod
+	ch, method := connectd.Channel(in.Channel), in.InitiationMethod
 	allowed := createContactMethods(ch)
 	switch {
 	case allowed == nil:
@@ -88,20 +68,4 @@ func (s *Server) createContact(ctx context.Context, c *call) (any, error) {
 		ContactId  string `json:"ContactId"`
 		ContactArn string `json:"ContactArn"`
 	}{stored.ID, contactARN(c.owner, stored.InstanceID, stored.ID)}, nil
-}
-
-func channelNames() []string {
-	var names []string
-	for _, ch := range connectd.Channels() {
-		names = append(names, string(ch))
-	}
-	return names
-}
-
-func methodNames() []string {
-	var names []string
-	for _, m := range connectd.InitiationMethods() {
-		names = append(names, string(m))
-	}
-	return names
 }

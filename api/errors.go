@@ -33,22 +33,16 @@ const (
 	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
 )
 
-// status returns the HTTP status of an exception, from the model's
-// smithy.api#httpError traits (402 and 410 are Connect's own oddities).
+// status returns the HTTP status of the exceptions that connectd sends
+// outside any operation's model (before routing, or for a body that cannot
+// be read); a modeled exception's status comes from the model (see
+// wireModel.status).
 func status(exc string) int {
 	switch exc {
-	case excInvalidParameter, excInvalidRequest, excSerialization:
+	case excSerialization:
 		return http.StatusBadRequest
-	case excQuota:
-		return http.StatusPaymentRequired
-	case excNotFound, excUnknownPath:
+	case excUnknownPath:
 		return http.StatusNotFound
-	case excConflict, excIdempotency:
-		return http.StatusConflict
-	case excContactNotFound:
-		return http.StatusGone
-	case excThrottling, excTooManyRequests, "LimitExceededException":
-		return http.StatusTooManyRequests
 	case excTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case excHeadersTooLarge:
@@ -60,6 +54,16 @@ func status(exc string) int {
 	default:
 		return http.StatusInternalServerError
 	}
+}
+
+// status returns the HTTP status of exc: the model's smithy.api#httpError
+// for its exceptions (402 and 410 are Connect's own oddities), else that of
+// a wire-only one.
+func (m *wireModel) status(exc string) int {
+	if code, ok := m.exceptions[exc]; ok {
+		return code
+	}
+	return status(exc)
 }
 
 // exceptionFor is the one table from a domain error code to an exception.
@@ -86,24 +90,6 @@ func exceptionFor(code string) string {
 	}
 }
 
-// modelsInvalidParameter reports whether operation op's model includes
-// InvalidParameterException. The others (the instance operations and
-// GetContactAttributes) model only InvalidRequestException for a 400, and an
-// SDK turns an unmodeled name into a generic error, so for them a parameter
-// error goes out as InvalidRequestException, which the SDK types.
-func modelsInvalidParameter(op string) bool {
-	switch op {
-	case "UpdateContactAttributes", "DescribeContact", "StopContact", "StartTaskContact",
-		"StartChatContact", "StartOutboundVoiceContact", "CreateContact":
-		return true
-	case "UpdateContact", "ListContactReferences", "TagContact", "UntagContact", "StartWebRTCContact":
-		return true
-	case "SearchContacts":
-		return true
-	}
-	return false
-}
-
 // retryAfterSeconds is the Retry-After of a 503: a primary's failover
 // under a fencing manager takes a few seconds, and a second is the
 // header's smallest unit.
@@ -121,21 +107,27 @@ func (e *wireError) Error() string { return e.exc + ": " + e.message }
 
 // toException turns any error from a handler into the exception, status and
 // message to send for operation op. Internal errors get a generic message.
-func toException(op string, err error) (exc string, code int, message string) {
+//
+// A parameter error is InvalidParameterException where op models it; the
+// others (the instance operations, GetContactAttributes, TransferContact,
+// StartEmailContact) model only InvalidRequestException for a 400, and an
+// SDK turns an unmodeled name into a generic error, so for them it goes out
+// as InvalidRequestException, which the SDK types.
+func (m *wireModel) toException(op string, err error) (exc string, code int, message string) {
 	var we *wireError
 	if errors.As(err, &we) {
 		code = we.status
 		if code == 0 {
-			code = status(we.exc)
+			code = m.status(we.exc)
 		}
 		return we.exc, code, we.message
 	}
 	c := connectd.ErrorCode(err)
-	if c == connectd.EINVALID && !modelsInvalidParameter(op) {
+	if c == connectd.EINVALID && !m.models(op, excInvalidParameter) {
 		c = connectd.EINVALIDREQUEST
 	}
 	exc = exceptionFor(c)
-	code = status(exc)
+	code = m.status(exc)
 	return exc, code, connectd.ErrorMessage(err)
 }
 

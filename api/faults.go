@@ -113,7 +113,7 @@ func (s *Server) putFaults(ctx context.Context, r *http.Request) (any, error) {
 		switch {
 		case rule.Operation == "":
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: Operation is required (an operation name or \"*\").", i)
-		case rule.Operation != "*" && !s.router.knows(rule.Operation):
+		case rule.Operation != "*" && s.model.ops[rule.Operation] == nil:
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: %q is not an Amazon Connect operation.", i, rule.Operation)
 		case rule.Probability != nil && (*rule.Probability < 0 || *rule.Probability > 1):
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: Probability must be between 0 and 1.", i)
@@ -127,7 +127,7 @@ func (s *Server) putFaults(ctx context.Context, r *http.Request) (any, error) {
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: Error.Status must be an HTTP error status (400-599).", i)
 		}
 		if rule.Error != nil && rule.Error.Status == 0 {
-			in.Rules[i].Error.Status = status(rule.Error.Code)
+			in.Rules[i].Error.Status = s.model.status(rule.Error.Code)
 		}
 	}
 	seed := rand.Uint64()

@@ -2,14 +2,9 @@ package api
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/connectd/connectd"
 )
-
-// maxReferenceTypes is the model's limit on ListContactReferences'
-// referenceTypes list.
-const maxReferenceTypes = 6
 
 // referenceSummaryMember names the member of the ReferenceSummary union
 // that carries a reference of type t. CONTACT_ANALYSIS has none in the
@@ -72,35 +67,25 @@ func toReferenceSummary(name string, r connectd.Reference) map[string]wireRefere
 // the contact's references of the given types, in name order, in one page.
 // The model says NextToken "is always returned as null", so connectd never
 // issues one, and a request that sends one is refused.
-func (s *Server) listContactReferences(ctx context.Context, c *call) (any, error) {
-	instanceID, contactID, err := contactLabels(c, "ContactId")
-	if err != nil {
-		return nil, err
+type listContactReferencesInput struct {
+	InstanceId, ContactId string
+	ReferenceTypes        []string
+	NextToken             *string
+}
+
+func (s *Server) listContactReferences(ctx context.Context, c *call, in *listContactReferencesInput) (any, error) {
+	if in.NextToken != nil {
+		return nil, connectd.Errorf(connectd.EINVALID,
+			"Member nextToken is not valid: ListContactReferences returns every reference in one page and issues no NextToken.")
 	}
-	q := c.r.URL.Query()
-	types := q["referenceTypes"]
-	var v validator
-	v.required("ReferenceTypes", len(types) > 0)
-	if len(types) > maxReferenceTypes {
-		v.fail("Member ReferenceTypes must have at most %d items; it has %d.", maxReferenceTypes, len(types))
-	}
-	for i, t := range types {
-		v.oneOf(fmt.Sprintf("ReferenceTypes[%d]", i), t, referenceTypes()...)
-	}
-	if q.Has("nextToken") {
-		v.fail("Member NextToken is not valid: ListContactReferences returns every reference in one page and issues no NextToken.")
-	}
-	if v.err != nil {
-		return nil, v.err
-	}
-	ct, err := s.cfg.Service.FindContact(ctx, c.owner, instanceID, contactID)
+	ct, err := s.cfg.Service.FindContact(ctx, c.owner, in.InstanceId, in.ContactId)
 	if err != nil {
 		return nil, err
 	}
 	list := []map[string]wireReferenceSummary{}
 	for _, name := range sortedKeys(ct.References) {
 		r := ct.References[name]
-		if !contains(types, r.Type) {
+		if !contains(in.ReferenceTypes, r.Type) {
 			continue
 		}
 		if sum := toReferenceSummary(name, r); sum != nil {

@@ -1,19 +1,9 @@
 package api
 
 import (
-	_ "embed"
 	"net/url"
 	"strings"
 )
-
-// routesTSV lists the method and path template of every Amazon Connect
-// operation (read off aws-sdk-go-v2 service/connect v1.175.2). connectd
-// routes on it so that it knows the name of every operation a client can
-// call: implemented ones reach their handler, the rest get a 501 that names
-// them instead of a confusing 404.
-//
-//go:embed routes.tsv
-var routesTSV string
 
 // route is one operation's method and path template, split into segments.
 // A segment "{Name}" is a label; any other segment must match literally.
@@ -23,20 +13,20 @@ type route struct {
 	segments  []string
 }
 
-// router matches a request's method and path against the route table.
+// router matches a request's method and path against the model's route
+// table (modelOperations), so that it knows the name of every operation a
+// client can call: implemented ones reach their handler, the rest get a 501
+// that names them instead of a confusing 404.
 type router struct {
 	byMethod map[string][]route
 }
 
-// newRouter parses the embedded route table.
-func newRouter() *router {
+// newRouter indexes the route table by method.
+func newRouter(m *wireModel) *router {
 	rt := &router{byMethod: map[string][]route{}}
-	for i, line := range strings.Split(strings.TrimSpace(routesTSV), "\n") {
-		f := strings.Split(strings.TrimSpace(line), "\t")
-		if i == 0 || len(f) != 3 {
-			continue // header line
-		}
-		r := route{operation: f[0], method: f[1], segments: splitPath(f[2])}
+	for _, name := range sortedKeys(m.ops) {
+		o := m.ops[name]
+		r := route{operation: o.Name, method: o.Method, segments: splitPath(o.URI)}
 		rt.byMethod[r.method] = append(rt.byMethod[r.method], r)
 	}
 	return rt
@@ -106,18 +96,6 @@ func moreSpecific(a, b *route) bool {
 		la, lb := isLabel(a.segments[i]), isLabel(b.segments[i])
 		if la != lb {
 			return lb
-		}
-	}
-	return false
-}
-
-// knows reports whether op is the name of an Amazon Connect operation.
-func (rt *router) knows(op string) bool {
-	for _, routes := range rt.byMethod {
-		for _, r := range routes {
-			if r.operation == op {
-				return true
-			}
 		}
 	}
 	return false

@@ -8,43 +8,41 @@ import (
 // searchContactsInput is SearchContacts' request. Criteria on data
 // connectd does not hold are kept raw, only to be refused by name.
 type searchContactsInput struct {
-	InstanceId *string
-	TimeRange  *struct {
-		Type      *string
-		StartTime *epoch
-		EndTime   *epoch
+	InstanceId string
+	TimeRange  struct {
+		Type               string
+		StartTime, EndTime *epoch
 	}
-	SearchCriteria *struct {
-		AgentIds          []string
-		Channels          []string
-		InitiationMethods []string
-		QueueIds          []string
-		Name              *struct {
-			SearchText []string
-			MatchType  *string
+	SearchCriteria *searchCriteriaInput
+	MaxResults     *int64
+	NextToken      *string
+	Sort           *struct{ FieldName, Order string }
+}
+
+type searchCriteriaInput struct {
+	AgentIds          []string
+	Channels          []string
+	InitiationMethods []string
+	QueueIds          []string
+	Name              *struct {
+		SearchText []string
+		MatchType  string
+	}
+	SearchableContactAttributes *struct {
+		Criteria []struct {
+			Key    string
+			Values []string
 		}
-		SearchableContactAttributes *struct {
-			Criteria []struct {
-				Key    *string
-				Values []string
-			}
-			MatchType *string
-		}
-		AgentHierarchyGroups        json.RawMessage
-		ContactAnalysis             json.RawMessage
-		RoutingCriteria             json.RawMessage
-		AdditionalTimeRange         json.RawMessage
-		SearchableSegmentAttributes json.RawMessage
-		ActiveRegions               json.RawMessage
-		ContactTags                 json.RawMessage
-		AiAgents                    json.RawMessage
+		MatchType *string
 	}
-	MaxResults *int64
-	NextToken  *string
-	Sort       *struct {
-		FieldName *string
-		Order     *string
-	}
+	AgentHierarchyGroups        json.RawMessage
+	ContactAnalysis             json.RawMessage
+	RoutingCriteria             json.RawMessage
+	AdditionalTimeRange         json.RawMessage
+	SearchableSegmentAttributes json.RawMessage
+	ActiveRegions               json.RawMessage
+	ContactTags                 json.RawMessage
+	AiAgents                    json.RawMessage
 }
 
 // wireContactSearchSummary is the model's ContactSearchSummary, with the
@@ -71,12 +69,8 @@ type searchContactsOutput struct {
 	TotalCount int64                      `json:"TotalCount"`
 }
 
-func (s *Server) searchContacts(ctx context.Context, c *call) (any, error) {
-	var in searchContactsInput
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
-	q, err := searchQuery(&in)
+func (s *Server) searchContacts(ctx context.Context, c *call, in *searchContactsInput) (any, error) {
+	q, err := searchQuery(in)
 	if err != nil {
 		return nil, err
 	}

@@ -62,8 +62,8 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
+	model    *wireModel
 	router   *router
-	re       *patterns
 	handlers map[string]handler
 	ready    atomic.Bool
 	faults   faults
@@ -94,31 +94,11 @@ func New(cfg Config) *Server {
 	if cfg.Clock == nil {
 		cfg.Clock = connectd.SystemClock{}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, router: newRouter(), re: newPatterns()}
+	model := newWireModel()
+	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model)}
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
-	s.handlers = map[string]handler{
-		"CreateInstance":            s.createInstance,
-		"DescribeInstance":          s.describeInstance,
-		"ListInstances":             s.listInstances,
-		"DeleteInstance":            s.deleteInstance,
-		"StartTaskContact":          s.startTaskContact,
-		"StartChatContact":          s.startChatContact,
-		"StartOutboundVoiceContact": s.startOutboundVoiceContact,
-		"CreateContact":             s.createContact,
-		"DescribeContact":           s.describeContact,
-		"StopContact":               s.stopContact,
-		"UpdateContactAttributes":   s.updateContactAttributes,
-		"GetContactAttributes":      s.getContactAttributes,
-		"SearchContacts":            s.searchContacts,
-		"TransferContact":           s.transferContact,
-		"UpdateContact":             s.updateContact,
-		"ListContactReferences":     s.listContactReferences,
-		"TagContact":                s.tagContact,
-		"UntagContact":              s.untagContact,
-		"StartWebRTCContact":        s.startWebRTCContact,
-		"StartEmailContact":         s.startEmailContact,
-	}
+	s.handlers = s.operations()
 	return s
 }
 
@@ -141,7 +121,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.Error("panic serving request", "request_id", c.requestID, "operation", c.op,
 				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			writeError(w, excInternal, status(excInternal), "An internal error occurred.")
+			writeError(w, excInternal, s.model.status(excInternal), "An internal error occurred.")
 		}
 	}()
 	if n := headerBytes(r); n > MaxHeaderBytes {
@@ -174,7 +154,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.dispatch(c, h)
 	if err != nil {
-		exc, code, msg := toException(op, err)
+		exc, code, msg := s.model.toException(op, err)
 		if code >= 500 {
 			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
 		}
@@ -193,7 +173,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // faults.
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
-		return nil, &wireError{exc: throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
+		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
 	if err := s.inject(c.r.Context(), c.op); err != nil {
 		return nil, err

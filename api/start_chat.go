@@ -9,65 +9,19 @@ import (
 	"github.com/connectd/connectd"
 )
 
-func (s *Server) startChatContact(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		startCommon
-		ContactFlowId      *string
-		ParticipantDetails *struct {
-			DisplayName *string
-		}
-		ParticipantConfiguration *struct {
-			ResponseMode *string
-		}
-		InitialMessage *struct {
-			ContentType *string
-			Content     *string
-		}
-		ChatDurationInMinutes          *int64
-		SupportedMessagingContentTypes []string
-		PersistentChat                 *struct {
-			RehydrationType *string
-			SourceContactId *string
-		}
-		CustomerId               *string
-		DisconnectOnCustomerExit []string
+type startChatContactInput struct {
+	startCommon
+	SupportedMessagingContentTypes []string
+	PersistentChat                 *struct {
+		SourceContactId *string
 	}
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
+}
+
+func (s *Server) startChatContact(ctx context.Context, c *call, in *startChatContactInput) (any, error) {
 	var v validator
-	s.checkCommon(&v, &in.startCommon)
-	v.reqLength("ContactFlowId", in.ContactFlowId, 0, 500)
-	v.required("ParticipantDetails", in.ParticipantDetails != nil)
-	if in.ParticipantDetails != nil {
-		v.reqLength("ParticipantDetails.DisplayName", in.ParticipantDetails.DisplayName, 1, 256)
-	}
-	if in.ParticipantConfiguration != nil {
-		v.optOneOf("ParticipantConfiguration.ResponseMode", in.ParticipantConfiguration.ResponseMode, "INCREMENTAL", "COMPLETE")
-	}
-	if m := in.InitialMessage; m != nil {
-		v.reqLength("InitialMessage.ContentType", m.ContentType, 1, 100)
-		v.reqLength("InitialMessage.Content", m.Content, 1, 16384)
-	}
-	v.rangeInt("ChatDurationInMinutes", in.ChatDurationInMinutes, 60, 10080)
-	for _, t := range in.SupportedMessagingContentTypes {
-		v.length("SupportedMessagingContentTypes item", t, 1, 100)
-	}
 	// "Content types must always contain text/plain."
 	if in.SupportedMessagingContentTypes != nil && !slices.Contains(in.SupportedMessagingContentTypes, "text/plain") {
 		v.fail("Member SupportedMessagingContentTypes must contain text/plain.")
-	}
-	if p := in.PersistentChat; p != nil {
-		v.optOneOf("PersistentChat.RehydrationType", p.RehydrationType, "ENTIRE_PAST_SESSION", "FROM_SEGMENT")
-		v.optLength("PersistentChat.SourceContactId", p.SourceContactId, 1, 256)
-	}
-	v.optLength("CustomerId", in.CustomerId, 1, 128)
-	if in.DisconnectOnCustomerExit != nil {
-		if len(in.DisconnectOnCustomerExit) != 1 {
-			v.fail("Member DisconnectOnCustomerExit must have exactly 1 item; it has %d.", len(in.DisconnectOnCustomerExit))
-		} else {
-			v.oneOf("DisconnectOnCustomerExit item", in.DisconnectOnCustomerExit[0], "AGENT")
-		}
 	}
 	// "You cannot provide data for both RelatedContactId and PersistentChat."
 	if in.RelatedContactId != nil && in.PersistentChat != nil {

@@ -152,8 +152,9 @@ func TestStartEmailContactErrors(t *testing.T) {
 		"header": func(in *connect.StartEmailContactInput) {
 			in.EmailMessage.RawMessage.Headers = map[string]string{"X-Other": "1"}
 		},
-		"11 files": func(in *connect.StartEmailContactInput) {
-			for range 11 {
+		// EmailAttachments allows 1..50 (the model; docs/connect-api.md).
+		"51 files": func(in *connect.StartEmailContactInput) {
+			for range 51 {
 				in.Attachments = append(in.Attachments, types.EmailAttachment{FileName: aws.String("f"), S3Url: aws.String("u")})
 			}
 		},

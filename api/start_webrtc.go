@@ -7,47 +7,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// wireCapabilities is the model's ParticipantCapabilities.
-type wireCapabilities struct {
-	Video       *string
-	ScreenShare *string
-}
-
 // startWebRTCContact serves StartWebRTCContact (PUT /contact/webrtc): "Places
 // an inbound in-app, web, or video call". The contact is a VOICE contact
 // initiated by WEBRTC_API, the model's method for it. connectd has no media
 // service: ConnectionData describes a meeting that does not exist, with
 // well-formed placeholder URLs in the request's region, so that clients can
 // parse it.
-func (s *Server) startWebRTCContact(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		startCommon
-		ContactFlowId       *string
-		ParticipantDetails  *struct{ DisplayName *string }
-		AllowedCapabilities *struct{ Customer, Agent *wireCapabilities }
-	}
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
-	var v validator
-	s.checkCommon(&v, &in.startCommon)
-	v.reqLength("ContactFlowId", in.ContactFlowId, 0, 500)
-	v.required("ParticipantDetails", in.ParticipantDetails != nil)
-	if in.ParticipantDetails != nil {
-		v.reqLength("ParticipantDetails.DisplayName", in.ParticipantDetails.DisplayName, 1, 256)
-	}
-	if a := in.AllowedCapabilities; a != nil {
-		for i, p := range []*wireCapabilities{a.Customer, a.Agent} {
-			if name := [...]string{"AllowedCapabilities.Customer", "AllowedCapabilities.Agent"}[i]; p != nil {
-				v.optOneOf(name+".Video", p.Video, "SEND")
-				v.optOneOf(name+".ScreenShare", p.ScreenShare, "SEND")
-			}
-		}
-	}
-	if v.err != nil {
-		return nil, v.err
-	}
-	ct := s.newContact(c, &in.startCommon, connectd.ChannelVoice, "WEBRTC_API")
+func (s *Server) startWebRTCContact(ctx context.Context, c *call, in *startCommon) (any, error) {
+	ct := s.newContact(c, in, connectd.ChannelVoice, "WEBRTC_API")
 	stored, err := s.cfg.Service.CreateContact(ctx, c.owner, ct)
 	if err != nil {
 		return nil, err

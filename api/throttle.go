@@ -44,13 +44,11 @@ func quotaFor(op string) quota {
 // TooManyRequestsException, the name Amazon Connect's front door uses
 // ("API TPS throttling returns a TooManyRequests exception",
 // StartChatContact). Both are 429s that every SDK retries.
-func throttleException(op string) string {
-	switch op {
-	case "UpdateContactAttributes", "GetContactAttributes", "StopContact", "StartChatContact",
-		"StartOutboundVoiceContact", "StartWebRTCContact", "DescribeInstance", "ListInstances", "DeleteInstance":
-		return excTooManyRequests
+func (m *wireModel) throttleException(op string) string {
+	if m.models(op, excThrottling) {
+		return excThrottling
 	}
-	return excThrottling
+	return excTooManyRequests
 }
 
 // throttler keeps one token bucket per (account, region, operation).

@@ -13,35 +13,20 @@ import (
 // and EMAIL only, active contacts only, at most 11 transfers).
 //
 // The model has no InvalidParameterException for this operation, so every
-// bad member is an InvalidRequestException (see modelsInvalidParameter).
-func (s *Server) transferContact(ctx context.Context, c *call) (any, error) {
-	var in struct {
-		InstanceId    *string
-		ContactId     *string
-		ContactFlowId *string
-		QueueId       *string
-		UserId        *string
-		ClientToken   *string
-	}
-	if err := decodeBody(c.r.Body, &in); err != nil {
-		return nil, err
-	}
-	var v validator
-	v.reqLength("InstanceId", in.InstanceId, 1, 100)
-	v.reqLength("ContactId", in.ContactId, 1, 256)
-	v.reqLength("ContactFlowId", in.ContactFlowId, 0, 500)
-	v.optLength("UserId", in.UserId, 1, 256)
-	v.optLength("ClientToken", in.ClientToken, 0, 500)
+// bad member is an InvalidRequestException (see toException).
+type transferContactInput struct {
+	InstanceId, ContactId, ContactFlowId string
+	QueueId, UserId, ClientToken         *string
+}
+
+func (s *Server) transferContact(ctx context.Context, c *call, in *transferContactInput) (any, error) {
 	// "Do not use both QueueId and UserId in the same call."
 	if in.QueueId != nil && in.UserId != nil {
-		v.failRequest("Do not use both QueueId and UserId in the same call.")
-	}
-	if v.err != nil {
-		return nil, v.err
+		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "Do not use both QueueId and UserId in the same call.")
 	}
 	t := &connectd.Transfer{
-		InstanceID: *in.InstanceId, ContactID: *in.ContactId, NewID: s.cfg.NewID(),
-		ContactFlowID: *in.ContactFlowId, QueueID: deref(in.QueueId), UserID: deref(in.UserId),
+		InstanceID: in.InstanceId, ContactID: in.ContactId, NewID: s.cfg.NewID(),
+		ContactFlowID: in.ContactFlowId, QueueID: deref(in.QueueId), UserID: deref(in.UserId),
 		ClientToken: deref(in.ClientToken),
 	}
 	out, err := s.cfg.Service.TransferContact(ctx, c.owner, t)

@@ -54,20 +54,25 @@ func (e *epoch) Time() time.Time {
 	return time.Time(*e)
 }
 
+// readBody reads a request body within the body limit.
+func readBody(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, &wireError{exc: excTooLarge, message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
+		}
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return body, nil
+}
+
 // decodeBody reads a JSON request body into v. An empty body is an empty
 // object: the SDKs send none when an operation has no body members. Malformed
 // JSON, a member of the wrong type, or anything after the object is a 400
 // SerializationException. Unknown members are ignored, as AWS does, so that
 // newer SDKs that send newer members keep working.
-func decodeBody(r io.Reader, v any) error {
-	body, err := io.ReadAll(r)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return &wireError{exc: excTooLarge, message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
-		}
-		return fmt.Errorf("read request body: %w", err)
-	}
+func decodeBody(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}

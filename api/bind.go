@@ -1,0 +1,141 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// op adapts an operation's handler to the generic handler type: it binds
+// the request (body, URI labels, query string, headers) into In, checks the
+// input against the model's constraints, and only then calls f, which keeps
+// the rules the model cannot express and its call of the domain. The
+// response (Out, marshalled with status 200) or the error is written by
+// ServeHTTP.
+func op[In, Out any](s *Server, f func(context.Context, *call, *In) (Out, error)) handler {
+	return func(ctx context.Context, c *call) (any, error) {
+		in := new(In)
+		if err := s.bind(c, in); err != nil {
+			return nil, err
+		}
+		return f(ctx, c, in)
+	}
+}
+
+// bind decodes c's request into in and checks it against the operation's
+// input shape. Decoding errors come first (SerializationException, as
+// decodeBody says), then the first constraint broken.
+func (s *Server) bind(c *call, in any) error {
+	o := s.model.ops[c.op]
+	body, err := readBody(c.r.Body)
+	if err != nil {
+		return err
+	}
+	if err := decodeBody(body, in); err != nil {
+		return err
+	}
+	tree := map[string]any{}
+	if len(bytes.TrimSpace(body)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&tree); err != nil { // decodeBody has read it
+			return fmt.Errorf("decode the request body again: %w", err)
+		}
+	}
+	bound := map[string]any{}
+	for _, b := range o.Bind {
+		v, err := s.boundValue(c, o, b)
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			bound[b.Member] = v
+			tree[b.Member] = v
+		}
+	}
+	if len(bound) > 0 {
+		// The bound members go into in as if they had been in the body.
+		raw, err := json.Marshal(bound)
+		if err != nil {
+			return fmt.Errorf("encode bound members: %w", err)
+		}
+		if err := json.Unmarshal(raw, in); err != nil {
+			return fmt.Errorf("bind members of %s: %w", c.op, err)
+		}
+	}
+	k := checker{m: s.model}
+	k.input(o.Input, tree)
+	return k.err
+}
+
+// boundValue reads a member bound outside the body, typed as its shape
+// says (query strings and headers carry numbers and booleans as text, and
+// a list as the parameter repeated), or nil when the request lacks it.
+func (s *Server) boundValue(c *call, o *modelOperation, b modelBinding) (any, error) {
+	var raw []string
+	switch b.In {
+	case "uri":
+		if v, ok := c.labels[b.Name]; ok {
+			raw = []string{v}
+		}
+	case "querystring":
+		raw = c.r.URL.Query()[b.Name]
+	case "header":
+		raw = c.r.Header.Values(b.Name)
+	}
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	sh := s.model.shapes[s.model.memberShape(o.Input, b.Member)]
+	if sh.Type == "list" {
+		items := make([]any, len(raw))
+		for i, r := range raw {
+			v, err := s.scalar(s.model.shapes[sh.Member], b, r)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = v
+		}
+		return items, nil
+	}
+	return s.scalar(sh, b, raw[0])
+}
+
+// scalar converts one bound value's text to its shape's JSON form.
+func (s *Server) scalar(sh *modelShape, b modelBinding, raw string) (any, error) {
+	where := map[string]string{"uri": "URI label", "querystring": "Query parameter", "header": "Header"}[b.In]
+	switch sh.Type {
+	case "integer", "long":
+		if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
+			return nil, &wireError{exc: excSerialization, message: fmt.Sprintf("%s %s must be an integer; got %q.", where, b.Name, raw)}
+		}
+		return json.Number(raw), nil
+	case "boolean":
+		v, err := strconv.ParseBool(raw)
+		if err != nil || (raw != "true" && raw != "false") {
+			return nil, &wireError{exc: excSerialization, message: fmt.Sprintf("%s %s must be true or false; got %q.", where, b.Name, raw)}
+		}
+		return v, nil
+	case "timestamp":
+		// restJson1 sends a header timestamp as an HTTP date.
+		t, err := http.ParseTime(raw)
+		if err != nil {
+			return nil, &wireError{exc: excSerialization, message: fmt.Sprintf("%s %s must be an HTTP date; got %q.", where, b.Name, raw)}
+		}
+		return json.Number(strconv.FormatInt(t.Unix(), 10)), nil
+	}
+	return raw, nil
+}
+
+// memberShape returns the shape of member of structure shape.
+func (m *wireModel) memberShape(shape, member string) string {
+	for _, mb := range m.shapes[shape].Members {
+		if mb.Name == member {
+			return mb.Shape
+		}
+	}
+	return ""
+}

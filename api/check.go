@@ -1,0 +1,274 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/connectd/connectd"
+)
+
+// checker validates a request's input, as decoded JSON values (objects,
+// arrays, strings, json.Number, booleans), against the model's shapes:
+// required members, lengths, ranges, enums, patterns, unions, and the
+// entries of lists and maps with their own limits, at any depth. SDKs check
+// little on the client side (aws-sdk-go-v2 only that required members are
+// present, botocore only minimum lengths), so the server must check
+// everything. It keeps the first violation, in the model's member order.
+//
+// A member's name is built only for a violation, through the name funcs:
+// values nest as deep as encoding/json allows (10,000 levels), and
+// formatting every level's name made the check quadratic
+// (FuzzStartTaskContact found a 45 KB body of nested ValueLists that took
+// seconds of CPU).
+type checker struct {
+	m   *wireModel
+	err error
+}
+
+// fail records an InvalidParameterException (InvalidRequestException for
+// the operations that do not model it; see toException).
+func (k *checker) fail(format string, args ...any) {
+	if k.err == nil {
+		k.err = connectd.Errorf(connectd.EINVALID, format, args...)
+	}
+}
+
+// typeError records a member of the wrong JSON type: a
+// SerializationException, as for a body encoding/json cannot decode.
+func (k *checker) typeError(name func() string, want string, v any) {
+	if k.err == nil {
+		k.err = &wireError{exc: excSerialization,
+			message: fmt.Sprintf("Member %s must be of type %s, not JSON %s.", name(), want, jsonKind(v))}
+	}
+}
+
+// input checks an operation's whole input against its shape.
+func (k *checker) input(shape string, in map[string]any) {
+	k.structure(k.m.shapes[shape], in, nil)
+}
+
+// value checks v, which is present (not null), against shape s.
+func (k *checker) value(s *modelShape, v any, name func() string) {
+	if k.err != nil {
+		return
+	}
+	switch s.Type {
+	case "structure":
+		obj, ok := v.(map[string]any)
+		if !ok {
+			k.typeError(name, "structure", v)
+			return
+		}
+		k.structure(s, obj, name)
+	case "list":
+		list, ok := v.([]any)
+		if !ok {
+			k.typeError(name, "list", v)
+			return
+		}
+		k.count(s, name, len(list), "items")
+		for i, item := range list {
+			if item != nil {
+				k.value(k.m.shapes[s.Member], item, func() string { return fmt.Sprintf("%s[%d]", name(), i) })
+			}
+		}
+	case "map":
+		obj, ok := v.(map[string]any)
+		if !ok {
+			k.typeError(name, "map", v)
+			return
+		}
+		k.count(s, name, len(obj), "entries")
+		for _, key := range sortedKeys(obj) {
+			k.value(k.m.shapes[s.Key], key, func() string { return name() + " key" })
+			if val := obj[key]; val != nil {
+				k.value(k.m.shapes[s.Value], val, func() string { return fmt.Sprintf("%s[%s]", name(), key) })
+			}
+		}
+	case "string":
+		str, ok := v.(string)
+		if !ok {
+			k.typeError(name, "string", v)
+			return
+		}
+		k.str(s, name, str)
+	case "integer", "long", "double", "float":
+		integral, want := s.Type == "integer" || s.Type == "long", "number"
+		n, ok := v.(json.Number)
+		f, err := n.Float64()
+		if integral {
+			_, err = n.Int64()
+			want = "integer"
+		}
+		if !ok || err != nil {
+			k.typeError(name, want, v)
+			return
+		}
+		if (s.HasMin && f < s.Min) || (s.HasMax && f > s.Max) {
+			k.fail("Member %s must be %s; got %s.", name(), rangeText(s), n)
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			k.typeError(name, "boolean", v)
+		}
+	case "timestamp":
+		if _, ok := v.(json.Number); !ok {
+			k.typeError(name, "timestamp (a JSON number of epoch seconds)", v)
+		}
+	case "blob":
+		if _, ok := v.(string); !ok {
+			k.typeError(name, "blob (a base64 string)", v)
+		}
+	}
+}
+
+// structure checks obj's members; name is nil for the input itself, whose
+// members are named on their own.
+func (k *checker) structure(s *modelShape, obj map[string]any, name func() string) {
+	set := 0
+	for _, mb := range s.Members {
+		if k.err != nil {
+			return
+		}
+		child := func() string { return memberName(name, mb) }
+		v := obj[mb.Name]
+		if v == nil { // absent, or JSON null: unset, as the SDKs read it
+			if mb.Required {
+				k.fail("Member %s is required.", child())
+			}
+			continue
+		}
+		set++
+		k.value(k.m.shapes[mb.Shape], v, child)
+	}
+	if s.Union && set != 1 && k.err == nil {
+		k.fail("Member %s must have exactly one member set; it has %d.", name(), set)
+	}
+}
+
+func memberName(parent func() string, mb modelMember) string {
+	switch {
+	case parent != nil:
+		return parent() + "." + mb.Name
+	case mb.Bound != "":
+		return mb.Bound // a label, query parameter or header: its wire name
+	default:
+		return mb.Name
+	}
+}
+
+// count checks a list's or map's number of entries.
+func (k *checker) count(s *modelShape, name func() string, n int, what string) {
+	if (s.HasMin && float64(n) < s.Min) || (s.HasMax && float64(n) > s.Max) {
+		switch {
+		case s.HasMin && s.HasMax && s.Min == s.Max:
+			k.fail("Member %s must have exactly %s %s; it has %d.", name(), num(s.Min), what, n)
+		case s.HasMin && s.HasMax:
+			k.fail("Member %s must have between %s and %s %s; it has %d.", name(), num(s.Min), num(s.Max), what, n)
+		case s.HasMin:
+			k.fail("Member %s must have at least %s %s; it has %d.", name(), num(s.Min), what, n)
+		default:
+			k.fail("Member %s must have at most %s %s; it has %d.", name(), num(s.Max), what, n)
+		}
+	}
+}
+
+// str checks a string: enum, then length (Smithy's @length counts Unicode
+// code points, not bytes), then pattern.
+func (k *checker) str(s *modelShape, name func() string, v string) {
+	if len(s.Enum) > 0 && !slices.Contains(s.Enum, v) {
+		k.fail("Member %s must be one of %s; got %q.", name(), strings.Join(s.Enum, ", "), v)
+		return
+	}
+	if s.HasMin || s.HasMax {
+		n := utf8.RuneCountInString(v)
+		switch {
+		case s.HasMin && float64(n) < s.Min && s.Min == 1:
+			k.fail("Member %s must not be empty.", name())
+		case s.HasMin && float64(n) < s.Min:
+			k.fail("Member %s must be at least %s characters long.", name(), num(s.Min))
+		case s.HasMax && float64(n) > s.Max:
+			k.fail("Member %s must be at most %s characters long; it has %d.", name(), num(s.Max), n)
+		}
+		if k.err != nil {
+			return
+		}
+	}
+	if s.RE2 != "" && !k.matches(s, v) {
+		k.fail("Member %s must satisfy the pattern %s; got %q.", name(), s.Pattern, v)
+	}
+}
+
+func (k *checker) matches(s *modelShape, v string) bool {
+	if !k.m.regexp(s.RE2).MatchString(v) {
+		return false
+	}
+	for _, re := range s.Not {
+		if k.m.regexp(re).MatchString(v) {
+			return false
+		}
+	}
+	for _, re := range s.Must {
+		if !k.m.regexp(re).MatchString(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// rangeText says a number's range in words.
+func rangeText(s *modelShape) string {
+	switch {
+	case s.HasMin && s.HasMax:
+		return "between " + num(s.Min) + " and " + num(s.Max)
+	case s.HasMin:
+		return "at least " + num(s.Min)
+	default:
+		return "at most " + num(s.Max)
+	}
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// jsonKind names a decoded JSON value's type.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
+}
+
+// checkValue checks one Go value (as it would travel in JSON) against
+// shape, naming it name: for values that arrive other than as an
+// operation's input, such as the control plane's imports.
+func (m *wireModel) checkValue(shape, name string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return fmt.Errorf("decode %s: %w", name, err)
+	}
+	k := checker{m: m}
+	if tree != nil {
+		k.value(m.shapes[shape], tree, func() string { return name })
+	}
+	return k.err
+}
