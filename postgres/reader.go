@@ -62,14 +62,17 @@ func (r *reader) current(ctx context.Context) (bool, error) {
 	return r.replayed >= r.lastWrite, nil
 }
 
-// measure reads the standby's replay position and lag. The lag is the
+// measure reads the standby's replay position and lag. A read DSN that
+// names a server out of recovery (the fence has admitted it, so it is this
+// cluster's primary: the --data server itself, say) is as current as the
+// WAL it writes. The lag is the
 // age of the last transaction it replayed, when it has WAL still to
 // replay, and zero when it has replayed everything it received (an idle
 // primary sends nothing, which is no lag).
 func (r *reader) measure(ctx context.Context) error {
 	var lsn string
 	var lag float64
-	err := r.pool.QueryRow(ctx, `SELECT coalesce(pg_last_wal_replay_lsn()::text, '0/0'),
+	err := r.pool.QueryRow(ctx, `SELECT coalesce(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text, '0/0'),
 		CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
 		ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8`).Scan(&lsn, &lag)
 	if err != nil {
