@@ -20,17 +20,17 @@ const (
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
-	// excUnavailable is a store that cannot serve right now (down, failing
-	// over, read-only). Connect's model has no such shape, so the SDKs
-	// build a generic API error from the name; what makes them retry is
-	// the status, 503, which every AWS SDK's standard retryer retries.
-	excUnavailable = "ServiceUnavailableException"
 	// Wire-only conditions that the domain has no word for.
 	excSerialization   = "SerializationException"
 	excUnknownPath     = "UnknownOperationException"
 	excNotImplemented  = "NotImplementedException"
 	excTooLarge        = "RequestEntityTooLargeException"
 	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
+	// excUnavailable is a store that cannot take writes right now (a lost
+	// database file, PostgreSQL down, failing over or read-only). The
+	// Connect model has no name for it; every SDK retries a 503 whatever
+	// the name.
+	excUnavailable = "ServiceUnavailableException"
 )
 
 // status returns the HTTP status of the exceptions that connectd sends
@@ -127,7 +127,7 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 		c = connectd.EINVALIDREQUEST
 	}
 	exc = exceptionFor(c)
-	code = m.status(exc)
+	code = m.status(exc) // excUnavailable, which no operation models: 503, retried by every SDK
 	return exc, code, connectd.ErrorMessage(err)
 }
 

@@ -178,12 +178,12 @@ func (s *Store) Ping(ctx context.Context) error {
 		if err := s.fence.check(ctx, c.Conn().PgConn()); err != nil {
 			return err
 		}
-		var readOnly string
-		if err := c.QueryRow(ctx, `SELECT current_setting('transaction_read_only')`).Scan(&readOnly); err != nil {
+		var ro string
+		if err := c.QueryRow(ctx, `SELECT current_setting('transaction_read_only')`).Scan(&ro); err != nil {
 			return err
 		}
-		if readOnly == "on" {
-			return fmt.Errorf("%w: transaction_read_only is on", errNotPrimary)
+		if ro == "on" {
+			return fmt.Errorf("%w: %w: transaction_read_only is on", readOnly, errNotPrimary)
 		}
 		return nil
 	})
