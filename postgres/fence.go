@@ -107,10 +107,13 @@ func (f *fence) check(ctx context.Context, conn *pgconn.PgConn) error {
 		return nil
 	}
 	srv, err := readServer(ctx, conn, recorded)
-	if sqlState(err) == "42501" { // insufficient_privilege
+	// insufficient_privilege; undefined_function or feature_not_supported:
+	// a PostgreSQL-compatible database (CockroachDB, YugabyteDB) without
+	// pg_control_system() or WAL timelines, where fencing is its own.
+	if code := sqlState(err); code == "42501" || code == "42883" || code == "0A000" {
 		f.mu.Lock()
 		if !f.noAccess {
-			f.log.Warn("postgres: fencing is off: the role may not call pg_control_system(); grant it pg_monitor", "err", err)
+			f.log.Warn("postgres: fencing is off: the server does not let this role read pg_control_system() and the WAL's timeline", "err", err)
 		}
 		f.noAccess = true
 		f.mu.Unlock()

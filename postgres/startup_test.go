@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -88,4 +89,54 @@ func TestOpenSkipsBlackHoledHost(t *testing.T) {
 		t.Fatalf("Ping: %v", err)
 	}
 	t.Logf("Open took %v with a black-holed first host", time.Since(begin))
+}
+
+// TestFenceOffWithoutAccess: a role that may not call pg_control_system()
+// (or a PostgreSQL-compatible database without it) still opens and serves;
+// fencing is off, and the log says so once.
+func TestFenceOffWithoutAccess(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := "fence_" + cfg.Database
+	admin, err := pgconn.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	_, err = admin.Exec(ctx, fmt.Sprintf(`REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC;
+		CREATE ROLE %[1]s LOGIN PASSWORD 'pw'; GRANT CREATE ON SCHEMA public TO %[1]s`, role)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Roles are the server's, not the database's: drop it, after the
+		// store's sessions have ended, with the tables it owns.
+		c, err := pgconn.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), fmt.Sprintf("DROP OWNED BY %[1]s; DROP ROLE %[1]s", role)).ReadAll(); err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+		}
+	})
+	logs := &logBuffer{}
+	s, err := postgres.Open(ctx, fmt.Sprintf("host=%s port=%d user=%s password=pw dbname=%s sslmode=disable", cfg.Host, cfg.Port, role, cfg.Database),
+		connectd.SystemClock{}, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatalf("Open as a role without pg_control_system(): %v", err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	if n := strings.Count(logs.String(), "fencing is off"); n != 1 {
+		t.Errorf("the log says %d times that fencing is off, want once:\n%s", n, logs)
+	}
 }
