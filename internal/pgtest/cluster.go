@@ -41,14 +41,7 @@ type Cluster struct {
 // needs local binaries even when the shared server is remote).
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
-	bin, err := findBinaries()
-	if err != nil {
-		if os.Getenv(EnvDSN) != "" {
-			t.Skipf("pgtest: this test needs local PostgreSQL binaries to start a private cluster: %v", err)
-		}
-		unavailable(t, err)
-	}
-	c, err := startCluster(bin)
+	c, err := startCluster(localBinaries(t))
 	if err != nil {
 		t.Fatalf("pgtest: start cluster: %v", err)
 	}
@@ -58,6 +51,20 @@ func NewCluster(t testing.TB) *Cluster {
 		}
 	})
 	return c
+}
+
+// localBinaries returns the directory of the PostgreSQL binaries for a
+// private cluster, or skips or fails t as NewCluster says.
+func localBinaries(t testing.TB) string {
+	t.Helper()
+	bin, err := findBinaries()
+	if err != nil {
+		if os.Getenv(EnvDSN) != "" {
+			t.Skipf("pgtest: this test needs local PostgreSQL binaries to start a private cluster: %v", err)
+		}
+		unavailable(t, err)
+	}
+	return bin
 }
 
 // findBinaries returns the directory of initdb and postgres: the one on

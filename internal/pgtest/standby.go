@@ -29,14 +29,7 @@ func primarySettings() []string {
 // one. Both are removed when t ends. It skips or fails as NewCluster does.
 func NewReplicatedPair(t testing.TB) (primary, standby *Cluster) {
 	t.Helper()
-	bin, err := findBinaries()
-	if err != nil {
-		if os.Getenv(EnvDSN) != "" {
-			t.Skipf("pgtest: this test needs local PostgreSQL binaries to start private clusters: %v", err)
-		}
-		unavailable(t, err)
-	}
-	primary, err = startCluster(bin, primarySettings()...)
+	primary, err := startCluster(localBinaries(t), primarySettings()...)
 	if err != nil {
 		t.Fatalf("pgtest: start primary: %v", err)
 	}
