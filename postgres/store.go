@@ -69,6 +69,8 @@ type Store struct {
 	standby *reader // nil without a read DSN (see ReadFrom)
 	clock   connectd.Clock
 	log     *slog.Logger
+
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
