@@ -24,7 +24,7 @@ func (s *Service) PurgeExpired(ctx context.Context, limit int) (int, error) {
 	return n, err
 }
 
-// Reset deletes every instance and contact of every account.
+// Reset deletes every instance, contact and flow of every account.
 func (s *Service) Reset(ctx context.Context) error {
 	return s.port.Update(ctx, "reset", func(tx Tx) error { return tx.DeleteAll(ctx) })
 }
@@ -39,7 +39,10 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Instances, err = tx.AllInstances(ctx); err != nil {
 			return err
 		}
-		snap.Contacts, err = tx.AllContacts(ctx)
+		if snap.Contacts, err = tx.AllContacts(ctx); err != nil {
+			return err
+		}
+		snap.Flows, snap.LambdaFunctions, err = exportFlows(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -74,7 +77,7 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
 			}
 		}
-		return nil
+		return s.importFlows(ctx, tx, snap)
 	})
 	return err
 }

@@ -16,6 +16,10 @@ import (
 type Snapshot struct {
 	Instances []*Instance
 	Contacts  []*Contact
+	// Flows and LambdaFunctions are the instances' contact flows and
+	// associated Lambda functions (service_flow_search.go).
+	Flows           []*Flow
+	LambdaFunctions []LambdaAssociation
 }
 
 // Validate applies the rules the API applies to every record, as far as

@@ -16,6 +16,9 @@ import (
 type wireSnapshot struct {
 	Instances []wireSnapshotInstance `json:"Instances"`
 	Contacts  []wireSnapshotContact  `json:"Contacts"`
+	// ContactFlows and LambdaFunctions: admin_flows.go.
+	ContactFlows    []wireSnapshotFlow   `json:"ContactFlows,omitempty"`
+	LambdaFunctions []wireSnapshotLambda `json:"LambdaFunctions,omitempty"`
 }
 
 type wireSnapshotInstance struct {
@@ -123,6 +126,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 		}
 		snap.Contacts = append(snap.Contacts, c)
 	}
+	snap.Flows, snap.LambdaFunctions = importedFlows(in)
 	// Import validates the snapshot (Snapshot.Validate) before it writes.
 	if err := s.cfg.Service.Import(ctx, snap); err != nil {
 		return nil, err
@@ -166,6 +170,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 		}
 		out.Contacts = append(out.Contacts, wc)
 	}
+	out.ContactFlows, out.LambdaFunctions = exportedFlows(snap)
 	return out, nil
 }
 

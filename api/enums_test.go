@@ -22,11 +22,15 @@ func values[T ~string](vs []T) []string {
 // implemented operation's input reaches.
 func sdkEnums() map[string][]string {
 	return map[string][]string{
-		"AiUseCase":               values(types.AiUseCase("").Values()),
-		"AllowedUserAction":       values(types.AllowedUserAction("").Values()),
-		"Channel":                 values(types.Channel("").Values()),
-		"ContactInitiationMethod": values(types.ContactInitiationMethod("").Values()),
-		"DirectoryType":           values(types.DirectoryType("").Values()),
+		"AiUseCase":                               values(types.AiUseCase("").Values()),
+		"AllowedUserAction":                       values(types.AllowedUserAction("").Values()),
+		"Channel":                                 values(types.Channel("").Values()),
+		"ContactInitiationMethod":                 values(types.ContactInitiationMethod("").Values()),
+		"ContactFlowType":                         values(types.ContactFlowType("").Values()),
+		"ContactFlowState":                        values(types.ContactFlowState("").Values()),
+		"ContactFlowStatus":                       values(types.ContactFlowStatus("").Values()),
+		"StringComparisonType":                    values(types.StringComparisonType("").Values()),
+		"DirectoryType":                           values(types.DirectoryType("").Values()),
 		"DisconnectOnCustomerExitParticipantType": values(types.DisconnectOnCustomerExitParticipantType("").Values()),
 		"EmailHeaderType":                         values(types.EmailHeaderType("").Values()),
 		"EndpointType":                            values(types.EndpointType("").Values()),

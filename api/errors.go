@@ -61,6 +61,9 @@ func (m *wireModel) status(exc string) int {
 
 // exceptionFor is the one table from a domain error code to an exception.
 func exceptionFor(code string) string {
+	if exc := flowException(code); exc != "" {
+		return exc
+	}
 	switch code {
 	case connectd.EINVALID:
 		return excInvalidParameter

@@ -47,6 +47,6 @@ func (r *rows) DeleteExpired(ctx context.Context, limit int) (int, error) {
 // DeleteAll uses TRUNCATE, which briefly locks the tables against every
 // replica; that suits a control plane meant for tests.
 func (r *rows) DeleteAll(ctx context.Context) error {
-	_, err := r.exec(ctx, `TRUNCATE contact_details, contacts, instances`)
+	_, err := r.exec(ctx, `TRUNCATE flow_docs, contact_details, contacts, instances`)
 	return err
 }
