@@ -74,6 +74,9 @@ type Contact struct {
 	// see contact_details.go. Nil or empty when there are none.
 	References map[string]Reference
 	Tags       map[string]string
+	// ContactFlowID is the flow a start names; it is not stored. The
+	// Service runs it for TASK and CHAT contacts (service_flowruns.go).
+	ContactFlowID string
 }
 
 // Active reports whether the contact has not ended.

@@ -62,6 +62,7 @@ func (s *Service) startContact(ctx context.Context, owner Owner, in *Contact, so
 	if err != nil {
 		return nil, err
 	}
+	s.startFlow(ctx, owner, out, in.ContactFlowID)
 	return out, nil
 }
 

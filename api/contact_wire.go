@@ -56,6 +56,7 @@ func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 // struct; encoding/json promotes its fields.
 type startCommon struct {
 	InstanceId       string
+	ContactFlowId    *string
 	ClientToken      *string
 	RelatedContactId *string
 	Attributes       map[string]string
@@ -87,6 +88,7 @@ func (s *Server) newContact(c *call, in *startCommon, ch connectd.Channel, m con
 	ct.Description = deref(in.Description)
 	ct.LastUpdateTimestamp = ct.InitiationTimestamp
 	ct.References = toReferences(in.References)
+	ct.ContactFlowID = deref(in.ContactFlowId)
 	return ct
 }
 
