@@ -39,7 +39,7 @@ type FlowRun struct {
 	FlowName   string
 	Status     string
 	// Reason says why a run stopped, for FAILED and INTERRUPTED.
-	Reason  string    `json:",omitempty"`
+	Reason  string `json:",omitempty"`
 	Started time.Time
 	Ended   time.Time `json:",omitzero"`
 	Entries []FlowLogEntry

@@ -176,4 +176,3 @@ func (x *execution) transferToFlow(ctx context.Context, d *data, a *connectd.Flo
 	}
 	return outcome{params: params, transfer: f}
 }
-

@@ -147,7 +147,6 @@ func (x *execution) invokeLambda(ctx context.Context, d *data, a *connectd.FlowA
 	return o
 }
 
-
 // validateResponse checks a function's result: STRING_MAP "should return
 // a flat object of key/value pairs of the string type"; JSON "can return
 // any valid JSON, including nested JSON" (connectd needs an object to
