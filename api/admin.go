@@ -50,8 +50,11 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	default:
 		h = s.adminRoutes()[route]
-		if h == nil { // the one route with a path parameter
+		if h == nil { // the routes with path parameters
 			h = s.searchableAdminRoute(r.Method, path)
+		}
+		if h == nil {
+			h = s.flowLogRoute(r.Method, path)
 		}
 	}
 	if h == nil {

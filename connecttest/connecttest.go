@@ -11,6 +11,7 @@ package connecttest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -33,6 +34,9 @@ type Server struct {
 	clock *connectd.OffsetClock
 	store *sqlite.Store
 	http  *httptest.Server
+	svc   *connectd.Service
+	// flows: connecttest_flows.go.
+	flows flowParts
 }
 
 type options struct {
@@ -89,14 +93,19 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
+	svc := connectd.NewService(store, clock)
+	flows, err := startFlows(svc, clock, o.log)
+	if err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
 	cfg := api.Config{
-		Service: connectd.NewService(store, clock), Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
+		Service: svc, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
 	}
 	if o.seed != nil {
 		cfg.NewID = connectd.NewSeededIDs(*o.seed)
 	}
-	s := &Server{opts: o, clock: clock, store: store}
+	s := &Server{opts: o, clock: clock, store: store, svc: svc, flows: flows}
 	s.http = httptest.NewServer(api.New(cfg))
 	s.URL = s.http.URL
 	return s, nil
@@ -105,6 +114,7 @@ func Start(opts ...Option) (*Server, error) {
 // Close stops the server and discards its data.
 func (s *Server) Close() error {
 	s.http.Close()
+	s.flows.close()
 	if err := s.store.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

@@ -396,3 +396,27 @@ func TestChatAndTransferRunFlows(t *testing.T) {
 	run = e.wait(aws.ToString(tr.ContactId))
 	want(t, run, connectd.FlowRunFailed, "m!NoMatchingError")
 }
+
+// TestInterruptedRun: a run left RUNNING by a process that stopped is
+// marked INTERRUPTED, with the reason, when the next process starts; runs
+// that ended stay as they are.
+func TestInterruptedRun(t *testing.T) {
+	e := newEnv(t)
+	done, _ := e.task(e.flow("noop", `{"Identifier":"e","Type":"EndFlowExecution"}`), nil)
+	ctx := context.Background()
+	half := &connectd.FlowRun{InstanceID: e.inst, ContactID: "c-half", FlowID: "f", Status: connectd.FlowRunRunning}
+	if err := e.svc.SaveFlowRun(ctx, half); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.svc.InterruptFlowRuns(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("InterruptFlowRuns: %d, %v", n, err)
+	}
+	got, err := e.svc.FlowRunOf(ctx, e.inst, "c-half")
+	if err != nil || got.Status != connectd.FlowRunInterrupted || !strings.Contains(got.Reason, "stopped") {
+		t.Fatalf("interrupted run: %v %+v", err, got)
+	}
+	if run, err := e.svc.FlowRunOf(ctx, e.inst, done); err != nil || run.Status != connectd.FlowRunCompleted {
+		t.Fatalf("a completed run changed: %v %+v", err, run)
+	}
+}

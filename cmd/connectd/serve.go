@@ -160,6 +160,11 @@ func serve(ctx context.Context, args []string, e env) error {
 		newID = connectd.NewSeededIDs(seed)
 	}
 	svc := connectd.NewService(store.port, clock)
+	runner, err := startFlows(ctx, svc, clock, log)
+	if err != nil {
+		return err
+	}
+	defer runner.Close()
 	handler := api.New(api.Config{
 		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
