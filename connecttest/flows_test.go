@@ -23,7 +23,11 @@ func TestRegisteredLambdaAndWaitFlow(t *testing.T) {
 	inst := createInstance(t, c)
 	arn := "arn:aws:lambda:us-east-1:000000000000:function:tier"
 	srv.RegisterLambda(arn, func(ctx context.Context, event json.RawMessage) (any, error) {
-		var ev struct{ Details struct{ ContactData struct{ Attributes map[string]string } } }
+		var ev struct {
+			Details struct {
+				ContactData struct{ Attributes map[string]string }
+			}
+		}
 		if err := json.Unmarshal(event, &ev); err != nil {
 			return nil, err
 		}
