@@ -13,7 +13,7 @@ import (
 func Emulated() []string {
 	return []string{"UpdateContactAttributes", "UpdateFlowAttributes", "Compare", "EndFlowExecution",
 		"DisconnectParticipant", "TransferToFlow", "InvokeLambdaFunction", "TagContact", "UnTagContact",
-		"MessageParticipant"}
+		"MessageParticipant", "Loop", "DistributeByPercentage"}
 }
 
 // step runs one action and says where the run goes next.
@@ -62,6 +62,10 @@ func (x *execution) step(ctx context.Context, a *connectd.FlowAction) outcome {
 			return failed(params, err)
 		}
 		return outcome{params: params}
+	case "Loop":
+		return x.loop(d, a)
+	case "DistributeByPercentage":
+		return x.distribute(a)
 	case "MessageParticipant":
 		// connectd has no participant to send to: the message (after
 		// resolution) is kept in the log, where a test reads it.

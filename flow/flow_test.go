@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -418,5 +419,49 @@ func TestInterruptedRun(t *testing.T) {
 	}
 	if run, err := e.svc.FlowRunOf(ctx, e.inst, done); err != nil || run.Status != connectd.FlowRunCompleted {
 		t.Fatalf("a completed run changed: %v %+v", err, run)
+	}
+}
+
+// TestLoopAndDistribute: Loop continues LoopCount times, then is done;
+// DistributeByPercentage draws from the seeded source, so one seed gives
+// one sequence of branches.
+func TestLoopAndDistribute(t *testing.T) {
+	e := newEnv(t)
+	loop := e.flow("loop",
+		`{"Identifier":"l","Type":"Loop","Parameters":{"LoopCount":"2"},"Transitions":{"Conditions":[
+			{"NextAction":"l","Condition":{"Operator":"Equals","Operands":["ContinueLooping"]}},
+			{"NextAction":"e","Condition":{"Operator":"Equals","Operands":["DoneLooping"]}}]}}`,
+		`{"Identifier":"e","Type":"EndFlowExecution"}`)
+	_, run := e.task(loop, nil)
+	want(t, run, connectd.FlowRunCompleted, "l l l e")
+	bad := e.flow("badloop", `{"Identifier":"l","Type":"Loop","Parameters":{"LoopCount":"101"},"Transitions":{"Errors":[{"NextAction":"e","ErrorType":"NoMatchingError"}]}}`,
+		`{"Identifier":"e","Type":"EndFlowExecution"}`)
+	_, run = e.task(bad, nil)
+	want(t, run, connectd.FlowRunCompleted, "l!NoMatchingError e")
+
+	draws := func(seed uint64) string {
+		e := newEnv(t, func(c *flow.Config) { c.Seed = &seed })
+		id := e.flow("split",
+			`{"Identifier":"d","Type":"DistributeByPercentage","Parameters":{},"Transitions":{"Conditions":[
+				{"NextAction":"a","Condition":{"Operator":"NumberLessThan","Operands":["51"]}}],
+				"Errors":[{"NextAction":"b","ErrorType":"NoMatchingCondition"}]}}`,
+			`{"Identifier":"a","Type":"EndFlowExecution"}`, `{"Identifier":"b","Type":"EndFlowExecution"}`)
+		var out []string
+		for range 12 {
+			_, run := e.task(id, nil)
+			n := run.Entries[0].Results
+			if v, err := strconv.Atoi(n); err != nil || v < 1 || v > 100 {
+				t.Fatalf("draw %q", n)
+			}
+			out = append(out, run.Entries[1].Identifier)
+		}
+		return strings.Join(out, "")
+	}
+	first, again := draws(7), draws(7)
+	if first != again {
+		t.Fatalf("seed 7 gave %s, then %s", first, again)
+	}
+	if !strings.Contains(first, "a") || !strings.Contains(first, "b") {
+		t.Errorf("12 draws took one branch only: %s", first)
 	}
 }

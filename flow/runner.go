@@ -8,6 +8,7 @@ package flow
 import (
 	"context"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -31,11 +32,16 @@ type Config struct {
 	MaxSteps int
 	// Clock stamps the log (connectd.SystemClock if nil).
 	Clock connectd.Clock
+	// Seed, if set, makes DistributeByPercentage's draws a fixed sequence
+	// (connectd serve --seed).
+	Seed *uint64
 }
 
 // Runner runs flows. Close stops it.
 type Runner struct {
 	cfg    Config
+	mu     sync.Mutex // guards rnd
+	rnd    *rand.Rand
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -52,8 +58,12 @@ func New(cfg Config) *Runner {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	seed := rand.Uint64()
+	if cfg.Seed != nil {
+		seed = *cfg.Seed
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Runner{cfg: cfg, ctx: ctx, cancel: cancel}
+	return &Runner{cfg: cfg, ctx: ctx, cancel: cancel, rnd: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))}
 }
 
 // StartFlow runs flow for contact in a new goroutine (connectd.FlowStarter).
@@ -72,6 +82,13 @@ func (r *Runner) StartFlow(owner connectd.Owner, contact *connectd.Contact, flow
 func (r *Runner) Close() {
 	r.cancel()
 	r.wg.Wait()
+}
+
+// draw returns the next number from 1 to 100 for DistributeByPercentage.
+func (r *Runner) draw() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return 1 + r.rnd.IntN(100)
 }
 
 // Wait waits until every run started so far has stopped, for tests.

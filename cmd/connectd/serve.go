@@ -155,12 +155,14 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	var newID func() string
+	var flowSeed *uint64
 	if cfg.seed != "" {
 		seed, _ := strconv.ParseUint(cfg.seed, 10, 64) // checked by parseServe
 		newID = connectd.NewSeededIDs(seed)
+		flowSeed = &seed
 	}
 	svc := connectd.NewService(store.port, clock)
-	runner, err := startFlows(ctx, svc, clock, log)
+	runner, err := startFlows(ctx, svc, clock, log, flowSeed)
 	if err != nil {
 		return err
 	}

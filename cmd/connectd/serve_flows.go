@@ -14,7 +14,9 @@ import (
 // svc use it. Lambda functions are invoked at the SDK's configured
 // endpoint (AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL); without one,
 // every invocation takes its error branch and the log says why.
-func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger) (*flow.Runner, error) {
+//
+// seed, if set, fixes DistributeByPercentage's draws.
+func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger, seed *uint64) (*flow.Runner, error) {
 	n, err := svc.InterruptFlowRuns(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("mark interrupted flow runs: %w", err)
@@ -29,7 +31,7 @@ func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock
 	if reason != "" {
 		log.Info("flows: InvokeLambdaFunction takes its error branch", "reason", reason)
 	}
-	r := flow.New(flow.Config{Service: svc, Logger: log, Lambda: inv, NoLambdaReason: reason, Clock: clock})
+	r := flow.New(flow.Config{Service: svc, Logger: log, Lambda: inv, NoLambdaReason: reason, Clock: clock, Seed: seed})
 	svc.SetFlowStarter(r)
 	return r, nil
 }
