@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"time"
 
@@ -38,8 +39,31 @@ func (s *Server) setClock(ctx context.Context, r *http.Request) (any, error) {
 	if in.Now == nil {
 		return nil, connectd.Errorf(connectd.EINVALID, "Member Now (epoch seconds) is required.")
 	}
+	if err := checkClockTime("Now", in.Now.Time()); err != nil {
+		return nil, err
+	}
 	c.Set(in.Now.Time())
 	return s.getClock(ctx, r)
+}
+
+// The clock's range: the instants a time.Duration away from any system
+// time between now and the 2200s can reach. connectd's OffsetClock keeps
+// an offset from the system time, and time.Time.Sub saturates, so an
+// instant beyond it was silently replaced by another ("Now": 1e300 set
+// the clock to 1734; found by the issue 14 audit). Tests need years
+// around now, which this range keeps with room to spare.
+const (
+	minClockSeconds = 0          // 1970-01-01T00:00:00Z
+	maxClockSeconds = 7258118400 // 2200-01-01T00:00:00Z
+)
+
+// checkClockTime refuses a clock reading outside the clock's range.
+func checkClockTime(member string, t time.Time) error {
+	if t.Before(time.Unix(minClockSeconds, 0)) || !t.Before(time.Unix(maxClockSeconds, 0)) {
+		return connectd.Errorf(connectd.EINVALID, "Member %s must move the clock to an instant from 1970-01-01 to 2200-01-01 (epoch seconds %d to %d); it would be %s.",
+			member, minClockSeconds, maxClockSeconds, t.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // advanceClock moves the clock by {"Seconds": n} (negative moves it back).
@@ -57,7 +81,17 @@ func (s *Server) advanceClock(ctx context.Context, r *http.Request) (any, error)
 	if in.Seconds == nil {
 		return nil, connectd.Errorf(connectd.EINVALID, "Member Seconds is required.")
 	}
-	c.Advance(time.Duration(*in.Seconds * float64(time.Second)))
+	// Bound the seconds before converting: float64 to Duration wraps
+	// ("advance 9e18" moved the clock backwards).
+	const limit = maxClockSeconds - minClockSeconds
+	if math.Abs(*in.Seconds) > float64(limit) {
+		return nil, connectd.Errorf(connectd.EINVALID, "Member Seconds must be between %d and %d.", -limit, limit)
+	}
+	d := time.Duration(*in.Seconds * float64(time.Second))
+	if err := checkClockTime("Seconds", s.cfg.Clock.Now().Add(d)); err != nil {
+		return nil, err
+	}
+	c.Advance(d)
 	return s.getClock(ctx, r)
 }
 

@@ -26,6 +26,10 @@ const (
 	excNotImplemented  = "NotImplementedException"
 	excTooLarge        = "RequestEntityTooLargeException"
 	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
+	// excUnavailable is a store that cannot take writes right now (a lost
+	// database file, PostgreSQL down). The Connect model has no name for
+	// it; every SDK retries a 503 whatever the name.
+	excUnavailable = "ServiceUnavailableException"
 )
 
 // status returns the HTTP status of the exceptions that connectd sends
@@ -44,6 +48,8 @@ func status(exc string) int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case excNotImplemented:
 		return http.StatusNotImplemented
+	case excUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -79,7 +85,9 @@ func exceptionFor(code string) string {
 		return excConflict
 	case connectd.EIDEMPOTENCY:
 		return excIdempotency
-	default: // EINTERNAL, EUNAVAILABLE
+	case connectd.EUNAVAILABLE:
+		return excUnavailable
+	default: // EINTERNAL
 		return excInternal
 	}
 }
@@ -116,10 +124,7 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 		c = connectd.EINVALIDREQUEST
 	}
 	exc = exceptionFor(c)
-	code = m.status(exc)
-	if c == connectd.EUNAVAILABLE {
-		code = http.StatusServiceUnavailable // retried by every SDK
-	}
+	code = m.status(exc) // excUnavailable, which no operation models: 503, retried by every SDK
 	return exc, code, connectd.ErrorMessage(err)
 }
 

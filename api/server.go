@@ -57,6 +57,18 @@ type Config struct {
 	// operation. Nil takes the account and region from the request's
 	// credential scope without verifying anything (see identify).
 	Auth Authenticator
+	// SignedControlPlane makes the control plane (all of /_connectd/ but
+	// health and readiness) require what Auth requires of the Connect API:
+	// connectd serve sets it with --auth sigv4.
+	SignedControlPlane bool
+	// AdminHosts are the Host names, besides loopback names and IP
+	// literals, that may address the control plane (say, a compose
+	// service's name); see guardControlPlane.
+	AdminHosts []string
+	// AllowedOrigins are the web origins (scheme://host[:port]), besides
+	// loopback ones, whose pages may call the Connect API when Auth is nil;
+	// see guardBrowser.
+	AllowedOrigins []string
 }
 
 // Server is the HTTP handler of connectd.
@@ -112,9 +124,6 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: uuid.NewString()}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	// Real Connect sends this on every response (terraform-provider-aws
-	// #41118 debug log); browser-based agent desktops rely on it.
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -133,7 +142,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
-	if s.serveAdmin(w, r) {
+	if s.serveAdmin(w, c) {
+		return
+	}
+	// Past the control plane: the Connect API. Web pages get no further
+	// than guardBrowser lets them (its comment says why).
+	if !s.guardBrowser(w, r) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path
@@ -148,6 +162,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.op, c.labels = op, labels
+	if err := checkRequestText(r, labels); err != nil {
+		exc, code, msg := s.model.toException(op, err)
+		writeError(w, exc, code, msg)
+		return
+	}
 	h, ok := s.handlers[op]
 	if !ok {
 		writeError(w, excNotImplemented, status(excNotImplemented),

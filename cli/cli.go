@@ -82,7 +82,7 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
-	http           *http.Client // for the unsigned control plane
+	http           *http.Client // for the control plane
 
 	endpointFlag string
 	profile      string

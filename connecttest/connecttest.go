@@ -106,7 +106,9 @@ func Start(opts ...Option) (*Server, error) {
 		cfg.NewID = connectd.NewSeededIDs(*o.seed)
 	}
 	s := &Server{opts: o, clock: clock, store: store, svc: svc, flows: flows}
-	s.http = httptest.NewServer(api.New(cfg))
+	s.http = httptest.NewUnstartedServer(api.New(cfg))
+	s.http.Listener = api.WrapListener(s.http.Listener) // AWS-shaped framing errors, as connectd serve
+	s.http.Start()
 	s.URL = s.http.URL
 	return s, nil
 }
