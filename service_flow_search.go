@@ -2,7 +2,6 @@ package connectd
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -156,17 +155,13 @@ func (s *Service) DisassociateLambda(ctx context.Context, owner Owner, instanceI
 // ListLambdas returns a page of up to limit ARNs associated with the
 // owner's instance, in byte order, and the next page's token.
 func (s *Service) ListLambdas(ctx context.Context, owner Owner, instanceID, token string, limit int) ([]string, string, error) {
-	after := ""
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil || !strings.HasPrefix(string(raw), "lambda:") {
-			return nil, "", Errorf(EINVALID, "NextToken is not a token this operation returned.")
-		}
-		after = strings.TrimPrefix(string(raw), "lambda:")
+	after, err := afterToken(token, "lambda:")
+	if err != nil {
+		return nil, "", err
 	}
 	var out []string
 	next := ""
-	err := s.port.View(ctx, "list lambda functions", func(tx Tx) error {
+	err = s.port.View(ctx, "list lambda functions", func(tx Tx) error {
 		out, next = nil, ""
 		if err := flowInstance(ctx, tx, owner, instanceID); err != nil {
 			return err
@@ -177,7 +172,7 @@ func (s *Service) ListLambdas(ctx context.Context, owner Owner, instanceID, toke
 				continue
 			}
 			if len(out) == limit {
-				next = base64.RawURLEncoding.EncodeToString([]byte("lambda:" + out[len(out)-1]))
+				next = pageToken("lambda:", out[len(out)-1])
 				break
 			}
 			out = append(out, d.ID)

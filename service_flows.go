@@ -118,17 +118,13 @@ func (s *Service) ListFlows(ctx context.Context, owner Owner, instanceID string,
 // An instance has at most a few hundred flows (Amazon Connect's default
 // quota is 100), so the page is cut from all of them in memory.
 func (s *Service) pageFlows(ctx context.Context, owner Owner, instanceID, token string, limit int, keep func(*Flow) bool) ([]*Flow, string, error) {
-	after := ""
-	if token != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil || !strings.HasPrefix(string(raw), "flow:") {
-			return nil, "", Errorf(EINVALID, "NextToken is not a token this operation returned.")
-		}
-		after = strings.TrimPrefix(string(raw), "flow:")
+	after, err := afterToken(token, "flow:")
+	if err != nil {
+		return nil, "", err
 	}
 	var page []*Flow
 	next := ""
-	err := s.port.View(ctx, "list flows", func(tx Tx) error {
+	err = s.port.View(ctx, "list flows", func(tx Tx) error {
 		page, next = nil, ""
 		all, err := instanceFlows(ctx, tx, owner, instanceID)
 		if err != nil {
@@ -139,7 +135,7 @@ func (s *Service) pageFlows(ctx context.Context, owner Owner, instanceID, token 
 				continue
 			}
 			if len(page) == limit {
-				next = base64.RawURLEncoding.EncodeToString([]byte("flow:" + page[len(page)-1].ID))
+				next = pageToken("flow:", page[len(page)-1].ID)
 				break
 			}
 			page = append(page, f)
@@ -226,4 +222,23 @@ func decodeFlow(b []byte) (*Flow, error) {
 		return nil, fmt.Errorf("decode stored flow: %w", err)
 	}
 	return &f, nil
+}
+
+// afterToken reads a NextToken of ListFlows, SearchFlows or ListLambdas:
+// the last id of the previous page under prefix; "" for none. Any other
+// token is EINVALID.
+func afterToken(token, prefix string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || !strings.HasPrefix(string(raw), prefix) {
+		return "", Errorf(EINVALID, "NextToken is not a token this operation returned.")
+	}
+	return strings.TrimPrefix(string(raw), prefix), nil
+}
+
+// pageToken is the NextToken of a page that ends at id.
+func pageToken(prefix, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(prefix + id))
 }

@@ -465,3 +465,29 @@ func TestLoopAndDistribute(t *testing.T) {
 		t.Errorf("12 draws took one branch only: %s", first)
 	}
 }
+
+// TestSavedFlowWithOddContent: a SAVED flow (not validated in full) with
+// parameters of the wrong types, unknown types and dangling transitions
+// runs to an end, and the server stays up.
+func TestSavedFlowWithOddContent(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	content := `{"Version":"1","StartAction":"a","Actions":[
+		{"Identifier":"a","Type":"UpdateContactAttributes","Parameters":{"Attributes":"not an object"},"Transitions":{"NextAction":"b"}},
+		{"Identifier":"b","Type":"Compare","Parameters":{"ComparisonValue":{"x":[1,2]}},"Transitions":{"Conditions":[{"NextAction":"c","Condition":{"Operator":"NumberLessThan","Operands":[]}}],"Errors":[{"NextAction":"c","ErrorType":"NoMatchingCondition"}]}},
+		{"Identifier":"c","Type":"TagContact","Parameters":{"Tags":7},"Transitions":{"NextAction":"d","Errors":[{"NextAction":"d","ErrorType":"NoMatchingError"}]}},
+		{"Identifier":"d","Type":"InvokeLambdaFunction","Parameters":{"LambdaFunctionARN":null,"InvocationTimeLimitSeconds":"x"},"Transitions":{"Errors":[{"NextAction":"e","ErrorType":"NoMatchingError"}]}},
+		{"Identifier":"e","Type":"Teleport","Transitions":{"Errors":[{"NextAction":"nowhere","ErrorType":"NoMatchingError"}]}}]}`
+	f, err := e.client.CreateContactFlow(ctx, &connect.CreateContactFlowInput{InstanceId: aws.String(e.inst), Name: aws.String("draft"),
+		Type: types.ContactFlowTypeContactFlow, Content: aws.String(content), Status: types.ContactFlowStatusSaved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, run := e.task(aws.ToString(f.ContactFlowId), nil)
+	if run.Status != connectd.FlowRunFailed || !strings.HasPrefix(path(run), "a b!NoMatchingCondition c") || !strings.Contains(run.Reason, "nowhere") {
+		t.Fatalf("run %s %q (%s)", run.Status, path(run), run.Reason)
+	}
+	if _, err := e.client.ListContactFlows(ctx, &connect.ListContactFlowsInput{InstanceId: aws.String(e.inst)}); err != nil {
+		t.Fatalf("server after an odd flow: %v", err)
+	}
+}
