@@ -20,7 +20,13 @@ const maxFlowLogWait = 60 * time.Second
 // asynchronously, as in Amazon Connect, and this is how a test waits.
 func (s *Server) flowLogRoute(method, path string) adminHandler {
 	rest, ok := strings.CutPrefix(path, "/_connectd/instances/")
-	if !ok || method != http.MethodGet {
+	if !ok {
+		return nil
+	}
+	if id, ok := strings.CutSuffix(rest, "/hours-of-operation"); ok && method == http.MethodPut && id != "" && !strings.Contains(id, "/") {
+		return s.putHours(id)
+	}
+	if method != http.MethodGet {
 		return nil
 	}
 	rest, ok = strings.CutSuffix(rest, "/flow-log")
@@ -47,5 +53,24 @@ func (s *Server) flowLogRoute(method, path string) adminHandler {
 			return run, nil // still running: the caller reads Status
 		}
 		return run, err
+	}
+}
+
+// putHours serves PUT /_connectd/instances/{id}/hours-of-operation
+// {"InHours": false}: what the instance's CheckHoursOfOperation actions
+// answer (in hours until set).
+func (s *Server) putHours(instanceID string) adminHandler {
+	return func(ctx context.Context, r *http.Request) (any, error) {
+		var in struct{ InHours *bool }
+		if err := decodeAdmin(r, &in); err != nil {
+			return nil, err
+		}
+		if in.InHours == nil {
+			return nil, connectd.Errorf(connectd.EINVALID, "InHours (true or false) is required.")
+		}
+		if err := s.cfg.Service.SetInHours(ctx, instanceID, *in.InHours); err != nil {
+			return nil, err
+		}
+		return struct{ InHours bool }{*in.InHours}, nil
 	}
 }

@@ -13,7 +13,7 @@ import (
 func Emulated() []string {
 	return []string{"UpdateContactAttributes", "UpdateFlowAttributes", "Compare", "EndFlowExecution",
 		"DisconnectParticipant", "TransferToFlow", "InvokeLambdaFunction", "TagContact", "UnTagContact",
-		"MessageParticipant", "Loop", "DistributeByPercentage"}
+		"MessageParticipant", "Loop", "DistributeByPercentage", "CheckHoursOfOperation"}
 }
 
 // step runs one action and says where the run goes next.
@@ -62,6 +62,8 @@ func (x *execution) step(ctx context.Context, a *connectd.FlowAction) outcome {
 			return failed(params, err)
 		}
 		return outcome{params: params}
+	case "CheckHoursOfOperation":
+		return x.checkHours(ctx, d, a)
 	case "Loop":
 		return x.loop(d, a)
 	case "DistributeByPercentage":

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -52,4 +53,22 @@ func (x *execution) distribute(a *connectd.FlowAction) outcome {
 		}
 	}
 	return outcome{errType: "NoMatchingCondition", results: value}
+}
+
+// checkHours runs CheckHoursOfOperation: "True or False based on whether
+// the hours of operation object specified is in hours", taken from what
+// the control plane set for the instance (in hours unless set), since
+// connectd has no hours-of-operation resource.
+func (x *execution) checkHours(ctx context.Context, d *data, a *connectd.FlowAction) outcome {
+	params, _ := d.resolve(a.Parameters).(map[string]any)
+	in, err := x.r.cfg.Service.InHours(ctx, d.c.InstanceID)
+	if err != nil {
+		return failed(params, err)
+	}
+	result := map[bool]string{true: "True", false: "False"}[in]
+	next := conditionFor(a, result)
+	if next == "" {
+		return outcome{params: params, results: result, errType: "NoMatchingError", message: "No condition Equals " + result + "."}
+	}
+	return outcome{params: params, results: result, next: next}
 }

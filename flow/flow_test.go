@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ type env struct {
 	client  *connect.Client
 	lambdas *lambdastub.Server
 	inst    string
+	url     string
 }
 
 func newEnv(t *testing.T, opts ...func(*flow.Config)) *env {
@@ -54,7 +56,7 @@ func newEnv(t *testing.T, opts ...func(*flow.Config)) *env {
 	}
 	runner := flow.New(cfg)
 	svc.SetFlowStarter(runner)
-	srv := httptest.NewServer(api.New(api.Config{Service: svc, Clock: clock, Logger: log, Region: "us-east-1", Version: "test", StoreName: "sqlite", Ping: store.Ping}))
+	srv := httptest.NewServer(api.New(api.Config{Service: svc, Clock: clock, Logger: log, Region: "us-east-1", Version: "test", StoreName: "sqlite", Ping: store.Ping, Admin: true}))
 	t.Cleanup(func() {
 		srv.Close()
 		runner.Close()
@@ -72,7 +74,7 @@ func newEnv(t *testing.T, opts ...func(*flow.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, svc: svc, client: client, lambdas: stub, inst: aws.ToString(out.Id)}
+	return &env{t: t, svc: svc, client: client, lambdas: stub, inst: aws.ToString(out.Id), url: srv.URL}
 }
 
 // flow stores a published flow made of actions (JSON objects), starting
@@ -489,5 +491,37 @@ func TestSavedFlowWithOddContent(t *testing.T) {
 	}
 	if _, err := e.client.ListContactFlows(ctx, &connect.ListContactFlowsInput{InstanceId: aws.String(e.inst)}); err != nil {
 		t.Fatalf("server after an odd flow: %v", err)
+	}
+}
+
+// TestCheckHoursOfOperation: the check answers True until the control
+// plane says the instance is out of hours.
+func TestCheckHoursOfOperation(t *testing.T) {
+	e := newEnv(t)
+	id := e.flow("hours",
+		`{"Identifier":"h","Type":"CheckHoursOfOperation","Parameters":{"HoursOfOperationId":"hop-1"},"Transitions":{"Conditions":[
+			{"NextAction":"open","Condition":{"Operator":"Equals","Operands":["True"]}},
+			{"NextAction":"closed","Condition":{"Operator":"Equals","Operands":["False"]}}],
+			"Errors":[{"NextAction":"closed","ErrorType":"NoMatchingError"}]}}`,
+		`{"Identifier":"open","Type":"EndFlowExecution"}`, `{"Identifier":"closed","Type":"EndFlowExecution"}`)
+	_, run := e.task(id, nil)
+	want(t, run, connectd.FlowRunCompleted, "h open")
+	req, err := http.NewRequest(http.MethodPut, e.url+"/_connectd/instances/"+e.inst+"/hours-of-operation", strings.NewReader(`{"InHours":false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("PUT hours-of-operation: %d", resp.StatusCode)
+	}
+	_, run = e.task(id, nil)
+	want(t, run, connectd.FlowRunCompleted, "h closed")
+	if err := e.svc.SetInHours(context.Background(), "no-such-instance", true); connectd.ErrorCode(err) != connectd.ENOTFOUND {
+		t.Fatalf("unknown instance: %v", err)
 	}
 }
