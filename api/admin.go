@@ -6,19 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/connectd/connectd"
 )
-
-// controllableClock is a clock the control plane can move; connectd's
-// OffsetClock (and, in tests, ManualClock) is one.
-type controllableClock interface {
-	connectd.Clock
-	Set(time.Time)
-	Advance(time.Duration)
-	Reset()
-}
 
 // adminHandler serves one control-plane endpoint; like an operation's
 // handler it returns a value to send as JSON with 200, or an error.
@@ -71,7 +61,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, c *call) bool {
 	if err != nil {
 		exc, code, msg := s.model.toException("", err)
 		if code >= 500 {
-			s.log.Error("admin request failed", "path", r.URL.Path, "err", err)
+			s.log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
 		}
 		writeError(w, exc, code, msg)
 		return true
@@ -118,7 +108,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if s.cfg.Ping != nil {
 		if err := s.cfg.Ping(r.Context()); err != nil {
-			s.log.Error("health check: store unavailable", "err", err)
+			s.log.Error("health check: store unavailable", "request_id", requestID(r), "err", err)
 			h.Status, h.Error, code = "unavailable", "The store does not answer.", http.StatusServiceUnavailable
 			if connectd.ErrorCode(err) == connectd.EUNAVAILABLE {
 				h.Error = connectd.ErrorMessage(err) // the store's own reason, written for users

@@ -9,12 +9,15 @@ import (
 	"github.com/connectd/connectd"
 )
 
+// clockBody is the control plane's clock: its reading, and whether it
+// stands still (PUT with "Frozen": true freezes it at Now).
 type clockBody struct {
-	Now *epoch `json:"Now"`
+	Now    *epoch `json:"Now"`
+	Frozen bool   `json:"Frozen"`
 }
 
-func (s *Server) clock() (controllableClock, error) {
-	c, ok := s.cfg.Clock.(controllableClock)
+func (s *Server) clock() (connectd.MovableClock, error) {
+	c, ok := s.cfg.Clock.(connectd.MovableClock)
 	if !ok {
 		return nil, connectd.Errorf(connectd.EINVALIDREQUEST, "This server's clock cannot be moved.")
 	}
@@ -22,11 +25,12 @@ func (s *Server) clock() (controllableClock, error) {
 }
 
 func (s *Server) getClock(ctx context.Context, r *http.Request) (any, error) {
-	return clockBody{Now: epochOf(s.cfg.Clock.Now())}, nil
+	c, _ := s.cfg.Clock.(connectd.MovableClock)
+	return clockBody{Now: epochOf(s.cfg.Clock.Now()), Frozen: c != nil && c.Frozen()}, nil
 }
 
 // setClock sets the service's clock to {"Now": epoch seconds}; it keeps
-// running from there.
+// running from there, or stands still with "Frozen": true.
 func (s *Server) setClock(ctx context.Context, r *http.Request) (any, error) {
 	c, err := s.clock()
 	if err != nil {
@@ -42,7 +46,13 @@ func (s *Server) setClock(ctx context.Context, r *http.Request) (any, error) {
 	if err := checkClockTime("Now", in.Now.Time()); err != nil {
 		return nil, err
 	}
-	c.Set(in.Now.Time())
+	move := c.Set
+	if in.Frozen {
+		move = c.Freeze
+	}
+	if err := move(in.Now.Time()); err != nil {
+		return nil, err
+	}
 	return s.getClock(ctx, r)
 }
 
@@ -91,7 +101,9 @@ func (s *Server) advanceClock(ctx context.Context, r *http.Request) (any, error)
 	if err := checkClockTime("Seconds", s.cfg.Clock.Now().Add(d)); err != nil {
 		return nil, err
 	}
-	c.Advance(d)
+	if err := c.Advance(d); err != nil {
+		return nil, err
+	}
 	return s.getClock(ctx, r)
 }
 
@@ -101,6 +113,8 @@ func (s *Server) resetClock(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Reset()
+	if err := c.Reset(); err != nil {
+		return nil, err
+	}
 	return s.getClock(ctx, r)
 }

@@ -76,6 +76,7 @@ func (f *faults) draw(op string) (latency time.Duration, spec *faultSpec) {
 func (s *Server) inject(ctx context.Context, op string) error {
 	latency, spec := s.faults.draw(op)
 	if latency > 0 {
+		s.observer().Fault(op, "latency")
 		t := time.NewTimer(latency)
 		defer t.Stop()
 		select {
@@ -87,6 +88,7 @@ func (s *Server) inject(ctx context.Context, op string) error {
 	if spec == nil {
 		return nil
 	}
+	s.observer().Fault(op, "error")
 	msg := spec.Message
 	if msg == "" {
 		msg = "Injected fault."

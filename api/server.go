@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
-	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/google/uuid"
@@ -57,6 +56,11 @@ type Config struct {
 	// operation. Nil takes the account and region from the request's
 	// credential scope without verifying anything (see identify).
 	Auth Authenticator
+	// Observer is told of every request, injected fault and throttled
+	// request, for metrics; nil observes nothing.
+	Observer Observer
+	// Metrics, if not nil, serves GET /metrics (see observe.go).
+	Metrics http.Handler
 	// SignedControlPlane makes the control plane (all of /_connectd/ but
 	// health and readiness) require what Auth requires of the Connect API:
 	// connectd serve sets it with --auth sigv4.
@@ -119,12 +123,12 @@ func New(cfg Config) *Server {
 // Operations returns the names of the operations the server implements.
 func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 
-// ServeHTTP serves one request: request id, panic recovery, body limit,
-// admin paths, then routing and the operation's handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{r: r, requestID: uuid.NewString()}
+// serveRequest serves one request: request id, panic recovery, body limit,
+// admin paths, then routing and the operation's handler. ServeHTTP
+// (observe.go) wraps it with the request's log line and metrics.
+func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
+	c := &call{r: r, requestID: requestID(r)}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -186,14 +190,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, resp)
 	}
-	s.log.Debug("request", "request_id", c.requestID, "operation", op, "account", c.owner.AccountID,
-		"region", c.owner.Region, "err", err, "duration", time.Since(start))
+	noteCall(r, c, err)
 }
 
 // dispatch runs an operation's handler behind the throttle and any injected
 // faults.
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
+		s.observer().Throttled(c.op)
 		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
 	if err := s.inject(c.r.Context(), c.op); err != nil {

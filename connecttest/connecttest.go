@@ -94,10 +94,16 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
 	svc := connectd.NewService(store, clock)
+<<<<<<< HEAD
 	flows, err := startFlows(svc, clock, o.log)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
+=======
+	// As in connectd serve: an expired contact never returns when the
+	// clock moves back.
+	clock.OnMoveBack(connectd.PurgeAll(svc, 1000))
+>>>>>>> main
 	cfg := api.Config{
 		Service: svc, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
@@ -138,5 +144,7 @@ func (s *Server) Client(optFns ...func(*connect.Options)) *connect.Client {
 
 // Clock returns the server's clock: Set and Advance move every timestamp
 // connectd writes, retention and the 2018 cut-off; Reset returns it to the
-// system time. It keeps running from wherever it is set.
+// system time. It keeps running from wherever it is set, unless frozen
+// (Freeze). Moving it back first deletes every contact expired by then, so
+// that none comes back.
 func (s *Server) Clock() *connectd.OffsetClock { return s.clock }

@@ -50,6 +50,8 @@ type Store struct {
 	pool  *pgxpool.Pool
 	clock connectd.Clock
 	log   *slog.Logger
+
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value

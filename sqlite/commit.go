@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxBatch bounds how many writes share one transaction, so that one commit
@@ -72,7 +73,11 @@ func (s *Store) commitLoop() {
 // runBatch runs a batch in one transaction and answers every job.
 func (s *Store) runBatch(batch []*job) {
 	results := make([]error, len(batch))
+	start := time.Now()
 	err := s.runInTx(batch, results)
+	if err == nil {
+		s.commits.Committed(len(batch), start)
+	}
 	for i, j := range batch {
 		if err != nil && results[i] == nil {
 			results[i] = err // the transaction failed: nothing of this job was kept

@@ -67,6 +67,8 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,

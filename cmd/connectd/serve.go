@@ -34,6 +34,7 @@ type serveConfig struct {
 	auth     string
 	creds    string
 	maxSkew  time.Duration
+	ops      opsConfig
 	// adminHosts are extra Host names the control plane answers to.
 	adminHosts []string
 	// allowedOrigins are web origins, besides loopback ones, whose pages
@@ -76,7 +77,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", def("addr", "127.0.0.1:4566"), "`host:port` to listen on (port 0 picks a free one) [CONNECTD_ADDR]")
-	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "`directory` of the SQLite database, or :memory: for a throwaway store [CONNECTD_DATA]")
+	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "where the data lives, one of `directory|:memory:|postgres://URL`: a directory\nfor the SQLite database (created if missing), :memory: for a throwaway store,\nor a PostgreSQL URL such as postgres://user:password@host:5432/connectd [CONNECTD_DATA]")
 	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
 	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
 	fs.BoolVar(&c.admin, "admin", def("admin", "true") != "false", "serve the control plane under /_connectd/ (not for untrusted networks) [CONNECTD_ADMIN]")
@@ -92,7 +93,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.BoolVar(&c.newDatabase, "new-database", def("new-database", "false") == "true", "create an empty SQLite database in a --data directory whose database went missing, instead of refusing to start [CONNECTD_NEW_DATABASE]")
 	fs.IntVar(&c.maxConns, "max-connections", defInt(def("max-connections", ""), defaultMaxConns), "most client `connections` served at once; more wait to be accepted [CONNECTD_MAX_CONNECTIONS]")
 	var skew string
-	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock, either `way` [CONNECTD_MAX_SKEW]")
+	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock (either way),\nas a Go `duration` such as 15m or 90s [CONNECTD_MAX_SKEW]")
+	opsFlags(fs, def, &c)
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
 		fs.PrintDefaults()
@@ -149,12 +151,11 @@ func serve(ctx context.Context, args []string, e env) error {
 	} else if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		fmt.Fprintf(e.stderr, "connectd serve: invalid --log-level %q\n", cfg.logLevel)
+	log, err := newLogger(cfg, e.stderr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "connectd serve: %v\n", err)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	// The control plane can move this clock; it starts at the system time.
 	clock := &connectd.OffsetClock{}
 
@@ -182,16 +183,24 @@ func serve(ctx context.Context, args []string, e env) error {
 		newID = connectd.NewSeededIDs(seed)
 		flowSeed = &seed
 	}
+	observer, metricsHandler := newMetrics(cfg, store)
 	svc := connectd.NewService(store.port, clock)
+<<<<<<< HEAD
 	runner, err := startFlows(ctx, svc, clock, log, flowSeed)
 	if err != nil {
 		return err
 	}
 	defer runner.Close()
+=======
+	// Moving the clock back first deletes what has expired by then, so
+	// that no expired contact comes back (see connectd.OffsetClock).
+	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
+>>>>>>> main
 	handler := api.New(api.Config{
 		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
+		Observer: observer, Metrics: metricsHandler,
 		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
 		AllowedOrigins: cfg.allowedOrigins,
 	})

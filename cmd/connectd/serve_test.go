@@ -25,7 +25,7 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute, maxConns: defaultMaxConns}
+	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute, maxConns: defaultMaxConns, ops: opsConfig{logFormat: "text", metrics: true}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("got %+v, want %+v (flag beats environment, environment beats default)", cfg, want)
 	}
@@ -49,6 +49,9 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"nope"}, e); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown command: %v, want usage error", err)
+	}
+	if err := run(context.Background(), []string{"serve", "--log-format", "xml"}, e); !errors.Is(err, errUsage) {
+		t.Fatalf("bad log format: %v, want usage error", err)
 	}
 	if err := run(context.Background(), []string{"serve", "--log-level", "loud"}, e); !errors.Is(err, errUsage) {
 		t.Fatalf("bad log level: %v, want usage error", err)
