@@ -94,16 +94,13 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
 	svc := connectd.NewService(store, clock)
-<<<<<<< HEAD
+	// As in connectd serve: an expired contact never returns when the
+	// clock moves back.
+	clock.OnMoveBack(connectd.PurgeAll(svc, 1000))
 	flows, err := startFlows(svc, clock, o.log)
 	if err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
-=======
-	// As in connectd serve: an expired contact never returns when the
-	// clock moves back.
-	clock.OnMoveBack(connectd.PurgeAll(svc, 1000))
->>>>>>> main
 	cfg := api.Config{
 		Service: svc, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,

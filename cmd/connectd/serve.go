@@ -185,17 +185,14 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	observer, metricsHandler := newMetrics(cfg, store)
 	svc := connectd.NewService(store.port, clock)
-<<<<<<< HEAD
+	// Moving the clock back first deletes what has expired by then, so
+	// that no expired contact comes back (see connectd.OffsetClock).
+	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
 	runner, err := startFlows(ctx, svc, clock, log, flowSeed)
 	if err != nil {
 		return err
 	}
 	defer runner.Close()
-=======
-	// Moving the clock back first deletes what has expired by then, so
-	// that no expired contact comes back (see connectd.OffsetClock).
-	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
->>>>>>> main
 	handler := api.New(api.Config{
 		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
