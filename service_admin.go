@@ -39,6 +39,9 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Instances, err = tx.AllInstances(ctx); err != nil {
 			return err
 		}
+		if snap.Settings, err = exportSettings(ctx, tx, snap.Instances); err != nil {
+			return err
+		}
 		snap.Contacts, err = tx.AllContacts(ctx)
 		return err
 	})
@@ -63,6 +66,9 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 			if err := s.importInstance(ctx, tx, inst); err != nil {
 				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
 			}
+		}
+		if err := importSettings(ctx, tx, snap); err != nil {
+			return err
 		}
 		for i, c := range snap.Contacts {
 			if err := s.importContact(ctx, tx, c); err != nil {

@@ -16,6 +16,9 @@ import (
 type Snapshot struct {
 	Instances []*Instance
 	Contacts  []*Contact
+	// Settings are connectd's own settings of instances of the snapshot,
+	// by instance id; an instance without an entry has the defaults.
+	Settings map[string]*InstanceSettings
 }
 
 // Validate applies the rules the API applies to every record, as far as

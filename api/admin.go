@@ -53,6 +53,9 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 		if h == nil { // the one route with a path parameter
 			h = s.searchableAdminRoute(r.Method, path)
 		}
+		if h == nil {
+			h = s.settingsAdminRoute(r.Method, path)
+		}
 	}
 	if h == nil {
 		writeError(w, excUnknownPath, status(excUnknownPath), "No connectd endpoint matches "+r.Method+" "+r.URL.Path+".")

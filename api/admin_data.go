@@ -29,6 +29,8 @@ type wireSnapshotInstance struct {
 	OutboundCallsEnabled   *bool             `json:"OutboundCallsEnabled,omitempty"`
 	CreatedTime            *epoch            `json:"CreatedTime,omitempty"`
 	Tags                   map[string]string `json:"Tags,omitempty"`
+	// Settings are connectd's own (admin_settings.go), absent for defaults.
+	Settings *wireSnapshotSettings `json:"Settings,omitempty"`
 }
 
 type wireSnapshotContact struct {
@@ -103,6 +105,12 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			inst.IdentityManagementType = connectd.IdentityConnectManaged
 		}
 		snap.Instances = append(snap.Instances, inst)
+		if wi.Settings != nil {
+			if snap.Settings == nil {
+				snap.Settings = map[string]*connectd.InstanceSettings{}
+			}
+			snap.Settings[inst.ID] = wi.Settings.domain()
+		}
 	}
 	for _, wc := range in.Contacts {
 		c := &connectd.Contact{
@@ -145,7 +153,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			Id: i.ID, InstanceAlias: i.Alias, AccountId: i.Owner.AccountID, Region: i.Owner.Region,
 			IdentityManagementType: i.IdentityManagementType, DirectoryId: i.DirectoryID,
 			InboundCallsEnabled: &i.InboundCallsEnabled, OutboundCallsEnabled: &i.OutboundCallsEnabled,
-			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags,
+			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags, Settings: snapshotSettings(snap.Settings[i.ID]),
 		})
 	}
 	for _, c := range snap.Contacts {

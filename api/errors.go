@@ -17,6 +17,8 @@ const (
 	excQuota            = "ServiceQuotaExceededException"
 	excConflict         = "ConflictException"
 	excIdempotency      = "IdempotencyException"
+	excDestination      = "DestinationNotAllowedException"
+	excNotTerminated    = "ContactNotTerminatedException"
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
@@ -76,6 +78,10 @@ func exceptionFor(code string) string {
 		return excConflict
 	case connectd.EIDEMPOTENCY:
 		return excIdempotency
+	case connectd.EDESTINATION:
+		return excDestination
+	case connectd.ENOTTERMINATED:
+		return excNotTerminated
 	default: // EINTERNAL, EUNAVAILABLE
 		return excInternal
 	}

@@ -22,7 +22,9 @@ func TestSearchContactsByContactTags(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cond := func(k, v string) types.TagCondition { return types.TagCondition{TagKey: aws.String(k), TagValue: aws.String(v)} }
+	cond := func(k, v string) types.TagCondition {
+		return types.TagCondition{TagKey: aws.String(k), TagValue: aws.String(v)}
+	}
 	cases := []struct {
 		name   string
 		filter *types.ControlPlaneTagFilter

@@ -33,6 +33,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"Details", detailTests},
 		{"Transfer", transferTests},
 		{"Search", searchTests},
+		{"ContactAPI", contactAPITests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
