@@ -74,6 +74,9 @@ type Contact struct {
 	// see contact_details.go. Nil or empty when there are none.
 	References map[string]Reference
 	Tags       map[string]string
+	// State is the contact's pause state (contact_state.go), read by
+	// FindContact and Export; nil for none.
+	State *ContactState
 }
 
 // Active reports whether the contact has not ended.

@@ -32,6 +32,7 @@ type Port interface {
 // are the Service's. Times are kept to the millisecond.
 type Tx interface {
 	SettingsTx
+	ContactStateTx
 	// Instance returns the owner's instance id, or nil.
 	Instance(ctx context.Context, owner Owner, id string) (*Instance, error)
 	// InstanceExists reports whether the owner has the instance id.

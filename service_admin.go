@@ -42,8 +42,10 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Settings, err = exportSettings(ctx, tx, snap.Instances); err != nil {
 			return err
 		}
-		snap.Contacts, err = tx.AllContacts(ctx)
-		return err
+		if snap.Contacts, err = tx.AllContacts(ctx); err != nil {
+			return err
+		}
+		return exportStates(ctx, tx, snap.Contacts)
 	})
 	if err != nil {
 		return nil, err
@@ -79,6 +81,9 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 			if err := s.linkImported(ctx, tx, c); err != nil {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
 			}
+		}
+		if err := importStates(ctx, tx, snap.Contacts); err != nil {
+			return err
 		}
 		return nil
 	})

@@ -214,6 +214,9 @@ func (s *Service) FindContact(ctx context.Context, owner Owner, instanceID, cont
 		if c, err = find(ctx, tx, owner, instanceID, contactID, "Contact"); err != nil {
 			return err
 		}
+		if c.State, err = tx.ContactState(ctx, instanceID, contactID); err != nil {
+			return err
+		}
 		return tx.LoadDetails(ctx, c)
 	})
 	if err != nil {

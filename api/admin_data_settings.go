@@ -1,6 +1,10 @@
 package api
 
-import "github.com/connectd/connectd"
+import (
+	"time"
+
+	"github.com/connectd/connectd"
+)
 
 // wireSnapshotSettings is an instance's connectd.InstanceSettings in the
 // import and export format.
@@ -32,4 +36,29 @@ func snapshotSettings(st *connectd.InstanceSettings) *wireSnapshotSettings {
 		w.AnalyticsDataSets = append(w.AnalyticsDataSets, wireSnapshotDataSetAssoc{DataSetId: d.DataSetID, TargetAccountId: d.TargetAccountID})
 	}
 	return w
+}
+
+// wireSnapshotPause is a contact's connectd.ContactState in the import and
+// export format.
+type wireSnapshotPause struct {
+	Paused                     bool   `json:"Paused,omitempty"`
+	LastPausedTimestamp        *epoch `json:"LastPausedTimestamp,omitempty"`
+	TotalPauseCount            int    `json:"TotalPauseCount,omitempty"`
+	TotalPauseDurationInMillis int64  `json:"TotalPauseDurationInMillis,omitempty"`
+}
+
+func (w *wireSnapshotPause) domain() *connectd.ContactState {
+	if w == nil {
+		return nil
+	}
+	return &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
+		PausedFor: time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond}
+}
+
+func snapshotPause(st *connectd.ContactState) *wireSnapshotPause {
+	if st == nil {
+		return nil
+	}
+	return &wireSnapshotPause{Paused: st.Paused, LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: st.PauseCount,
+		TotalPauseDurationInMillis: st.PausedFor.Milliseconds()}
 }

@@ -26,5 +26,9 @@ func (s *Server) operations() map[string]handler {
 		"UntagContact":              op(s, s.untagContact),
 		"StartWebRTCContact":        op(s, s.startWebRTCContact),
 		"StartEmailContact":         op(s, s.startEmailContact),
+		// The rest of the contact API (issue 19).
+		"ListAssociatedContacts": op(s, s.listAssociatedContacts),
+		"PauseContact":           op(s, s.pauseContact),
+		"ResumeContact":          op(s, s.resumeContact),
 	}
 }

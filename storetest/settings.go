@@ -11,6 +11,8 @@ import (
 var contactAPITests = []storeTest{
 	{"InstanceSettings", testInstanceSettings},
 	{"UKMobileDestination", testUKMobileDestination},
+	{"ListAssociatedContacts", testListAssociated},
+	{"PauseResume", testPauseResume},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {

@@ -1,0 +1,85 @@
+package api
+
+import (
+	"context"
+
+	"github.com/connectd/connectd"
+)
+
+// wirePauseState is the Contact shape's members for pausing, which
+// DescribeContact sends once a contact has been paused.
+type wirePauseState struct {
+	LastPausedTimestamp         *epoch `json:"LastPausedTimestamp,omitempty"`
+	TotalPauseCount             *int   `json:"TotalPauseCount,omitempty"`
+	TotalPauseDurationInSeconds *int   `json:"TotalPauseDurationInSeconds,omitempty"`
+}
+
+// pauseState is st on the wire: nothing for a contact never paused;
+// TotalPauseDurationInSeconds counts the pauses that have ended, in whole
+// seconds.
+func pauseState(st *connectd.ContactState) wirePauseState {
+	if st == nil || st.PauseCount == 0 {
+		return wirePauseState{}
+	}
+	n, secs := st.PauseCount, int(st.PausedFor.Seconds())
+	return wirePauseState{LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: &n, TotalPauseDurationInSeconds: &secs}
+}
+
+// pauseInput is PauseContact's and ResumeContact's request. ContactFlowId
+// is accepted and ignored: connectd runs no flow on a pause or resume.
+type pauseInput struct {
+	InstanceId, ContactId string
+	ContactFlowId         *string
+}
+
+func (s *Server) pauseContact(ctx context.Context, c *call, in *pauseInput) (any, error) {
+	return struct{}{}, s.cfg.Service.PauseContact(ctx, c.owner, in.InstanceId, in.ContactId)
+}
+
+func (s *Server) resumeContact(ctx context.Context, c *call, in *pauseInput) (any, error) {
+	return struct{}{}, s.cfg.Service.ResumeContact(ctx, c.owner, in.InstanceId, in.ContactId)
+}
+
+// listAssociatedContactsInput binds ContactId, MaxResults and NextToken
+// from the query string, as the model does.
+type listAssociatedContactsInput struct {
+	InstanceId, ContactId string
+	MaxResults            *int
+	NextToken             *string
+}
+
+type wireAssociatedContact struct {
+	ContactId           string `json:"ContactId"`
+	ContactArn          string `json:"ContactArn"`
+	InitiationTimestamp *epoch `json:"InitiationTimestamp,omitempty"`
+	DisconnectTimestamp *epoch `json:"DisconnectTimestamp,omitempty"`
+	InitialContactId    string `json:"InitialContactId,omitempty"`
+	PreviousContactId   string `json:"PreviousContactId,omitempty"`
+	RelatedContactId    string `json:"RelatedContactId,omitempty"`
+	InitiationMethod    string `json:"InitiationMethod"`
+	Channel             string `json:"Channel"`
+}
+
+func (s *Server) listAssociatedContacts(ctx context.Context, c *call, in *listAssociatedContactsInput) (any, error) {
+	limit := 0
+	if in.MaxResults != nil {
+		limit = *in.MaxResults
+	}
+	page, err := s.cfg.Service.ListAssociatedContacts(ctx, c.owner, in.InstanceId, in.ContactId, limit, deref(in.NextToken))
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		ContactSummaryList []wireAssociatedContact `json:"ContactSummaryList"`
+		NextToken          string                  `json:"NextToken,omitempty"`
+	}{ContactSummaryList: []wireAssociatedContact{}, NextToken: page.NextToken}
+	for _, ct := range page.Contacts {
+		out.ContactSummaryList = append(out.ContactSummaryList, wireAssociatedContact{
+			ContactId: ct.ID, ContactArn: contactARN(c.owner, in.InstanceId, ct.ID),
+			InitiationTimestamp: epochOf(ct.InitiationTimestamp), DisconnectTimestamp: epochOf(ct.DisconnectTimestamp),
+			InitialContactId: ct.InitialContactID, PreviousContactId: ct.PreviousContactID, RelatedContactId: ct.RelatedContactID,
+			InitiationMethod: string(ct.InitiationMethod), Channel: string(ct.Channel),
+		})
+	}
+	return out, nil
+}
