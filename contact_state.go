@@ -19,6 +19,23 @@ type ContactState struct {
 	LastPausedAt time.Time
 	PauseCount   int
 	PausedFor    time.Duration
+	// Routing is the routing data UpdateContactRoutingData set; nil if
+	// never.
+	Routing *RoutingData
+}
+
+// RoutingData is a contact's routing priority, age adjustment and
+// criteria (UpdateContactRoutingData). connectd routes nothing, so it only
+// keeps them for DescribeContact.
+type RoutingData struct {
+	// QueuePriority and QueueTimeAdjustmentSeconds: at most one is set.
+	QueuePriority              *int64
+	QueueTimeAdjustmentSeconds *int64
+	// RoutingSteps is the request's RoutingCriteria.Steps as JSON (the
+	// model's RoutingCriteriaInputSteps), kept as given; nil if none;
+	// RoutingSetAt is when they were set.
+	RoutingSteps []byte
+	RoutingSetAt time.Time
 }
 
 // ContactStateTx is the part of Tx for chains and contact state.
@@ -32,6 +49,9 @@ type ContactStateTx interface {
 	ContactState(ctx context.Context, instanceID, id string) (*ContactState, error)
 	// SaveContactState stores s as the state of contact id, which exists.
 	SaveContactState(ctx context.Context, instanceID, id string, s *ContactState) error
+	// SetScheduled sets the ScheduledTimestamp of contact id to at and its
+	// LastUpdateTimestamp to updated.
+	SetScheduled(ctx context.Context, instanceID, id string, at, updated time.Time) error
 }
 
 // exportStates reads the state of each of contacts into it.

@@ -52,8 +52,9 @@ type wireSnapshotContact struct {
 	// References and Tags are the contact's own (contact_details.go).
 	References map[string]wireSnapshotReference `json:"References,omitempty"`
 	Tags       map[string]string                `json:"Tags,omitempty"`
-	// PauseState is the contact's (admin_data_settings.go), if ever paused.
-	PauseState *wireSnapshotPause `json:"PauseState,omitempty"`
+	// State is the contact's pause state and routing data
+	// (admin_data_settings.go), if it has any.
+	State *wireSnapshotState `json:"State,omitempty"`
 }
 
 // importData imports fixtures atomically: every record passes the API's
@@ -125,7 +126,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			Tags: wc.Tags,
 		}
 		c.References = importedReferences(wc.References)
-		c.State = wc.PauseState.domain()
+		c.State = wc.State.domain()
 		if err := s.checkImportedDetails(wc.References, wc.Tags); err != nil {
 			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}
@@ -167,7 +168,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
 			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
 			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
-			References: snapshotReferences(c.References), Tags: c.Tags, PauseState: snapshotPause(c.State),
+			References: snapshotReferences(c.References), Tags: c.Tags, State: snapshotState(c.State),
 		}
 		if len(wc.Tags) == 0 {
 			wc.Tags = nil

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -38,27 +39,41 @@ func snapshotSettings(st *connectd.InstanceSettings) *wireSnapshotSettings {
 	return w
 }
 
-// wireSnapshotPause is a contact's connectd.ContactState in the import and
+// wireSnapshotState is a contact's connectd.ContactState in the import and
 // export format.
-type wireSnapshotPause struct {
-	Paused                     bool   `json:"Paused,omitempty"`
-	LastPausedTimestamp        *epoch `json:"LastPausedTimestamp,omitempty"`
-	TotalPauseCount            int    `json:"TotalPauseCount,omitempty"`
-	TotalPauseDurationInMillis int64  `json:"TotalPauseDurationInMillis,omitempty"`
+type wireSnapshotState struct {
+	Paused                     bool            `json:"Paused,omitempty"`
+	LastPausedTimestamp        *epoch          `json:"LastPausedTimestamp,omitempty"`
+	TotalPauseCount            int             `json:"TotalPauseCount,omitempty"`
+	TotalPauseDurationInMillis int64           `json:"TotalPauseDurationInMillis,omitempty"`
+	QueuePriority              *int64          `json:"QueuePriority,omitempty"`
+	QueueTimeAdjustmentSeconds *int64          `json:"QueueTimeAdjustmentSeconds,omitempty"`
+	RoutingSteps               json.RawMessage `json:"RoutingSteps,omitempty"`
+	RoutingSetTimestamp        *epoch          `json:"RoutingSetTimestamp,omitempty"`
 }
 
-func (w *wireSnapshotPause) domain() *connectd.ContactState {
+func (w *wireSnapshotState) domain() *connectd.ContactState {
 	if w == nil {
 		return nil
 	}
-	return &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
+	st := &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
 		PausedFor: time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond}
+	if w.QueuePriority != nil || w.QueueTimeAdjustmentSeconds != nil || w.RoutingSteps != nil {
+		st.Routing = &connectd.RoutingData{QueuePriority: w.QueuePriority, QueueTimeAdjustmentSeconds: w.QueueTimeAdjustmentSeconds,
+			RoutingSteps: w.RoutingSteps, RoutingSetAt: w.RoutingSetTimestamp.Time()}
+	}
+	return st
 }
 
-func snapshotPause(st *connectd.ContactState) *wireSnapshotPause {
+func snapshotState(st *connectd.ContactState) *wireSnapshotState {
 	if st == nil {
 		return nil
 	}
-	return &wireSnapshotPause{Paused: st.Paused, LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: st.PauseCount,
+	w := &wireSnapshotState{Paused: st.Paused, LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: st.PauseCount,
 		TotalPauseDurationInMillis: st.PausedFor.Milliseconds()}
+	if r := st.Routing; r != nil {
+		w.QueuePriority, w.QueueTimeAdjustmentSeconds, w.RoutingSteps = r.QueuePriority, r.QueueTimeAdjustmentSeconds, r.RoutingSteps
+		w.RoutingSetTimestamp = epochOf(r.RoutingSetAt)
+	}
+	return w
 }

@@ -19,6 +19,7 @@ const (
 	excIdempotency      = "IdempotencyException"
 	excDestination      = "DestinationNotAllowedException"
 	excNotTerminated    = "ContactNotTerminatedException"
+	excResourceConflict = "ResourceConflictException"
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
@@ -119,6 +120,10 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 		c = connectd.EINVALIDREQUEST
 	}
 	exc = exceptionFor(c)
+	// UpdateContactRoutingData models its 409 as ResourceConflictException.
+	if exc == excConflict && !m.models(op, excConflict) && m.models(op, excResourceConflict) {
+		exc = excResourceConflict
+	}
 	code = m.status(exc)
 	if c == connectd.EUNAVAILABLE {
 		code = http.StatusServiceUnavailable // retried by every SDK

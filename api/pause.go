@@ -2,27 +2,49 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/connectd/connectd"
 )
 
-// wirePauseState is the Contact shape's members for pausing, which
-// DescribeContact sends once a contact has been paused.
-type wirePauseState struct {
-	LastPausedTimestamp         *epoch `json:"LastPausedTimestamp,omitempty"`
-	TotalPauseCount             *int   `json:"TotalPauseCount,omitempty"`
-	TotalPauseDurationInSeconds *int   `json:"TotalPauseDurationInSeconds,omitempty"`
+// wireContactState is the Contact shape's members for pausing and
+// routing data, which DescribeContact sends once they have been set.
+type wireContactState struct {
+	LastPausedTimestamp         *epoch               `json:"LastPausedTimestamp,omitempty"`
+	TotalPauseCount             *int                 `json:"TotalPauseCount,omitempty"`
+	TotalPauseDurationInSeconds *int                 `json:"TotalPauseDurationInSeconds,omitempty"`
+	QueuePriority               *int64               `json:"QueuePriority,omitempty"`
+	QueueTimeAdjustmentSeconds  *int64               `json:"QueueTimeAdjustmentSeconds,omitempty"`
+	RoutingCriteria             *wireRoutingCriteria `json:"RoutingCriteria,omitempty"`
 }
 
-// pauseState is st on the wire: nothing for a contact never paused;
+// wireRoutingCriteria is the model's RoutingCriteria: the steps as
+// UpdateContactRoutingData was given them, active since they were set.
+type wireRoutingCriteria struct {
+	Steps               json.RawMessage `json:"Steps"`
+	ActivationTimestamp *epoch          `json:"ActivationTimestamp,omitempty"`
+	Index               int             `json:"Index"`
+}
+
+// contactState is st on the wire: nothing for a contact never paused;
 // TotalPauseDurationInSeconds counts the pauses that have ended, in whole
 // seconds.
-func pauseState(st *connectd.ContactState) wirePauseState {
-	if st == nil || st.PauseCount == 0 {
-		return wirePauseState{}
+func contactState(st *connectd.ContactState) wireContactState {
+	var w wireContactState
+	if st == nil {
+		return w
 	}
-	n, secs := st.PauseCount, int(st.PausedFor.Seconds())
-	return wirePauseState{LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: &n, TotalPauseDurationInSeconds: &secs}
+	if st.PauseCount > 0 {
+		n, secs := st.PauseCount, int(st.PausedFor.Seconds())
+		w.LastPausedTimestamp, w.TotalPauseCount, w.TotalPauseDurationInSeconds = epochOf(st.LastPausedAt), &n, &secs
+	}
+	if r := st.Routing; r != nil {
+		w.QueuePriority, w.QueueTimeAdjustmentSeconds = r.QueuePriority, r.QueueTimeAdjustmentSeconds
+		if r.RoutingSteps != nil {
+			w.RoutingCriteria = &wireRoutingCriteria{Steps: r.RoutingSteps, ActivationTimestamp: epochOf(r.RoutingSetAt)}
+		}
+	}
+	return w
 }
 
 // pauseInput is PauseContact's and ResumeContact's request. ContactFlowId

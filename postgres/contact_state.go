@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/stored"
@@ -51,5 +52,12 @@ func (r *rows) SaveContactState(ctx context.Context, instanceID, id string, s *c
 		return err
 	}
 	_, err = r.exec(ctx, upsertContactState, instanceID, id, string(doc))
+	return err
+}
+
+const updateScheduled = `UPDATE contacts SET scheduled_at = $1, updated_at = $2 WHERE instance_id = $3 AND id = $4`
+
+func (r *rows) SetScheduled(ctx context.Context, instanceID, id string, at, updated time.Time) error {
+	_, err := r.exec(ctx, updateScheduled, truncate(at), truncate(updated), instanceID, id)
 	return err
 }

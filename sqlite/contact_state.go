@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/stored"
@@ -52,5 +53,12 @@ func (r *rows) SaveContactState(ctx context.Context, instanceID, id string, s *c
 		return err
 	}
 	_, err = r.exec(ctx, upsertContactState, instanceID, id, string(doc))
+	return err
+}
+
+const updateScheduled = `UPDATE contacts SET scheduled_ms = ?, updated_ms = ? WHERE instance_id = ? AND id = ?`
+
+func (r *rows) SetScheduled(ctx context.Context, instanceID, id string, at, updated time.Time) error {
+	_, err := r.exec(ctx, updateScheduled, millis(truncate(at)), millis(truncate(updated)), instanceID, id)
 	return err
 }

@@ -13,6 +13,8 @@ var contactAPITests = []storeTest{
 	{"UKMobileDestination", testUKMobileDestination},
 	{"ListAssociatedContacts", testListAssociated},
 	{"PauseResume", testPauseResume},
+	{"UpdateContactSchedule", testUpdateSchedule},
+	{"UpdateContactRoutingData", testUpdateRoutingData},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {

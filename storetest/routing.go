@@ -1,0 +1,58 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+)
+
+func testUpdateSchedule(t *testing.T, f *fixture) {
+	sched := f.contact(func(c *connectd.Contact) { c.ScheduledTimestamp = start.Add(time.Hour) })
+	plain := f.contact()
+	later := start.Add(48 * time.Hour)
+	if err := f.svc.UpdateContactSchedule(f.ctx, f.owner, f.inst.ID, sched.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.find(sched.ID); !got.ScheduledTimestamp.Equal(later) || !got.LastUpdateTimestamp.Equal(start) {
+		t.Fatalf("after the update: ScheduledTimestamp %v LastUpdateTimestamp %v", got.ScheduledTimestamp, got.LastUpdateTimestamp)
+	}
+	f.wantIDs("search by the new scheduled time", f.query(func(q *connectd.SearchQuery) {
+		q.TimeRange, q.Start, q.End = connectd.TimeScheduled, later, later
+	}), sched.ID)
+	wantCode(t, f.svc.UpdateContactSchedule(f.ctx, f.owner, f.inst.ID, sched.ID, start.Add(-2*time.Minute)), connectd.EINVALID)
+	wantCode(t, f.svc.UpdateContactSchedule(f.ctx, f.owner, f.inst.ID, sched.ID, start.Add(connectd.MaxScheduleAhead+time.Second)), connectd.EINVALID)
+	if got := f.find(sched.ID); !got.ScheduledTimestamp.Equal(later) {
+		t.Fatalf("a refused update changed ScheduledTimestamp to %v", got.ScheduledTimestamp)
+	}
+	wantCode(t, f.svc.UpdateContactSchedule(f.ctx, f.owner, f.inst.ID, plain.ID, later), connectd.EINVALIDREQUEST)
+	wantCode(t, f.svc.UpdateContactSchedule(f.ctx, f.owner, f.inst.ID, "missing", later), connectd.ENOTFOUND)
+}
+
+func testUpdateRoutingData(t *testing.T, f *fixture) {
+	c := f.contact()
+	prio, adj := int64(2), int64(-30)
+	if err := f.svc.UpdateContactRoutingData(f.ctx, f.owner, f.inst.ID, c.ID, connectd.RoutingData{QueuePriority: &prio}); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.find(c.ID).State.Routing; r == nil || r.QueuePriority == nil || *r.QueuePriority != 2 || r.QueueTimeAdjustmentSeconds != nil {
+		t.Fatalf("routing after priority = %+v", r)
+	}
+	steps := []byte(`[{"Expiry":{"DurationInSeconds":30}}]`)
+	if err := f.svc.UpdateContactRoutingData(f.ctx, f.owner, f.inst.ID, c.ID, connectd.RoutingData{QueueTimeAdjustmentSeconds: &adj, RoutingSteps: steps}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.find(c.ID).State.Routing
+	if r == nil || r.QueuePriority != nil || r.QueueTimeAdjustmentSeconds == nil || *r.QueueTimeAdjustmentSeconds != -30 {
+		t.Fatalf("routing after adjustment = %+v", r)
+	}
+	if string(r.RoutingSteps) != `[{"Expiry": {"DurationInSeconds": 30}}]` && string(r.RoutingSteps) != string(steps) {
+		t.Fatalf("steps = %s", r.RoutingSteps)
+	}
+	wantCode(t, f.svc.UpdateContactRoutingData(f.ctx, f.owner, f.inst.ID, c.ID, connectd.RoutingData{QueuePriority: &prio, QueueTimeAdjustmentSeconds: &adj}), connectd.EINVALID)
+	wantCode(t, f.svc.UpdateContactRoutingData(f.ctx, f.owner, f.inst.ID, c.ID, connectd.RoutingData{}), connectd.EINVALID)
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.svc.UpdateContactRoutingData(f.ctx, f.owner, f.inst.ID, c.ID, connectd.RoutingData{QueuePriority: &prio}), connectd.ECONFLICT)
+}
