@@ -22,6 +22,10 @@ type ContactState struct {
 	// Routing is the routing data UpdateContactRoutingData set; nil if
 	// never.
 	Routing *RoutingData
+	// EmailSentAt is when StartOutboundEmailContact sent the contact's
+	// email (zero if not yet), with the ClientToken it was sent with.
+	EmailSentAt    time.Time
+	EmailSentToken string
 }
 
 // RoutingData is a contact's routing priority, age adjustment and

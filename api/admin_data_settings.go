@@ -50,6 +50,8 @@ type wireSnapshotState struct {
 	QueueTimeAdjustmentSeconds *int64          `json:"QueueTimeAdjustmentSeconds,omitempty"`
 	RoutingSteps               json.RawMessage `json:"RoutingSteps,omitempty"`
 	RoutingSetTimestamp        *epoch          `json:"RoutingSetTimestamp,omitempty"`
+	EmailSentTimestamp         *epoch          `json:"EmailSentTimestamp,omitempty"`
+	EmailSentClientToken       string          `json:"EmailSentClientToken,omitempty"`
 }
 
 func (w *wireSnapshotState) domain() *connectd.ContactState {
@@ -57,7 +59,8 @@ func (w *wireSnapshotState) domain() *connectd.ContactState {
 		return nil
 	}
 	st := &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
-		PausedFor: time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond}
+		PausedFor:   time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond,
+		EmailSentAt: w.EmailSentTimestamp.Time(), EmailSentToken: w.EmailSentClientToken}
 	if w.QueuePriority != nil || w.QueueTimeAdjustmentSeconds != nil || w.RoutingSteps != nil {
 		st.Routing = &connectd.RoutingData{QueuePriority: w.QueuePriority, QueueTimeAdjustmentSeconds: w.QueueTimeAdjustmentSeconds,
 			RoutingSteps: w.RoutingSteps, RoutingSetAt: w.RoutingSetTimestamp.Time()}
@@ -70,7 +73,8 @@ func snapshotState(st *connectd.ContactState) *wireSnapshotState {
 		return nil
 	}
 	w := &wireSnapshotState{Paused: st.Paused, LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: st.PauseCount,
-		TotalPauseDurationInMillis: st.PausedFor.Milliseconds()}
+		TotalPauseDurationInMillis: st.PausedFor.Milliseconds(),
+		EmailSentTimestamp:         epochOf(st.EmailSentAt), EmailSentClientToken: st.EmailSentToken}
 	if r := st.Routing; r != nil {
 		w.QueuePriority, w.QueueTimeAdjustmentSeconds, w.RoutingSteps = r.QueuePriority, r.QueueTimeAdjustmentSeconds, r.RoutingSteps
 		w.RoutingSetTimestamp = epochOf(r.RoutingSetAt)

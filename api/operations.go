@@ -27,10 +27,12 @@ func (s *Server) operations() map[string]handler {
 		"StartWebRTCContact":        op(s, s.startWebRTCContact),
 		"StartEmailContact":         op(s, s.startEmailContact),
 		// The rest of the contact API (issue 19).
-		"ListAssociatedContacts":   op(s, s.listAssociatedContacts),
-		"PauseContact":             op(s, s.pauseContact),
-		"ResumeContact":            op(s, s.resumeContact),
-		"UpdateContactSchedule":    op(s, s.updateContactSchedule),
-		"UpdateContactRoutingData": op(s, s.updateContactRoutingData),
+		"ListAssociatedContacts":    op(s, s.listAssociatedContacts),
+		"PauseContact":              op(s, s.pauseContact),
+		"ResumeContact":             op(s, s.resumeContact),
+		"UpdateContactSchedule":     op(s, s.updateContactSchedule),
+		"UpdateContactRoutingData":  op(s, s.updateContactRoutingData),
+		"StartOutboundChatContact":  op(s, s.startOutboundChatContact),
+		"StartOutboundEmailContact": op(s, s.startOutboundEmailContact),
 	}
 }

@@ -56,3 +56,21 @@ func testUpdateRoutingData(t *testing.T, f *fixture) {
 	}
 	wantCode(t, f.svc.UpdateContactRoutingData(f.ctx, f.owner, f.inst.ID, c.ID, connectd.RoutingData{QueuePriority: &prio}), connectd.ECONFLICT)
 }
+
+func testOutboundEmail(t *testing.T, f *fixture) {
+	c := f.contact(func(c *connectd.Contact) { c.Channel, c.InitiationMethod = connectd.ChannelEmail, connectd.InitiationOutbound })
+	if _, err := f.svc.StartOutboundEmailContact(f.ctx, f.owner, f.inst.ID, c.ID, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.StartOutboundEmailContact(f.ctx, f.owner, f.inst.ID, c.ID, "t1"); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	_, err := f.svc.StartOutboundEmailContact(f.ctx, f.owner, f.inst.ID, c.ID, "t2")
+	wantCode(t, err, connectd.EINVALIDREQUEST)
+	if st := f.find(c.ID).State; st == nil || !st.EmailSentAt.Equal(start) || st.EmailSentToken != "t1" {
+		t.Fatalf("state = %+v", st)
+	}
+	inbound := f.contact(func(c *connectd.Contact) { c.Channel = connectd.ChannelEmail })
+	_, err = f.svc.StartOutboundEmailContact(f.ctx, f.owner, f.inst.ID, inbound.ID, "t3")
+	wantCode(t, err, connectd.EINVALIDREQUEST)
+}

@@ -15,6 +15,7 @@ var contactAPITests = []storeTest{
 	{"PauseResume", testPauseResume},
 	{"UpdateContactSchedule", testUpdateSchedule},
 	{"UpdateContactRoutingData", testUpdateRoutingData},
+	{"StartOutboundEmailContact", testOutboundEmail},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {

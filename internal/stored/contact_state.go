@@ -16,6 +16,8 @@ type stateDoc struct {
 	PauseCount  int         `json:"pause_count,omitempty"`
 	PausedForMs int64       `json:"paused_for_ms,omitempty"`
 	Routing     *routingDoc `json:"routing,omitempty"`
+	EmailSentMs int64       `json:"email_sent_at_ms,omitempty"`
+	EmailToken  string      `json:"email_sent_token,omitempty"`
 }
 
 type routingDoc struct {
@@ -27,7 +29,10 @@ type routingDoc struct {
 
 // ContactState encodes s for the contact_state table.
 func ContactState(s *connectd.ContactState) ([]byte, error) {
-	d := stateDoc{Paused: s.Paused, PauseCount: s.PauseCount, PausedForMs: s.PausedFor.Milliseconds()}
+	d := stateDoc{Paused: s.Paused, PauseCount: s.PauseCount, PausedForMs: s.PausedFor.Milliseconds(), EmailToken: s.EmailSentToken}
+	if !s.EmailSentAt.IsZero() {
+		d.EmailSentMs = s.EmailSentAt.UnixMilli()
+	}
 	if !s.LastPausedAt.IsZero() {
 		d.PausedAtMs = s.LastPausedAt.UnixMilli()
 	}
@@ -46,7 +51,11 @@ func ParseContactState(doc []byte) (*connectd.ContactState, error) {
 	if err := json.Unmarshal(doc, &d); err != nil {
 		return nil, fmt.Errorf("decode contact state: %w", err)
 	}
-	s := &connectd.ContactState{Paused: d.Paused, PauseCount: d.PauseCount, PausedFor: time.Duration(d.PausedForMs) * time.Millisecond}
+	s := &connectd.ContactState{Paused: d.Paused, PauseCount: d.PauseCount, PausedFor: time.Duration(d.PausedForMs) * time.Millisecond,
+		EmailSentToken: d.EmailToken}
+	if d.EmailSentMs != 0 {
+		s.EmailSentAt = time.UnixMilli(d.EmailSentMs).UTC()
+	}
 	if d.PausedAtMs != 0 {
 		s.LastPausedAt = time.UnixMilli(d.PausedAtMs).UTC()
 	}
