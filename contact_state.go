@@ -2,6 +2,7 @@ package connectd
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type ContactState struct {
 	// email (zero if not yet), with the ClientToken it was sent with.
 	EmailSentAt    time.Time
 	EmailSentToken string
+	// Redacted are the ContactFields DeleteContactData deleted, in the
+	// model's order, each once.
+	Redacted []string
 }
 
 // RoutingData is a contact's routing priority, age adjustment and
@@ -74,6 +78,11 @@ func exportStates(ctx context.Context, tx Tx, contacts []*Contact) error {
 func importStates(ctx context.Context, tx Tx, contacts []*Contact) error {
 	for _, c := range contacts {
 		if c.State != nil {
+			for _, f := range c.State.Redacted {
+				if !slices.Contains(ContactFields(), f) {
+					return Errorf(EINVALID, "Contact %s: %q is not a ContactField.", c.ID, f)
+				}
+			}
 			if err := tx.SaveContactState(ctx, c.InstanceID, c.ID, c.State); err != nil {
 				return err
 			}

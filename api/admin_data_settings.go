@@ -52,6 +52,7 @@ type wireSnapshotState struct {
 	RoutingSetTimestamp        *epoch          `json:"RoutingSetTimestamp,omitempty"`
 	EmailSentTimestamp         *epoch          `json:"EmailSentTimestamp,omitempty"`
 	EmailSentClientToken       string          `json:"EmailSentClientToken,omitempty"`
+	RedactedContactFields      []string        `json:"RedactedContactFields,omitempty"`
 }
 
 func (w *wireSnapshotState) domain() *connectd.ContactState {
@@ -60,7 +61,7 @@ func (w *wireSnapshotState) domain() *connectd.ContactState {
 	}
 	st := &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
 		PausedFor:   time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond,
-		EmailSentAt: w.EmailSentTimestamp.Time(), EmailSentToken: w.EmailSentClientToken}
+		EmailSentAt: w.EmailSentTimestamp.Time(), EmailSentToken: w.EmailSentClientToken, Redacted: w.RedactedContactFields}
 	if w.QueuePriority != nil || w.QueueTimeAdjustmentSeconds != nil || w.RoutingSteps != nil {
 		st.Routing = &connectd.RoutingData{QueuePriority: w.QueuePriority, QueueTimeAdjustmentSeconds: w.QueueTimeAdjustmentSeconds,
 			RoutingSteps: w.RoutingSteps, RoutingSetAt: w.RoutingSetTimestamp.Time()}

@@ -34,5 +34,6 @@ func (s *Server) operations() map[string]handler {
 		"UpdateContactRoutingData":  op(s, s.updateContactRoutingData),
 		"StartOutboundChatContact":  op(s, s.startOutboundChatContact),
 		"StartOutboundEmailContact": op(s, s.startOutboundEmailContact),
+		"DeleteContactData":         op(s, s.deleteContactData),
 	}
 }

@@ -16,6 +16,10 @@ type wireContactState struct {
 	QueuePriority               *int64               `json:"QueuePriority,omitempty"`
 	QueueTimeAdjustmentSeconds  *int64               `json:"QueueTimeAdjustmentSeconds,omitempty"`
 	RoutingCriteria             *wireRoutingCriteria `json:"RoutingCriteria,omitempty"`
+	// RedactedContactFields is connectd's own member (the model's Contact
+	// has none for it): the ContactFields DeleteContactData deleted. SDKs
+	// ignore members they do not know.
+	RedactedContactFields []string `json:"RedactedContactFields,omitempty"`
 }
 
 // wireRoutingCriteria is the model's RoutingCriteria: the steps as
@@ -38,6 +42,7 @@ func contactState(st *connectd.ContactState) wireContactState {
 		n, secs := st.PauseCount, int(st.PausedFor.Seconds())
 		w.LastPausedTimestamp, w.TotalPauseCount, w.TotalPauseDurationInSeconds = epochOf(st.LastPausedAt), &n, &secs
 	}
+	w.RedactedContactFields = st.Redacted
 	if r := st.Routing; r != nil {
 		w.QueuePriority, w.QueueTimeAdjustmentSeconds = r.QueuePriority, r.QueueTimeAdjustmentSeconds
 		if r.RoutingSteps != nil {

@@ -58,7 +58,9 @@ func testUpdateRoutingData(t *testing.T, f *fixture) {
 }
 
 func testOutboundEmail(t *testing.T, f *fixture) {
-	c := f.contact(func(c *connectd.Contact) { c.Channel, c.InitiationMethod = connectd.ChannelEmail, connectd.InitiationOutbound })
+	c := f.contact(func(c *connectd.Contact) {
+		c.Channel, c.InitiationMethod = connectd.ChannelEmail, connectd.InitiationOutbound
+	})
 	if _, err := f.svc.StartOutboundEmailContact(f.ctx, f.owner, f.inst.ID, c.ID, "t1"); err != nil {
 		t.Fatal(err)
 	}
@@ -73,4 +75,34 @@ func testOutboundEmail(t *testing.T, f *fixture) {
 	inbound := f.contact(func(c *connectd.Contact) { c.Channel = connectd.ChannelEmail })
 	_, err = f.svc.StartOutboundEmailContact(f.ctx, f.owner, f.inst.ID, inbound.ID, "t3")
 	wantCode(t, err, connectd.EINVALIDREQUEST)
+}
+
+func testDeleteContactData(t *testing.T, f *fixture) {
+	c := f.contact()
+	wantCode(t, f.svc.DeleteContactData(f.ctx, f.owner, f.inst.ID, c.ID, []string{"CUSTOMER_ENDPOINT"}), connectd.ENOTTERMINATED)
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.svc.DeleteContactData(f.ctx, f.owner, f.inst.ID, c.ID, []string{"EMAIL_SUBJECT"}), connectd.EINVALID)
+	for range 2 { // the second time is a no-op
+		if err := f.svc.DeleteContactData(f.ctx, f.owner, f.inst.ID, c.ID, []string{"CUSTOMER_ENDPOINT"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := f.find(c.ID).State; st == nil || len(st.Redacted) != 1 || st.Redacted[0] != "CUSTOMER_ENDPOINT" {
+		t.Fatalf("state = %+v", st)
+	}
+	snap, err := f.svc.Export(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Reset(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Import(f.ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.find(c.ID).State; st == nil || len(st.Redacted) != 1 {
+		t.Fatalf("state after export and import = %+v", st)
+	}
 }

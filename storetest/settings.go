@@ -16,6 +16,7 @@ var contactAPITests = []storeTest{
 	{"UpdateContactSchedule", testUpdateSchedule},
 	{"UpdateContactRoutingData", testUpdateRoutingData},
 	{"StartOutboundEmailContact", testOutboundEmail},
+	{"DeleteContactData", testDeleteContactData},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {

@@ -18,6 +18,7 @@ type stateDoc struct {
 	Routing     *routingDoc `json:"routing,omitempty"`
 	EmailSentMs int64       `json:"email_sent_at_ms,omitempty"`
 	EmailToken  string      `json:"email_sent_token,omitempty"`
+	Redacted    []string    `json:"redacted,omitempty"`
 }
 
 type routingDoc struct {
@@ -29,7 +30,8 @@ type routingDoc struct {
 
 // ContactState encodes s for the contact_state table.
 func ContactState(s *connectd.ContactState) ([]byte, error) {
-	d := stateDoc{Paused: s.Paused, PauseCount: s.PauseCount, PausedForMs: s.PausedFor.Milliseconds(), EmailToken: s.EmailSentToken}
+	d := stateDoc{Paused: s.Paused, PauseCount: s.PauseCount, PausedForMs: s.PausedFor.Milliseconds(), EmailToken: s.EmailSentToken,
+		Redacted: s.Redacted}
 	if !s.EmailSentAt.IsZero() {
 		d.EmailSentMs = s.EmailSentAt.UnixMilli()
 	}
@@ -52,7 +54,7 @@ func ParseContactState(doc []byte) (*connectd.ContactState, error) {
 		return nil, fmt.Errorf("decode contact state: %w", err)
 	}
 	s := &connectd.ContactState{Paused: d.Paused, PauseCount: d.PauseCount, PausedFor: time.Duration(d.PausedForMs) * time.Millisecond,
-		EmailSentToken: d.EmailToken}
+		EmailSentToken: d.EmailToken, Redacted: d.Redacted}
 	if d.EmailSentMs != 0 {
 		s.EmailSentAt = time.UnixMilli(d.EmailSentMs).UTC()
 	}
