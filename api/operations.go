@@ -35,5 +35,6 @@ func (s *Server) operations() map[string]handler {
 		"StartOutboundChatContact":  op(s, s.startOutboundChatContact),
 		"StartOutboundEmailContact": op(s, s.startOutboundEmailContact),
 		"DeleteContactData":         op(s, s.deleteContactData),
+		"BatchPutContact":           op(s, s.batchPutContact),
 	}
 }

@@ -106,3 +106,21 @@ func testDeleteContactData(t *testing.T, f *fixture) {
 		t.Fatalf("state after export and import = %+v", st)
 	}
 }
+
+func testBatchPutContact(t *testing.T, f *fixture) {
+	good, bad := f.newContact(), f.newContact(withAttrs(connectd.Attributes{"bad key": "x"}))
+	good.ClientToken = "batch/1"
+	res, err := f.svc.BatchPutContact(f.ctx, f.owner, f.inst.ID, []*connectd.Contact{good, bad})
+	if err != nil || len(res) != 2 || res[0].Err != nil || connectd.ErrorCode(res[1].Err) != connectd.EINVALID {
+		t.Fatalf("results = %+v, %v", res, err)
+	}
+	f.find(good.ID) // kept although the second item failed
+	retry := f.newContact()
+	retry.ClientToken = "batch/1"
+	res, err = f.svc.BatchPutContact(f.ctx, f.owner, f.inst.ID, []*connectd.Contact{retry})
+	if err != nil || res[0].Err != nil || res[0].Contact.ID != good.ID {
+		t.Fatalf("retry = %+v, %v; want contact %s", res, err, good.ID)
+	}
+	_, err = f.svc.BatchPutContact(f.ctx, f.owner, "missing", []*connectd.Contact{f.newContact()})
+	wantCode(t, err, connectd.ENOTFOUND)
+}

@@ -17,6 +17,7 @@ var contactAPITests = []storeTest{
 	{"UpdateContactRoutingData", testUpdateRoutingData},
 	{"StartOutboundEmailContact", testOutboundEmail},
 	{"DeleteContactData", testDeleteContactData},
+	{"BatchPutContact", testBatchPutContact},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {
