@@ -27,6 +27,10 @@ type ContactState struct {
 	// email (zero if not yet), with the ClientToken it was sent with.
 	EmailSentAt    time.Time
 	EmailSentToken string
+	// ContinuedFrom is the past chat contact a persistent chat
+	// association rehydrates (CreatePersistentContactAssociation), and
+	// PersistentSource the SourceContactId it was asked with.
+	ContinuedFrom, PersistentSource string
 	// Redacted are the ContactFields DeleteContactData deleted, in the
 	// model's order, each once.
 	Redacted []string

@@ -53,6 +53,8 @@ type wireSnapshotState struct {
 	EmailSentTimestamp         *epoch          `json:"EmailSentTimestamp,omitempty"`
 	EmailSentClientToken       string          `json:"EmailSentClientToken,omitempty"`
 	RedactedContactFields      []string        `json:"RedactedContactFields,omitempty"`
+	ContinuedFromContactId     string          `json:"ContinuedFromContactId,omitempty"`
+	PersistentSourceContactId  string          `json:"PersistentSourceContactId,omitempty"`
 }
 
 func (w *wireSnapshotState) domain() *connectd.ContactState {
@@ -61,7 +63,8 @@ func (w *wireSnapshotState) domain() *connectd.ContactState {
 	}
 	st := &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
 		PausedFor:   time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond,
-		EmailSentAt: w.EmailSentTimestamp.Time(), EmailSentToken: w.EmailSentClientToken, Redacted: w.RedactedContactFields}
+		EmailSentAt: w.EmailSentTimestamp.Time(), EmailSentToken: w.EmailSentClientToken, Redacted: w.RedactedContactFields,
+		ContinuedFrom: w.ContinuedFromContactId, PersistentSource: w.PersistentSourceContactId}
 	if w.QueuePriority != nil || w.QueueTimeAdjustmentSeconds != nil || w.RoutingSteps != nil {
 		st.Routing = &connectd.RoutingData{QueuePriority: w.QueuePriority, QueueTimeAdjustmentSeconds: w.QueueTimeAdjustmentSeconds,
 			RoutingSteps: w.RoutingSteps, RoutingSetAt: w.RoutingSetTimestamp.Time()}

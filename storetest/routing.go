@@ -124,3 +124,39 @@ func testBatchPutContact(t *testing.T, f *fixture) {
 	_, err = f.svc.BatchPutContact(f.ctx, f.owner, "missing", []*connectd.Contact{f.newContact()})
 	wantCode(t, err, connectd.ENOTFOUND)
 }
+
+func testPersistentAssociation(t *testing.T, f *fixture) {
+	chat := func(c *connectd.Contact) { c.Channel = connectd.ChannelChat }
+	c1 := f.contact(chat)
+	c2 := f.contact(chat, withPrevious(c1.ID))
+	c3 := f.contact(chat, withPrevious(c2.ID))
+	for i, c := range []*connectd.Contact{c1, c3, c2} { // c2 ends last
+		f.clock.Set(start.Add(time.Duration(i+1) * time.Minute))
+		if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur := f.contact(chat)
+	got, err := f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, cur.ID, c1.ID, connectd.RehydrateEntirePastSession)
+	if err != nil || got != c2.ID {
+		t.Fatalf("ENTIRE_PAST_SESSION = %q, %v; want the last ended contact %s", got, err, c2.ID)
+	}
+	if st := f.find(cur.ID).State; st == nil || st.ContinuedFrom != c2.ID {
+		t.Fatalf("state = %+v", st)
+	}
+	if again, err := f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, cur.ID, c1.ID, connectd.RehydrateEntirePastSession); err != nil || again != c2.ID {
+		t.Fatalf("asked again = %q, %v", again, err)
+	}
+	_, err = f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, cur.ID, c3.ID, connectd.RehydrateFromSegment)
+	wantCode(t, err, connectd.EINVALIDREQUEST) // already associated with another
+	other := f.contact(chat)
+	if got, err := f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, other.ID, c3.ID, connectd.RehydrateFromSegment); err != nil || got != c3.ID {
+		t.Fatalf("FROM_SEGMENT = %q, %v", got, err)
+	}
+	_, err = f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, f.contact(chat).ID, c2.ID, connectd.RehydrateEntirePastSession)
+	wantCode(t, err, connectd.EINVALID)
+	_, err = f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, f.contact(chat).ID, other.ID, connectd.RehydrateFromSegment)
+	wantCode(t, err, connectd.EINVALIDREQUEST) // the source has not ended
+	_, err = f.svc.CreatePersistentContactAssociation(f.ctx, f.owner, f.inst.ID, f.contact().ID, c3.ID, connectd.RehydrateFromSegment)
+	wantCode(t, err, connectd.EINVALIDREQUEST) // the current contact is a task
+}

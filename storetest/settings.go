@@ -18,6 +18,7 @@ var contactAPITests = []storeTest{
 	{"StartOutboundEmailContact", testOutboundEmail},
 	{"DeleteContactData", testDeleteContactData},
 	{"BatchPutContact", testBatchPutContact},
+	{"CreatePersistentContactAssociation", testPersistentAssociation},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {

@@ -19,6 +19,8 @@ type stateDoc struct {
 	EmailSentMs int64       `json:"email_sent_at_ms,omitempty"`
 	EmailToken  string      `json:"email_sent_token,omitempty"`
 	Redacted    []string    `json:"redacted,omitempty"`
+	Continued   string      `json:"continued_from,omitempty"`
+	Source      string      `json:"persistent_source,omitempty"`
 }
 
 type routingDoc struct {
@@ -31,7 +33,7 @@ type routingDoc struct {
 // ContactState encodes s for the contact_state table.
 func ContactState(s *connectd.ContactState) ([]byte, error) {
 	d := stateDoc{Paused: s.Paused, PauseCount: s.PauseCount, PausedForMs: s.PausedFor.Milliseconds(), EmailToken: s.EmailSentToken,
-		Redacted: s.Redacted}
+		Redacted: s.Redacted, Continued: s.ContinuedFrom, Source: s.PersistentSource}
 	if !s.EmailSentAt.IsZero() {
 		d.EmailSentMs = s.EmailSentAt.UnixMilli()
 	}
@@ -54,7 +56,7 @@ func ParseContactState(doc []byte) (*connectd.ContactState, error) {
 		return nil, fmt.Errorf("decode contact state: %w", err)
 	}
 	s := &connectd.ContactState{Paused: d.Paused, PauseCount: d.PauseCount, PausedFor: time.Duration(d.PausedForMs) * time.Millisecond,
-		EmailSentToken: d.EmailToken, Redacted: d.Redacted}
+		EmailSentToken: d.EmailToken, Redacted: d.Redacted, ContinuedFrom: d.Continued, PersistentSource: d.Source}
 	if d.EmailSentMs != 0 {
 		s.EmailSentAt = time.UnixMilli(d.EmailSentMs).UTC()
 	}
