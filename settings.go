@@ -34,6 +34,9 @@ type SettingsTx interface {
 	InstanceSettings(ctx context.Context, instanceID string) (*InstanceSettings, error)
 	// SaveInstanceSettings stores s as the settings of instance id.
 	SaveInstanceSettings(ctx context.Context, instanceID string, s *InstanceSettings) error
+	// SetInstanceTags stores tags (nil or empty: none) as the tags of
+	// instance id.
+	SetInstanceTags(ctx context.Context, instanceID string, tags map[string]string) error
 }
 
 // ukMobilePrefix is the E.164 prefix of UK mobile numbers.

@@ -37,5 +37,13 @@ func (s *Server) operations() map[string]handler {
 		"DeleteContactData":                  op(s, s.deleteContactData),
 		"BatchPutContact":                    op(s, s.batchPutContact),
 		"CreatePersistentContactAssociation": op(s, s.createPersistentContactAssociation),
+		"TagResource":                        op(s, s.tagResource),
+		"UntagResource":                      op(s, s.untagResource),
+		"ListTagsForResource":                op(s, s.listTagsForResource),
+		"AssociateAnalyticsDataSet":          op(s, s.associateAnalyticsDataSet),
+		"DisassociateAnalyticsDataSet":       op(s, s.disassociateAnalyticsDataSet),
+		"ListAnalyticsDataAssociations":      op(s, s.listAnalyticsDataAssociations),
+		"BatchAssociateAnalyticsDataSet":     op(s, s.batchAssociateAnalyticsDataSet),
+		"BatchDisassociateAnalyticsDataSet":  op(s, s.batchDisassociateAnalyticsDataSet),
 	}
 }

@@ -32,3 +32,14 @@ func (r *rows) SaveInstanceSettings(ctx context.Context, instanceID string, s *c
 	_, err = r.exec(ctx, upsertSettings, instanceID, string(doc))
 	return err
 }
+
+const updateInstanceTags = `UPDATE instances SET tags = ? WHERE id = ?`
+
+func (r *rows) SetInstanceTags(ctx context.Context, instanceID string, tags map[string]string) error {
+	doc, err := encodeMap(tags)
+	if err != nil {
+		return err
+	}
+	_, err = r.exec(ctx, updateInstanceTags, doc, instanceID)
+	return err
+}

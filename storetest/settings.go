@@ -19,6 +19,7 @@ var contactAPITests = []storeTest{
 	{"DeleteContactData", testDeleteContactData},
 	{"BatchPutContact", testBatchPutContact},
 	{"CreatePersistentContactAssociation", testPersistentAssociation},
+	{"ResourceTagsAndDataSets", testResourceTags},
 }
 
 func testInstanceSettings(t *testing.T, f *fixture) {
@@ -76,5 +77,32 @@ func testUKMobileDestination(t *testing.T, f *fixture) {
 	}
 	if _, err := f.svc.StartOutboundVoiceContact(f.ctx, f.owner, f.newContact(), "+447700900123"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func testResourceTags(t *testing.T, f *fixture) {
+	arn := f.inst.ARN()
+	if err := f.svc.TagResource(f.ctx, f.owner, arn, map[string]string{"team": "a", "env": "dev"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.UntagResource(f.ctx, f.owner, arn, []string{"env"}); err != nil {
+		t.Fatal(err)
+	}
+	inst, err := f.svc.FindInstance(f.ctx, f.owner, f.inst.ID)
+	if err != nil || len(inst.Tags) != 1 || inst.Tags["team"] != "a" {
+		t.Fatalf("instance tags = %v, %v", inst.Tags, err)
+	}
+	wantCode(t, f.svc.TagResource(f.ctx, f.owner, arn, map[string]string{"Aws:x": "1"}), connectd.EINVALID)
+	wantCode(t, f.svc.TagResource(f.ctx, connectd.Owner{AccountID: "999999999999", Region: "us-east-1"}, arn, map[string]string{"a": "1"}), connectd.ENOTFOUND)
+	sets, err := f.svc.AssociateAnalyticsDataSets(f.ctx, f.owner, f.inst.ID, "", []string{"b", "a"})
+	if err != nil || len(sets) != 2 || sets[0].TargetAccountID != f.owner.AccountID {
+		t.Fatalf("associate = %+v, %v", sets, err)
+	}
+	removed, missing, err := f.svc.DisassociateAnalyticsDataSets(f.ctx, f.owner, f.inst.ID, "", []string{"b", "c"})
+	if err != nil || len(removed) != 1 || len(missing) != 1 {
+		t.Fatalf("disassociate = %v %v %v", removed, missing, err)
+	}
+	if got, err := f.svc.AnalyticsDataSets(f.ctx, f.owner, f.inst.ID, ""); err != nil || len(got) != 1 || got[0].DataSetID != "a" {
+		t.Fatalf("data sets = %+v, %v", got, err)
 	}
 }
