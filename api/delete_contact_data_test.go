@@ -34,12 +34,7 @@ func (s *testServer) deleteContactData(t *testing.T, instanceID, contactID strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256(body)
-	cred := aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}
-	if err := v4.NewSigner().SignHTTP(context.Background(), cred, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	signJSON(t, req, body, aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"})
 	resp, err := s.http.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +45,17 @@ func (s *testServer) deleteContactData(t *testing.T, instanceID, contactID strin
 		t.Fatal(err)
 	}
 	return resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), string(b)
+}
+
+// signJSON marks req as JSON and signs it, with body as its payload, with
+// the SDK's own v4 signer.
+func signJSON(t *testing.T, req *http.Request, body []byte, cred aws.Credentials) {
+	t.Helper()
+	req.Header.Set("Content-Type", "application/json")
+	sum := sha256.Sum256(body)
+	if err := v4.NewSigner().SignHTTP(context.Background(), cred, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestDeleteContactData(t *testing.T) {

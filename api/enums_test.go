@@ -26,7 +26,11 @@ func sdkEnums() map[string][]string {
 		"AllowedUserAction":       values(types.AllowedUserAction("").Values()),
 		"Channel":                 values(types.Channel("").Values()),
 		"ContactInitiationMethod": values(types.ContactInitiationMethod("").Values()),
-		"DirectoryType":           values(types.DirectoryType("").Values()),
+		// The SDK (v1.175.2) predates DeleteContactData and its enum:
+		// the model's values are compared with the domain's list instead.
+		"ContactField":                            values(connectd.ContactFields()),
+		"OutboundMessageSourceType":               values(types.OutboundMessageSourceType("").Values()),
+		"DirectoryType":                           values(types.DirectoryType("").Values()),
 		"DisconnectOnCustomerExitParticipantType": values(types.DisconnectOnCustomerExitParticipantType("").Values()),
 		"EmailHeaderType":                         values(types.EmailHeaderType("").Values()),
 		"EndpointType":                            values(types.EndpointType("").Values()),

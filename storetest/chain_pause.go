@@ -64,16 +64,7 @@ func testPauseResume(t *testing.T, f *fixture) {
 		t.Fatalf("state after resume = %+v", st)
 	}
 	// Export and import keep it.
-	snap, err := f.svc.Export(f.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Reset(f.ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Import(f.ctx, snap); err != nil {
-		t.Fatal(err)
-	}
+	f.exportResetImport()
 	if got := f.find(task.ID).State; got == nil || got.PausedFor != 90*time.Second || got.PauseCount != 1 {
 		t.Fatalf("state after export and import = %+v", got)
 	}

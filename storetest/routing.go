@@ -92,16 +92,7 @@ func testDeleteContactData(t *testing.T, f *fixture) {
 	if st := f.find(c.ID).State; st == nil || len(st.Redacted) != 1 || st.Redacted[0] != "CUSTOMER_ENDPOINT" {
 		t.Fatalf("state = %+v", st)
 	}
-	snap, err := f.svc.Export(f.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Reset(f.ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Import(f.ctx, snap); err != nil {
-		t.Fatal(err)
-	}
+	f.exportResetImport()
 	if st := f.find(c.ID).State; st == nil || len(st.Redacted) != 1 {
 		t.Fatalf("state after export and import = %+v", st)
 	}

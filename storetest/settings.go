@@ -40,18 +40,9 @@ func testInstanceSettings(t *testing.T, f *fixture) {
 	_, err = f.svc.ChangeInstanceSettings(f.ctx, "no-such-instance", allow)
 	wantCode(t, err, connectd.ENOTFOUND)
 	// Export carries them; import after a reset restores them.
-	snap, err := f.svc.Export(f.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := f.exportResetImport()
 	if got := snap.Settings[f.inst.ID]; got == nil || !got.AllowUKMobileDestinations || got.AnalyticsDataSets[0].DataSetID != "ds1" {
 		t.Fatalf("exported settings = %+v", got)
-	}
-	if err := f.svc.Reset(f.ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Import(f.ctx, snap); err != nil {
-		t.Fatal(err)
 	}
 	if st, err = f.svc.InstanceSettings(f.ctx, f.inst.ID); err != nil || !st.AllowUKMobileDestinations {
 		t.Fatalf("imported settings = %+v, %v", st, err)
@@ -105,4 +96,21 @@ func testResourceTags(t *testing.T, f *fixture) {
 	if got, err := f.svc.AnalyticsDataSets(f.ctx, f.owner, f.inst.ID, ""); err != nil || len(got) != 1 || got[0].DataSetID != "a" {
 		t.Fatalf("data sets = %+v, %v", got, err)
 	}
+}
+
+// exportResetImport exports the store, resets it and imports the export,
+// so that a test can check what survives the round trip.
+func (f *fixture) exportResetImport() *connectd.Snapshot {
+	f.t.Helper()
+	snap, err := f.svc.Export(f.ctx)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.svc.Reset(f.ctx); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.svc.Import(f.ctx, snap); err != nil {
+		f.t.Fatal(err)
+	}
+	return snap
 }
