@@ -1,23 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/connectd/connectd"
 )
-
-// controllableClock is a clock the control plane can move; connectd's
-// OffsetClock (and, in tests, ManualClock) is one.
-type controllableClock interface {
-	connectd.Clock
-	Set(time.Time)
-	Advance(time.Duration)
-	Reset()
-}
 
 // adminHandler serves one control-plane endpoint; like an operation's
 // handler it returns a value to send as JSON with 200, or an error.
@@ -25,17 +16,20 @@ type adminHandler func(ctx context.Context, r *http.Request) (any, error)
 
 // serveAdmin serves connectd's own endpoints under /_connectd/ (plus
 // /_localstack/health, which tools that wait for LocalStack already poll).
-// They are not part of the Amazon Connect API and are not signed: the
-// control plane is for test environments, not for untrusted networks, and
-// Config.Admin turns everything but health and readiness off. It reports
-// whether it handled the request.
-func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
-	path := r.URL.Path
+// They are not part of the Amazon Connect API: the control plane is for
+// test environments, not for untrusted networks, and Config.Admin turns
+// everything but health and readiness off. Health and readiness are open
+// to any probe; the rest passes guardControlPlane first. Routes match the
+// path as sent (see isControlPath). It reports whether it handled the
+// request.
+func (s *Server) serveAdmin(w http.ResponseWriter, c *call) bool {
+	r := c.r
+	path := r.URL.EscapedPath()
+	if !isControlPath(path) {
+		return false
+	}
 	if path == "/_localstack/health" {
 		path = "/_connectd/health"
-	}
-	if !strings.HasPrefix(path, "/_connectd/") {
-		return false
 	}
 	var h adminHandler
 	switch route := r.Method + " " + path; {
@@ -47,6 +41,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	case !s.cfg.Admin:
 		writeError(w, excUnknownPath, status(excUnknownPath), "The connectd control plane is turned off (--admin=false).")
+		return true
+	case !s.guardControlPlane(w, c):
 		return true
 	default:
 		h = s.adminRoutes()[route]
@@ -65,7 +61,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) bool {
 	if err != nil {
 		exc, code, msg := s.model.toException("", err)
 		if code >= 500 {
-			s.log.Error("admin request failed", "path", r.URL.Path, "err", err)
+			s.log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
 		}
 		writeError(w, exc, code, msg)
 		return true
@@ -99,16 +95,24 @@ func (s *Server) adminRoutes() map[string]adminHandler {
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	type health struct {
 		Status  string `json:"Status"`
-		Version string `json:"Version"`
-		Store   string `json:"Store"`
+		Version string `json:"Version,omitempty"`
+		Store   string `json:"Store,omitempty"`
 		Error   string `json:"Error,omitempty"`
 	}
 	h := health{Status: "running", Version: s.cfg.Version, Store: s.cfg.StoreName}
+	if s.cfg.SignedControlPlane {
+		// Probes need no signature, so with --auth sigv4 they learn the
+		// status and nothing else about the server.
+		h.Version, h.Store = "", ""
+	}
 	code := http.StatusOK
 	if s.cfg.Ping != nil {
 		if err := s.cfg.Ping(r.Context()); err != nil {
-			s.log.Error("health check: store unavailable", "err", err)
+			s.log.Error("health check: store unavailable", "request_id", requestID(r), "err", err)
 			h.Status, h.Error, code = "unavailable", "The store does not answer.", http.StatusServiceUnavailable
+			if connectd.ErrorCode(err) == connectd.EUNAVAILABLE {
+				h.Error = connectd.ErrorMessage(err) // the store's own reason, written for users
+			}
 		}
 	}
 	writeJSON(w, code, h)
@@ -136,9 +140,17 @@ func (s *Server) reset(ctx context.Context, r *http.Request) (any, error) {
 // are connectd's own tools and tests, so an unknown member is a mistake
 // worth reporting rather than ignoring.
 func decodeAdmin(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body, err := readBody(r.Body)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return &wireError{exc: excSerialization, message: serializationMessage(err)} // names the member
+		}
 		return &wireError{exc: excSerialization, message: "The request body is not valid: " + err.Error()}
 	}
 	return nil

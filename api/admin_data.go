@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -74,12 +75,19 @@ func (s *Server) importData(ctx context.Context, r *http.Request) (any, error) {
 // `connectd serve --init FILE` does at start-up.
 func (s *Server) Import(ctx context.Context, doc io.Reader) error {
 	var in wireSnapshot
-	dec := json.NewDecoder(doc)
+	b, err := io.ReadAll(doc)
+	if err != nil {
+		return fmt.Errorf("read import document: %w", err)
+	}
+	if err := checkText(b); err != nil {
+		return fmt.Errorf("decode import document: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
 		return fmt.Errorf("decode import document: %w", err)
 	}
-	_, err := s.importSnapshot(ctx, in)
+	_, err = s.importSnapshot(ctx, in)
 	return err
 }
 

@@ -29,6 +29,10 @@ const (
 	excNotImplemented  = "NotImplementedException"
 	excTooLarge        = "RequestEntityTooLargeException"
 	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
+	// excUnavailable is a store that cannot take writes right now (a lost
+	// database file, PostgreSQL down). The Connect model has no name for
+	// it; every SDK retries a 503 whatever the name.
+	excUnavailable = "ServiceUnavailableException"
 )
 
 // status returns the HTTP status of the exceptions that connectd sends
@@ -47,6 +51,8 @@ func status(exc string) int {
 		return http.StatusRequestHeaderFieldsTooLarge
 	case excNotImplemented:
 		return http.StatusNotImplemented
+	case excUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -83,7 +89,9 @@ func exceptionFor(code string) string {
 		return excDestination
 	case connectd.ENOTTERMINATED:
 		return excNotTerminated
-	default: // EINTERNAL, EUNAVAILABLE
+	case connectd.EUNAVAILABLE:
+		return excUnavailable
+	default: // EINTERNAL
 		return excInternal
 	}
 }
@@ -124,10 +132,7 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 	if exc == excConflict && !m.models(op, excConflict) && m.models(op, excResourceConflict) {
 		exc = excResourceConflict
 	}
-	code = m.status(exc)
-	if c == connectd.EUNAVAILABLE {
-		code = http.StatusServiceUnavailable // retried by every SDK
-	}
+	code = m.status(exc) // excUnavailable, which no operation models: 503, retried by every SDK
 	return exc, code, connectd.ErrorMessage(err)
 }
 

@@ -76,6 +76,7 @@ func (f *faults) draw(op string) (latency time.Duration, spec *faultSpec) {
 func (s *Server) inject(ctx context.Context, op string) error {
 	latency, spec := s.faults.draw(op)
 	if latency > 0 {
+		s.observer().Fault(op, "latency")
 		t := time.NewTimer(latency)
 		defer t.Stop()
 		select {
@@ -87,6 +88,7 @@ func (s *Server) inject(ctx context.Context, op string) error {
 	if spec == nil {
 		return nil
 	}
+	s.observer().Fault(op, "error")
 	msg := spec.Message
 	if msg == "" {
 		msg = "Injected fault."
@@ -117,7 +119,7 @@ func (s *Server) putFaults(ctx context.Context, r *http.Request) (any, error) {
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: %q is not an Amazon Connect operation.", i, rule.Operation)
 		case rule.Probability != nil && (*rule.Probability < 0 || *rule.Probability > 1):
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: Probability must be between 0 and 1.", i)
-		case rule.LatencyMs < 0 || time.Duration(rule.LatencyMs)*time.Millisecond > maxFaultLatency:
+		case rule.LatencyMs < 0 || int64(rule.LatencyMs) > maxFaultLatency.Milliseconds(): // compared in ms: a Duration of 9e18 ms wraps
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: LatencyMs must be between 0 and %d.", i, maxFaultLatency.Milliseconds())
 		case rule.Error == nil && rule.LatencyMs == 0:
 			return nil, connectd.Errorf(connectd.EINVALID, "Rules[%d]: give an Error, a LatencyMs or both.", i)

@@ -116,9 +116,15 @@ func (s *testServer) raw(t *testing.T, method, path, body string) rawResponse {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if body != "" || (method != "GET" && method != "HEAD") {
+		req.Header.Set("Content-Type", "application/json") // the control plane requires it on changes
 	}
+	return s.do(t, req)
+}
+
+// do sends req and reads the whole answer.
+func (s *testServer) do(t *testing.T, req *http.Request) rawResponse {
+	t.Helper()
 	resp, err := s.http.Do(req)
 	if err != nil {
 		t.Fatal(err)

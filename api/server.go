@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
-	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/google/uuid"
@@ -56,6 +55,23 @@ type Config struct {
 	// operation. Nil takes the account and region from the request's
 	// credential scope without verifying anything (see identify).
 	Auth Authenticator
+	// Observer is told of every request, injected fault and throttled
+	// request, for metrics; nil observes nothing.
+	Observer Observer
+	// Metrics, if not nil, serves GET /metrics (see observe.go).
+	Metrics http.Handler
+	// SignedControlPlane makes the control plane (all of /_connectd/ but
+	// health and readiness) require what Auth requires of the Connect API:
+	// connectd serve sets it with --auth sigv4.
+	SignedControlPlane bool
+	// AdminHosts are the Host names, besides loopback names and IP
+	// literals, that may address the control plane (say, a compose
+	// service's name); see guardControlPlane.
+	AdminHosts []string
+	// AllowedOrigins are the web origins (scheme://host[:port]), besides
+	// loopback ones, whose pages may call the Connect API when Auth is nil;
+	// see guardBrowser.
+	AllowedOrigins []string
 }
 
 // Server is the HTTP handler of connectd.
@@ -105,15 +121,12 @@ func New(cfg Config) *Server {
 // Operations returns the names of the operations the server implements.
 func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 
-// ServeHTTP serves one request: request id, panic recovery, body limit,
-// admin paths, then routing and the operation's handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{r: r, requestID: uuid.NewString()}
+// serveRequest serves one request: request id, panic recovery, body limit,
+// admin paths, then routing and the operation's handler. ServeHTTP
+// (observe.go) wraps it with the request's log line and metrics.
+func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
+	c := &call{r: r, requestID: requestID(r)}
 	w.Header().Set("x-amzn-RequestId", c.requestID)
-	// Real Connect sends this on every response (terraform-provider-aws
-	// #41118 debug log); browser-based agent desktops rely on it.
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -131,7 +144,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 
-	if s.serveAdmin(w, r) {
+	if s.serveAdmin(w, c) {
+		return
+	}
+	// Past the control plane: the Connect API. Web pages get no further
+	// than guardBrowser lets them (its comment says why).
+	if !s.guardBrowser(w, r) {
 		return
 	}
 	// AWS authenticates before it routes: an unsigned call to any path
@@ -146,6 +164,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.op, c.labels = op, labels
+	if err := checkRequestText(r, labels); err != nil {
+		exc, code, msg := s.model.toException(op, err)
+		writeError(w, exc, code, msg)
+		return
+	}
 	h, ok := s.handlers[op]
 	if !ok {
 		writeError(w, excNotImplemented, status(excNotImplemented),
@@ -165,14 +188,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, resp)
 	}
-	s.log.Debug("request", "request_id", c.requestID, "operation", op, "account", c.owner.AccountID,
-		"region", c.owner.Region, "err", err, "duration", time.Since(start))
+	noteCall(r, c, err)
 }
 
 // dispatch runs an operation's handler behind the throttle and any injected
 // faults.
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
+		s.observer().Throttled(c.op)
 		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
 	if err := s.inject(c.r.Context(), c.op); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -35,11 +36,28 @@ func (e epoch) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
 }
 
-// UnmarshalJSON reads a JSON number of epoch seconds.
+// The range of a timestamp on the wire: years 0001 to 9999, what every
+// SDK's timestamp type holds. Outside it a float's seconds do not fit the
+// conversion to time.Time, which wrapped (EndTime 1e19 became a time before
+// StartTime, and StartTime 1e308 was accepted: found by the issue 14 audit).
+const (
+	minEpochSeconds = -62135596800 // 0001-01-01T00:00:00Z
+	maxEpochSeconds = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// epochType is the Go type serializationMessage recognizes as a timestamp.
+var epochType = reflect.TypeFor[epoch]()
+
+// UnmarshalJSON reads a JSON number of epoch seconds. A refusal is a
+// *json.UnmarshalTypeError, so that encoding/json adds the member's path and
+// the 400 names it.
 func (e *epoch) UnmarshalJSON(b []byte) error {
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || b[0] == '"' {
-		return fmt.Errorf("expected a timestamp as a JSON number of epoch seconds, got %s", b)
+	if err != nil || b[0] == '"' {
+		return &json.UnmarshalTypeError{Value: literalKind(b), Type: epochType}
+	}
+	if f < minEpochSeconds || f > maxEpochSeconds { // ParseFloat gives ±Inf for 1e400, never NaN
+		return &json.UnmarshalTypeError{Value: "number " + string(b) + " (out of range)", Type: epochType}
 	}
 	sec, frac := math.Modf(f)
 	*e = epoch(time.Unix(int64(sec), int64(math.Round(frac*1e3))*int64(time.Millisecond)).UTC())
@@ -52,19 +70,6 @@ func (e *epoch) Time() time.Time {
 		return time.Time{}
 	}
 	return time.Time(*e)
-}
-
-// readBody reads a request body within the body limit.
-func readBody(r io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(r)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &wireError{exc: excTooLarge, message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", tooLarge.Limit)}
-		}
-		return nil, fmt.Errorf("read request body: %w", err)
-	}
-	return body, nil
 }
 
 // decodeBody reads a JSON request body into v. An empty body is an empty
@@ -95,6 +100,9 @@ func serializationMessage(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
+	case errors.As(err, &typeErr) && typeErr.Type == epochType:
+		return fmt.Sprintf("Member %s must be a timestamp: a JSON number of epoch seconds from %d (0001-01-01) to %d (9999-12-31), not JSON %s.",
+			memberPath(typeErr.Field), int64(minEpochSeconds), int64(maxEpochSeconds), typeErr.Value)
 	case errors.As(err, &typeErr) && memberPath(typeErr.Field) != "":
 		return fmt.Sprintf("Member %s must be of type %s, not JSON %s.", memberPath(typeErr.Field), jsonTypeName(typeErr.Type.String()), typeErr.Value)
 	case errors.As(err, &typeErr):
@@ -153,4 +161,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// literalKind names the kind of a JSON literal as encoding/json's type errors do.
+func literalKind(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "value"
+	case b[0] == '"':
+		return "string"
+	case b[0] == '{':
+		return "object"
+	case b[0] == '[':
+		return "array"
+	case b[0] == 't' || b[0] == 'f':
+		return "bool"
+	}
+	return "number"
 }

@@ -14,9 +14,11 @@ func (a *app) adminCommand() *cobra.Command {
 	c := group("admin", "Control a connectd: reset, clock, import, export (not Amazon Connect)",
 		"  connectd admin reset\n  connectd admin clock advance 2y\n  connectd admin export > fixtures.json",
 		a.adminResetCommand(), a.clockCommand(), a.adminImportCommand(), a.adminExportCommand())
-	c.Long = `Control a running connectd through its unsigned control plane under
-/_connectd/ at the endpoint URL. These commands are connectd's own: Amazon
-Connect has no such endpoints, and "connectd serve --admin=false" turns them off.`
+	c.Long = `Control a running connectd through its control plane under /_connectd/
+at the endpoint URL. Requests are signed with the AWS credentials the other
+commands use, which a connectd started with --auth sigv4 requires. These
+commands are connectd's own: Amazon Connect has no such endpoints, and
+"connectd serve --admin=false" turns them off.`
 	return c
 }
 

@@ -8,7 +8,8 @@ import (
 
 // clockAnswer is the control plane's reading of the clock.
 type clockAnswer struct {
-	Now float64 `json:"Now"`
+	Now    float64 `json:"Now"`
+	Frozen bool    `json:"Frozen"`
 }
 
 func (a *app) clockCommand() *cobra.Command {
@@ -29,22 +30,7 @@ func (a *app) clockCommand() *cobra.Command {
 			Args:    cobra.NoArgs,
 			RunE:    runE(func(cmd *cobra.Command, args []string) error { return a.clockShow() }),
 		},
-		&cobra.Command{
-			Use:   "set TIME",
-			Short: "Set the clock to TIME; it keeps running from there",
-			Long: `Set the clock to TIME, which is RFC 3339 (2028-01-01T09:00:00Z), a date
-(2028-01-01, midnight UTC) or epoch seconds (1830330000). It keeps running from
-there.`,
-			Example: "  connectd admin clock set 2028-01-01T09:00:00Z\n  connectd admin clock set 1830330000",
-			Args:    cobra.ExactArgs(1),
-			RunE: runE(func(cmd *cobra.Command, args []string) error {
-				t, err := parseInstant(args[0])
-				if err != nil {
-					return err
-				}
-				return a.clockMove("PUT", "/_connectd/clock", map[string]float64{"Now": epochSeconds(t)})
-			}),
-		},
+		a.clockSetCommand(),
 		a.clockAdvanceCommand(),
 		&cobra.Command{
 			Use:     "reset",
@@ -56,6 +42,31 @@ there.`,
 			}),
 		},
 	)
+	return c
+}
+
+func (a *app) clockSetCommand() *cobra.Command {
+	var freeze bool
+	c := &cobra.Command{
+		Use:   "set TIME",
+		Short: "Set the clock to TIME; it keeps running from there (or stands still with --freeze)",
+		Long: `Set the clock to TIME, which is RFC 3339 (2028-01-01T09:00:00Z), a date
+(2028-01-01, midnight UTC) or epoch seconds (1830330000). It keeps running from
+there; with --freeze it stands still at TIME until it is moved again ("advance"
+keeps it frozen, "reset" puts it back on the system time), so that timestamps
+and retention answers repeat exactly. Moving the clock back never brings an
+expired contact back: connectd deletes what has expired first.`,
+		Example: "  connectd admin clock set 2028-01-01T09:00:00Z\n  connectd admin clock set --freeze 2026-11-23T10:00:00Z\n  connectd admin clock set 1830330000",
+		Args:    cobra.ExactArgs(1),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			t, err := parseInstant(args[0])
+			if err != nil {
+				return err
+			}
+			return a.clockMove("PUT", "/_connectd/clock", map[string]any{"Now": epochSeconds(t), "Frozen": freeze})
+		}),
+	}
+	c.Flags().BoolVar(&freeze, "freeze", false, "stand the clock still at TIME")
 	return c
 }
 
@@ -100,8 +111,9 @@ func (a *app) clockMove(method, path string, in any) error {
 	return a.show(&out, func() error {
 		t := epochTime(out.Now)
 		return writePairs(a.stdout, [2]string{"CLOCK", "VALUE"}, map[string]string{
-			"Now":   formatTime(t),
-			"Epoch": strconv.FormatFloat(out.Now, 'f', -1, 64),
+			"Now":    formatTime(t),
+			"Epoch":  strconv.FormatFloat(out.Now, 'f', -1, 64),
+			"Frozen": strconv.FormatBool(out.Frozen),
 		})
 	})
 }

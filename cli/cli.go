@@ -32,13 +32,6 @@ const (
 	ExitUsage = 2
 )
 
-// topLevel lists the commands that IsCommand recognizes.
-var topLevel = map[string]bool{"instance": true, "contact": true, "attrs": true, "admin": true}
-
-// IsCommand reports whether name, a first command-line argument, is one of
-// the client's top-level commands, so that main can dispatch to Run.
-func IsCommand(name string) bool { return topLevel[name] }
-
 // Run runs the command line args (without the program name) and returns the
 // exit code: ExitOK, ExitError for a failure of the service or the network,
 // ExitUsage for a mistake on the command line. Output goes to stdout, errors
@@ -82,7 +75,7 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	now            func() time.Time
-	http           *http.Client // for the unsigned control plane
+	http           *http.Client // for the control plane
 
 	endpointFlag string
 	profile      string
@@ -96,6 +89,10 @@ type app struct {
 
 // report prints err on stderr and returns its exit code.
 func (a *app) report(cmd *cobra.Command, err error) int {
+	if msg, ok := unreachable(err, a.endpoint()); ok {
+		fmt.Fprintln(a.stderr, msg)
+		return ExitError
+	}
 	if code, msg, ok := serviceError(err); ok {
 		fmt.Fprintf(a.stderr, "%s: %s\n", code, msg)
 		return ExitError

@@ -72,7 +72,12 @@ func (a *app) connect() (*connect.Client, error) {
 // getenv and passed as explicit options, which take precedence, so that
 // tests (and embedders) decide what the client sees.
 func (a *app) awsConfig(endpoint string) (aws.Config, error) {
-	local := isLocal(endpoint)
+	return a.awsConfigFor(endpoint, isLocal(endpoint))
+}
+
+// awsConfigFor is awsConfig with the caller saying whether only a connectd
+// can answer at endpoint (no instance role, throwaway credentials).
+func (a *app) awsConfigFor(endpoint string, local bool) (aws.Config, error) {
 	var opts []func(*config.LoadOptions) error
 	profile := a.profile
 	if profile == "" {

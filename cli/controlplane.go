@@ -26,8 +26,9 @@ func (e *controlError) ErrorMessage() string { return e.message }
 // ErrorFault is unknown: the control plane does not say whose fault it is.
 func (e *controlError) ErrorFault() smithy.ErrorFault { return smithy.FaultUnknown }
 
-// control sends an unsigned request to connectd's control plane (under
-// /_connectd/ at the endpoint) and returns the body of a 2xx answer.
+// control sends a request to connectd's control plane (under /_connectd/
+// at the endpoint), signed when it can be (signControl), and returns the
+// body of a 2xx answer.
 func (a *app) control(method, path string, body []byte) ([]byte, error) {
 	endpoint := a.endpoint()
 	if !strings.Contains(endpoint, "://") {
@@ -41,9 +42,11 @@ func (a *app) control(method, path string, body []byte) ([]byte, error) {
 	if err != nil {
 		return nil, usagef("endpoint %q: %v", endpoint, err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	// Every control-plane request that changes something must say
+	// application/json (connectd's guard against web pages); saying it on
+	// the others does no harm.
+	req.Header.Set("Content-Type", "application/json")
+	a.signControl(req, body)
 	resp, err := a.http.Do(req)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
@@ -49,4 +50,13 @@ func serviceError(err error) (code, msg string, ok bool) {
 		return "", "", false
 	}
 	return apiErr.ErrorCode(), apiErr.ErrorMessage(), true
+}
+
+// unreachable returns the one line that reports a refused connection: the
+// SDK's own error is its whole retry chain, which does not say what to do.
+func unreachable(err error, endpoint string) (string, bool) {
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return "", false
+	}
+	return fmt.Sprintf("connectd: nothing is listening at %s (connection refused); start a server with `connectd serve`, or pass --endpoint-url", endpoint), true
 }

@@ -41,24 +41,40 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	}
 }
 
-// TestIsCommand tells main which first arguments are the client's.
-func TestIsCommand(t *testing.T) {
+// TestCommandOf tells main which command lines are the client's, global
+// flags before the command included.
+func TestCommandOf(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"instance", "contact", "attrs", "admin"} {
-		if !IsCommand(name) {
-			t.Errorf("IsCommand(%q) = false", name)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"instance", "list"}, "instance"},
+		{[]string{"contact"}, "contact"},
+		{[]string{"--endpoint-url", "https://x", "--profile", "prod", "--instance", "i", "contact", "search"}, "contact"},
+		{[]string{"-o", "json", "attrs", "get", "c"}, "attrs"},
+		{[]string{"-ojson", "admin", "reset"}, "admin"},
+		{[]string{"--output=json", "instance", "list"}, "instance"},
+		{[]string{"--region", "eu-west-2", "--", "attrs"}, "attrs"},
+		{[]string{"--help", "attrs"}, "attrs"},
+		// A flag's value is not a command, even when it is spelled like one.
+		{[]string{"--profile", "admin", "serve"}, ""},
+		{[]string{"serve"}, ""},
+		{[]string{"version"}, ""},
+		{[]string{"help", "attrs"}, ""},
+		{[]string{"--endpoint-url"}, ""},
+		{[]string{}, ""},
+		{[]string{"attr"}, ""},
+	} {
+		if got := CommandOf(c.args); got != c.want {
+			t.Errorf("CommandOf(%q) = %q, want %q", c.args, got, c.want)
 		}
 	}
-	for _, name := range []string{"serve", "version", "help", "", "-h", "attr"} {
-		if IsCommand(name) {
-			t.Errorf("IsCommand(%q) = true", name)
-		}
-	}
-	// Every top-level command of the tree is one IsCommand knows.
+	// Every top-level command of the tree is one CommandOf knows.
 	a := &app{getenv: func(string) string { return "" }}
 	for _, c := range a.rootCommand().Commands() {
-		if c.Name() != "help" && !IsCommand(c.Name()) {
-			t.Errorf("IsCommand(%q) = false for a command of the tree", c.Name())
+		if c.Name() != "help" && CommandOf([]string{c.Name()}) != c.Name() {
+			t.Errorf("CommandOf(%q) misses a command of the tree", c.Name())
 		}
 	}
 }

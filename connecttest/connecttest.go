@@ -89,15 +89,21 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open in-memory store: %w", err)
 	}
+	svc := connectd.NewService(store, clock)
+	// As in connectd serve: an expired contact never returns when the
+	// clock moves back.
+	clock.OnMoveBack(connectd.PurgeAll(svc, 1000))
 	cfg := api.Config{
-		Service: connectd.NewService(store, clock), Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
+		Service: svc, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
 	}
 	if o.seed != nil {
 		cfg.NewID = connectd.NewSeededIDs(*o.seed)
 	}
 	s := &Server{opts: o, clock: clock, store: store}
-	s.http = httptest.NewServer(api.New(cfg))
+	s.http = httptest.NewUnstartedServer(api.New(cfg))
+	s.http.Listener = api.WrapListener(s.http.Listener) // AWS-shaped framing errors, as connectd serve
+	s.http.Start()
 	s.URL = s.http.URL
 	return s, nil
 }
@@ -126,5 +132,7 @@ func (s *Server) Client(optFns ...func(*connect.Options)) *connect.Client {
 
 // Clock returns the server's clock: Set and Advance move every timestamp
 // connectd writes, retention and the 2018 cut-off; Reset returns it to the
-// system time. It keeps running from wherever it is set.
+// system time. It keeps running from wherever it is set, unless frozen
+// (Freeze). Moving it back first deletes every contact expired by then, so
+// that none comes back.
 func (s *Server) Clock() *connectd.OffsetClock { return s.clock }

@@ -135,6 +135,9 @@ func (s *Server) admin(method, path string, body any) error {
 	if err != nil {
 		return fmt.Errorf("connecttest: %w", err)
 	}
+	// connectd refuses a control-plane change without this content type
+	// (its guard against web pages; README "Security").
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := s.http.Client().Do(req)
 	if err != nil {
 		return fmt.Errorf("connecttest: %s %s: %w", method, path, err)

@@ -26,6 +26,20 @@ const (
 // unavailable is the domain error of a database that cannot be reached.
 var unavailable = &connectd.Error{Code: connectd.EUNAVAILABLE, Message: "The database is unavailable."}
 
+// Domain errors of a database that answers but cannot take writes: a hot
+// standby or default_transaction_read_only, and a full disk. They are 503s
+// (retried by the SDKs, reported by health), not 500s, but are not retried
+// here: another attempt would meet the same database.
+var (
+	readOnly = &connectd.Error{Code: connectd.EUNAVAILABLE, Message: "The store cannot write: the database is read-only."}
+	diskFull = &connectd.Error{Code: connectd.EUNAVAILABLE, Message: "The store cannot write: the database's disk is full."}
+)
+
+const (
+	codeReadOnly = "25006" // read_only_sql_transaction
+	codeDiskFull = "53100" // disk_full
+)
+
 // fail turns an error of operation op into what the Store returns: nil and
 // domain errors unchanged; a lost or refused connection, a timeout or a
 // server shutting down as EUNAVAILABLE (the HTTP layer answers 503), with
@@ -37,6 +51,10 @@ func (s *Store) fail(op string, err error) error {
 		return err
 	case isUnavailable(err):
 		return fmt.Errorf("postgres: %s: %w: %w", op, unavailable, err)
+	case sqlState(err) == codeReadOnly:
+		return fmt.Errorf("postgres: %s: %w: %w", op, readOnly, err)
+	case sqlState(err) == codeDiskFull:
+		return fmt.Errorf("postgres: %s: %w: %w", op, diskFull, err)
 	case sqlState(err) == codeUntranslatable || sqlState(err) == codeBadCharacter:
 		return fmt.Errorf("postgres: %s: %w: %w", op, connectd.Errorf(connectd.EINVALID,
 			"A value contains the character U+0000, which the database cannot store."), err)

@@ -50,6 +50,8 @@ type Store struct {
 	pool  *pgxpool.Pool
 	clock connectd.Clock
 	log   *slog.Logger
+
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
@@ -106,8 +108,19 @@ func openError(cfg *pgconn.Config, err error) error {
 
 // Ping reports whether the database answers, for health checks; an error
 // is EUNAVAILABLE.
+//
+// A database that answers but would refuse every write (a hot standby, or
+// default_transaction_read_only) fails it too, as readOnly: health must not
+// say "running" while every write fails.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.fail("ping", s.pool.Ping(ctx))
+	var ro string
+	if err := s.pool.QueryRow(ctx, "SELECT current_setting('transaction_read_only')").Scan(&ro); err != nil {
+		return s.fail("ping", err)
+	}
+	if ro == "on" {
+		return readOnly
+	}
+	return nil
 }
 
 // Close closes every connection of the store. Every acknowledged write was

@@ -42,6 +42,7 @@ func (e *errCommit) Unwrap() error { return e.err }
 // retry, where a row lock simply queues the writers of one chain.
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
 	return s.fail(op, s.retry(ctx, func() error {
+		start := time.Now()
 		tx, err := s.pool.Begin(ctx)
 		if err != nil {
 			return err
@@ -58,6 +59,7 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx pgx.Tx) error) e
 			}
 			return &errCommit{err}
 		}
+		s.commits.Committed(1, start)
 		return nil
 	}))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxBatch bounds how many writes share one transaction, so that one commit
@@ -72,12 +73,16 @@ func (s *Store) commitLoop() {
 // runBatch runs a batch in one transaction and answers every job.
 func (s *Store) runBatch(batch []*job) {
 	results := make([]error, len(batch))
+	start := time.Now()
 	err := s.runInTx(batch, results)
+	if err == nil {
+		s.commits.Committed(len(batch), start)
+	}
 	for i, j := range batch {
 		if err != nil && results[i] == nil {
 			results[i] = err // the transaction failed: nothing of this job was kept
 		}
-		j.done <- results[i]
+		j.done <- storageFailure(results[i])
 	}
 }
 
@@ -86,6 +91,9 @@ func (s *Store) runBatch(batch []*job) {
 func (s *Store) runInTx(batch []*job, results []error) error {
 	// The transaction outlives any one request, so it gets its own context.
 	ctx := context.Background()
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	sqlTx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -122,5 +130,7 @@ func (s *Store) runInTx(batch []*job, results []error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
-	return nil
+	// The file may have gone while the batch ran: then it went into the
+	// unlinked file, and must not be acknowledged.
+	return s.checkFile()
 }

@@ -28,6 +28,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/connectd/connectd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -51,6 +53,13 @@ type Store struct {
 	log        *slog.Logger
 	memory     bool
 
+	// The data directory (file mode only): the held lock, the database
+	// path, the file opened there, and whether it has gone (checkFile).
+	lock   *os.File
+	path   string
+	opened os.FileInfo
+	lost   atomic.Bool
+
 	// The group committer: write sends jobs; closing stops the loop.
 	jobs          chan *job
 	closing       chan struct{}
@@ -58,6 +67,8 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	commits connectd.CommitHook // see ObserveCommits
 }
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,
@@ -86,6 +97,14 @@ func pragmas() []string {
 // MemoryPath (":memory:") opens a private in-memory store instead; every such
 // call gets its own database, which is lost on Close. A nil log discards.
 func Open(ctx context.Context, path string, clock connectd.Clock, log *slog.Logger) (*Store, error) {
+	return OpenWith(ctx, path, clock, log, Options{})
+}
+
+// OpenWith is Open with options. In a directory it first takes the lock
+// file (LockName), refusing with ErrLocked while another process holds it,
+// and refuses a directory whose database went missing since a previous run
+// unless opts.NewDatabase.
+func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.Logger, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -94,7 +113,7 @@ func Open(ctx context.Context, path string, clock connectd.Clock, log *slog.Logg
 	if path == MemoryPath {
 		err = s.openMemory()
 	} else {
-		err = s.openFile(path)
+		err = s.openFile(path, opts)
 	}
 	if err != nil {
 		return nil, err
@@ -105,6 +124,12 @@ func Open(ctx context.Context, path string, clock connectd.Clock, log *slog.Logg
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if !s.memory {
+		if err := s.noteOpened(path); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -129,14 +154,15 @@ func (s *Store) openMemory() error {
 }
 
 // openFile opens the writer and the read pool on dir/FileName.
-func (s *Store) openFile(dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("sqlite: create data directory: %w", err)
-	}
+func (s *Store) openFile(dir string, opts Options) error {
 	abs, err := filepath.Abs(filepath.Join(dir, FileName))
 	if err != nil {
 		return fmt.Errorf("sqlite: data directory: %w", err)
 	}
+	if s.lock, err = prepareDir(dir, opts); err != nil {
+		return err
+	}
+	s.path = abs
 	// A file: URI with an escaped path, so that a '?' or '#' in the
 	// directory name cannot be mistaken for the start of the parameters.
 	dsn := func(extra url.Values) string {
@@ -149,6 +175,7 @@ func (s *Store) openFile(dir string) error {
 	}
 	s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}}))
 	if err != nil {
+		s.lock.Close()
 		return fmt.Errorf("sqlite: open writer: %w", err)
 	}
 	s.writer.SetMaxOpenConns(1)
@@ -159,6 +186,7 @@ func (s *Store) openFile(dir string) error {
 	s.read, err = sql.Open("sqlite", dsn(url.Values{"_pragma": {"query_only(1)"}}))
 	if err != nil {
 		s.writer.Close()
+		s.lock.Close()
 		return fmt.Errorf("sqlite: open read pool: %w", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
@@ -167,16 +195,38 @@ func (s *Store) openFile(dir string) error {
 	return nil
 }
 
-// Ping reports whether both pools can reach the database, for health checks.
+// Ping reports whether the store can read and write, for health checks:
+// the database file is still the one opened (checkFile), the read pool
+// answers, and a write commits, so that a full disk, a read-only file
+// system or a lost database fail the check for as long as they last. A
+// failure is EUNAVAILABLE with the reason.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.writer.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlite: ping writer: %w", err)
+	if err := s.checkFile(); err != nil {
+		return err
 	}
 	var one int
 	if err := s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("sqlite: ping read pool: %w", err)
+		return unavailablef("the database cannot be read", err)
 	}
-	return nil
+	// The probe write goes through the committer like any other, so it
+	// fails exactly when they would. user_version is in the database
+	// header, which connectd does not otherwise use (migrations are
+	// recorded in schema_migrations); a new value each time dirties one
+	// page, which the commit must then fsync.
+	probe := time.Now().UnixNano() & 0x3fffffff
+	err := s.write(ctx, "health probe", func(tx *txn) error {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", probe))
+		return err
+	})
+	if err != nil && connectd.ErrorCode(err) != connectd.EUNAVAILABLE {
+		return unavailablef("the database cannot be written", err)
+	}
+	return err
+}
+
+// unavailablef is EUNAVAILABLE saying what failed and why.
+func unavailablef(what string, cause error) error {
+	return connectd.Errorf(connectd.EUNAVAILABLE, "The store is unavailable: %s: %v.", what, cause)
 }
 
 // Close checkpoints the WAL into the database file, so that the directory
@@ -197,9 +247,24 @@ func (s *Store) Close() error {
 			s.closeErr = errors.Join(s.closeErr, s.read.Close())
 		}
 		s.closeErr = errors.Join(s.closeErr, s.writer.Close())
+		if s.lock != nil { // released last: the database is closed by now
+			s.closeErr = errors.Join(s.closeErr, s.lock.Close())
+		}
 		if s.closeErr != nil {
 			s.closeErr = fmt.Errorf("sqlite: close: %w", s.closeErr)
 		}
 	})
 	return s.closeErr
+}
+
+// noteOpened records the database file the Store has open, for checkFile,
+// and marks the directory as one that holds a database. Migrations have
+// run, so the file exists.
+func (s *Store) noteOpened(dir string) error {
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return fmt.Errorf("sqlite: stat %s: %w", s.path, err)
+	}
+	s.opened = fi
+	return writeMarker(dir)
 }

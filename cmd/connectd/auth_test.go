@@ -103,7 +103,7 @@ func TestSigV4ModeVerifiesThroughTheSDK(t *testing.T) {
 	defer big.Body.Close()
 	wantRawError(t, big, 413, "RequestEntityTooLargeException")
 
-	// The control plane stays unsigned.
+	// Health stays open to unsigned probes (control_test.go has the rest).
 	if resp := rawRequest(t, url+"/_connectd/health", ""); resp.StatusCode != 200 {
 		t.Fatalf("health without a signature: %d", resp.StatusCode)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
 	"github.com/connectd/connectd/sigv4"
+	"golang.org/x/net/netutil"
 )
 
 // serveConfig holds serve's settings: each flag may also be set by the
@@ -33,6 +34,16 @@ type serveConfig struct {
 	auth     string
 	creds    string
 	maxSkew  time.Duration
+	ops      opsConfig
+	// adminHosts are extra Host names the control plane answers to.
+	adminHosts []string
+	// allowedOrigins are web origins, besides loopback ones, whose pages
+	// may call the Connect API under --auth none.
+	allowedOrigins []string
+	// newDatabase allows an empty database where one went missing.
+	newDatabase bool
+	// maxConns caps the connections served at once.
+	maxConns int
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -66,7 +77,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", def("addr", "127.0.0.1:4566"), "`host:port` to listen on (port 0 picks a free one) [CONNECTD_ADDR]")
-	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "`directory` of the SQLite database, or :memory: for a throwaway store [CONNECTD_DATA]")
+	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "where the data lives, one of `directory|:memory:|postgres://URL`: a directory\nfor the SQLite database (created if missing), :memory: for a throwaway store,\nor a PostgreSQL URL such as postgres://user:password@host:5432/connectd [CONNECTD_DATA]")
 	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
 	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
 	fs.BoolVar(&c.admin, "admin", def("admin", "true") != "false", "serve the control plane under /_connectd/ (not for untrusted networks) [CONNECTD_ADMIN]")
@@ -75,8 +86,15 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.init, "init", def("init", ""), "import this fixtures `file` at start-up, before /_connectd/ready [CONNECTD_INIT]")
 	fs.StringVar(&c.auth, "auth", def("auth", "none"), "`mode`: none (signatures are read, not checked) or sigv4 (every request must verify) [CONNECTD_AUTH]")
 	fs.StringVar(&c.creds, "credentials", def("credentials", ""), "JSON `file` of [{\"AccessKeyId\", \"SecretAccessKey\", \"AccountId\"}] [CONNECTD_CREDENTIALS]")
+	var adminHosts string
+	fs.StringVar(&adminHosts, "admin-hosts", def("admin-hosts", ""), "comma-separated host `names` the control plane answers to besides localhost and IP addresses, such as a compose service's name [CONNECTD_ADMIN_HOSTS]")
+	var origins string
+	fs.StringVar(&origins, "allowed-origins", def("allowed-origins", ""), "comma-separated web `origins` (such as https://desk.example:8443) whose pages may call the Connect API under --auth none, besides http(s)://localhost and 127.0.0.1 [CONNECTD_ALLOWED_ORIGINS]")
+	fs.BoolVar(&c.newDatabase, "new-database", def("new-database", "false") == "true", "create an empty SQLite database in a --data directory whose database went missing, instead of refusing to start [CONNECTD_NEW_DATABASE]")
+	fs.IntVar(&c.maxConns, "max-connections", defInt(def("max-connections", ""), defaultMaxConns), "most client `connections` served at once; more wait to be accepted [CONNECTD_MAX_CONNECTIONS]")
 	var skew string
-	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock, either `way` [CONNECTD_MAX_SKEW]")
+	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock (either way),\nas a Go `duration` such as 15m or 90s [CONNECTD_MAX_SKEW]")
+	opsFlags(fs, def, &c)
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
 		fs.PrintDefaults()
@@ -89,6 +107,11 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "connectd serve: unexpected argument %q\n", fs.Arg(0))
+		return c, errUsage
+	}
+	c.adminHosts, c.allowedOrigins = splitList(adminHosts), splitList(origins)
+	if c.maxConns < 1 {
+		fmt.Fprintf(e.stderr, "connectd serve: --max-connections must be a positive integer, not %d\n", c.maxConns)
 		return c, errUsage
 	}
 	var err error
@@ -128,12 +151,11 @@ func serve(ctx context.Context, args []string, e env) error {
 	} else if err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		fmt.Fprintf(e.stderr, "connectd serve: invalid --log-level %q\n", cfg.logLevel)
+	log, err := newLogger(cfg, e.stderr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "connectd serve: %v\n", err)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	// The control plane can move this clock; it starts at the system time.
 	clock := &connectd.OffsetClock{}
 
@@ -141,7 +163,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg.data, clock, log)
+	store, err := openStore(ctx, cfg.data, cfg.newDatabase, clock, log)
 	if err != nil {
 		return err
 	}
@@ -159,13 +181,22 @@ func serve(ctx context.Context, args []string, e env) error {
 		seed, _ := strconv.ParseUint(cfg.seed, 10, 64) // checked by parseServe
 		newID = connectd.NewSeededIDs(seed)
 	}
+	observer, metricsHandler := newMetrics(cfg, store)
 	svc := connectd.NewService(store.port, clock)
+	// Moving the clock back first deletes what has expired by then, so
+	// that no expired contact comes back (see connectd.OffsetClock).
+	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
 	handler := api.New(api.Config{
 		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
+		Observer: observer, Metrics: metricsHandler,
+		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
+		AllowedOrigins: cfg.allowedOrigins,
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
+	ln = netutil.LimitListener(api.WrapListener(ln), cfg.maxConns)
+	warnExposedControlPlane(log, cfg, ln.Addr())
 
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	swept := make(chan struct{})
@@ -243,4 +274,15 @@ func newHTTPServer(h http.Handler, log *slog.Logger, t timeouts) *http.Server {
 		MaxHeaderBytes:    4 * api.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,16 +25,18 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute}
-	if cfg != want {
+	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute, maxConns: defaultMaxConns, ops: opsConfig{logFormat: "text", metrics: true}}
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("got %+v, want %+v (flag beats environment, environment beats default)", cfg, want)
 	}
 	environ["CONNECTD_ADMIN"], environ["CONNECTD_THROTTLE"], environ["CONNECTD_SEED"] = "false", "aws", "42"
-	if cfg, err := parseServe(nil, e); err != nil || cfg.admin || cfg.throttle != "aws" || cfg.seed != "42" {
+	environ["CONNECTD_ADMIN_HOSTS"], environ["CONNECTD_MAX_CONNECTIONS"], environ["CONNECTD_NEW_DATABASE"] = "connectd, connectd.test", "50", "true"
+	if cfg, err := parseServe(nil, e); err != nil || cfg.admin || cfg.throttle != "aws" || cfg.seed != "42" ||
+		!reflect.DeepEqual(cfg.adminHosts, []string{"connectd", "connectd.test"}) || cfg.maxConns != 50 || !cfg.newDatabase {
 		t.Fatalf("environment: %+v, %v", cfg, err)
 	}
 	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"},
-		{"--auth", "iam"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"}} {
+		{"--auth", "iam"}, {"--max-connections", "0"}, {"--max-connections", "many"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"}} {
 		if _, err := parseServe(bad, e); !errors.Is(err, errUsage) {
 			t.Fatalf("%v: %v, want usage error", bad, err)
 		}
@@ -46,6 +49,9 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"nope"}, e); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown command: %v, want usage error", err)
+	}
+	if err := run(context.Background(), []string{"serve", "--log-format", "xml"}, e); !errors.Is(err, errUsage) {
+		t.Fatalf("bad log format: %v, want usage error", err)
 	}
 	if err := run(context.Background(), []string{"serve", "--log-level", "loud"}, e); !errors.Is(err, errUsage) {
 		t.Fatalf("bad log level: %v, want usage error", err)

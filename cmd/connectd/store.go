@@ -32,7 +32,7 @@ func isPostgresDSN(data string) bool {
 // postgres:// or postgresql:// URL, else the SQLite database in that
 // directory (or in memory for :memory:). A database that cannot be reached
 // fails here, at start-up, with the reason.
-func openStore(ctx context.Context, data string, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
+func openStore(ctx context.Context, data string, newDatabase bool, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
 	if isPostgresDSN(data) {
 		where := data
 		if u, err := url.Parse(data); err == nil {
@@ -44,7 +44,7 @@ func openStore(ctx context.Context, data string, clock connectd.Clock, log *slog
 		}
 		return &openedStore{port: s, close: s.Close, name: "postgres", ping: s.Ping, where: where}, nil
 	}
-	s, err := sqlite.Open(ctx, data, clock, log)
+	s, err := sqlite.OpenWith(ctx, data, clock, log, sqlite.Options{NewDatabase: newDatabase})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", data, err)
 	}

@@ -1,0 +1,103 @@
+// Package metrics is connectd's Prometheus instrumentation, on the official
+// client (client_golang): what the api package and the stores report, kept
+// in a registry of its own (never the client's global one, so that two
+// servers in one process, as in tests, count apart) and served in the
+// Prometheus text format.
+//
+// Metrics carry operation names, error codes and counts, never ids,
+// attribute keys or values: they reveal nothing of the data.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds connectd's collectors. Its methods are safe for concurrent
+// use.
+type Metrics struct {
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	commits    *prometheus.HistogramVec
+	commitTime *prometheus.HistogramVec
+	faults     *prometheus.CounterVec
+	throttled  *prometheus.CounterVec
+}
+
+// New returns Metrics registered in a new registry, with the Go runtime's
+// and the process's collectors beside connectd's own.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectd_requests_total",
+			Help: "Requests answered, by operation (an Amazon Connect operation name, control_plane or unknown), HTTP status and error code (the exception name, none for a success).",
+		}, []string{"operation", "status", "error_code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "connectd_request_duration_seconds",
+			Help:    "Time from a request's arrival to its answer, by operation.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"operation"}),
+		commits: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "connectd_store_commit_writes",
+			Help:    "Writes carried by one store commit (SQLite group-commits many writes in one transaction; PostgreSQL commits each alone), by store.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
+		}, []string{"store"}),
+		commitTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "connectd_store_commit_duration_seconds",
+			Help:    "Time of one store transaction, begin to commit (fsync included), by store.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+		}, []string{"store"}),
+		faults: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectd_injected_faults_total",
+			Help: "Faults injected by the control plane's rules, by operation and kind (error or latency).",
+		}, []string{"operation", "kind"}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectd_throttled_requests_total",
+			Help: "Requests refused by --throttle aws, by operation.",
+		}, []string{"operation"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.commits, m.commitTime, m.faults, m.throttled,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the registry in the Prometheus exposition formats.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Request counts one answered request and its latency.
+func (m *Metrics) Request(operation string, status int, errorCode string, took time.Duration) {
+	if errorCode == "" {
+		errorCode = "none"
+	}
+	m.requests.WithLabelValues(operation, strconv.Itoa(status), errorCode).Inc()
+	m.latency.WithLabelValues(operation).Observe(took.Seconds())
+}
+
+// Fault counts one injected fault of kind "error" or "latency".
+func (m *Metrics) Fault(operation, kind string) {
+	m.faults.WithLabelValues(operation, kind).Inc()
+}
+
+// Throttled counts one request refused by the rate quotas.
+func (m *Metrics) Throttled(operation string) {
+	m.throttled.WithLabelValues(operation).Inc()
+}
+
+// CommitObserver returns the function a store calls after each commit,
+// labelled with the store's name ("sqlite" or "postgres").
+func (m *Metrics) CommitObserver(store string) func(writes int, took time.Duration) {
+	size, dur := m.commits.WithLabelValues(store), m.commitTime.WithLabelValues(store)
+	return func(writes int, took time.Duration) {
+		size.Observe(float64(writes))
+		dur.Observe(took.Seconds())
+	}
+}
