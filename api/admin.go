@@ -113,6 +113,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 			if connectd.ErrorCode(err) == connectd.EUNAVAILABLE {
 				h.Error = connectd.ErrorMessage(err) // the store's own reason, written for users
 			}
+			w.Header().Set("Retry-After", retryAfterSeconds)
 		}
 	}
 	writeJSON(w, code, h)

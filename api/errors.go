@@ -30,8 +30,9 @@ const (
 	excTooLarge        = "RequestEntityTooLargeException"
 	excHeadersTooLarge = "RequestHeaderFieldsTooLargeException"
 	// excUnavailable is a store that cannot take writes right now (a lost
-	// database file, PostgreSQL down). The Connect model has no name for
-	// it; every SDK retries a 503 whatever the name.
+	// database file, PostgreSQL down, failing over or read-only). The
+	// Connect model has no name for it; every SDK retries a 503 whatever
+	// the name.
 	excUnavailable = "ServiceUnavailableException"
 )
 
@@ -96,6 +97,11 @@ func exceptionFor(code string) string {
 	}
 }
 
+// retryAfterSeconds is the Retry-After of a 503: a primary's failover
+// under a fencing manager takes a few seconds, and a second is the
+// header's smallest unit.
+const retryAfterSeconds = "1"
+
 // wireError is an error that already knows its exception (and, when it is
 // not the exception's usual one, its status).
 type wireError struct {
@@ -139,8 +145,15 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 // writeError is the one function that writes an error response: the status,
 // X-Amzn-ErrorType and {"Message": ...}, the member name of the model's
 // error shapes.
+//
+// A 503 carries Retry-After (RFC 9110, section 10.2.3): a failover takes
+// seconds, and a client or load balancer that honours the header waits
+// about that long; the AWS SDKs retry a 503 with their own backoff.
 func writeError(w http.ResponseWriter, exc string, code int, message string) {
 	w.Header().Set("X-Amzn-ErrorType", exc)
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfterSeconds)
+	}
 	writeJSON(w, code, struct {
 		Message string `json:"Message"`
 	}{message})

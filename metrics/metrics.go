@@ -101,3 +101,15 @@ func (m *Metrics) CommitObserver(store string) func(writes int, took time.Durati
 		dur.Observe(took.Seconds())
 	}
 }
+
+// ReadLag exports lag, the replay lag of the server a store reads from
+// (a PostgreSQL hot standby named by --read-data) as the store last
+// measured it, as connectd_store_read_replay_lag_seconds: the bound on how
+// stale a read there may be for writes made through other processes.
+func (m *Metrics) ReadLag(store string, lag func() time.Duration) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "connectd_store_read_replay_lag_seconds",
+		Help:        "Replay lag of the read DSN's standby, as last measured (at health checks, and when a read finds the standby behind this process's last write).",
+		ConstLabels: prometheus.Labels{"store": store},
+	}, func() float64 { return lag().Seconds() }))
+}

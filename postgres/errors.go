@@ -21,6 +21,9 @@ const (
 	codeDeadlock            = "40P01"
 	codeUntranslatable      = "22P05" // \u0000 in jsonb
 	codeBadCharacter        = "22021" // NUL byte in text
+	// codeReadOnly is read_only_sql_transaction: a write reached a standby
+	// (or a primary demoted to one, or one with default_transaction_read_only).
+	codeReadOnly = "25006"
 )
 
 // unavailable is the domain error of a database that cannot be reached.
@@ -28,17 +31,16 @@ var unavailable = &connectd.Error{Code: connectd.EUNAVAILABLE, Message: "The dat
 
 // Domain errors of a database that answers but cannot take writes: a hot
 // standby or default_transaction_read_only, and a full disk. They are 503s
-// (retried by the SDKs, reported by health), not 500s, but are not retried
-// here: another attempt would meet the same database.
+// (retried by the SDKs, reported by health), not 500s. A full disk is not
+// retried here: another attempt would meet the same database. A read-only
+// one is, once, after the pool's reset (see retry): after a failover the
+// new connection may reach the new primary.
 var (
 	readOnly = &connectd.Error{Code: connectd.EUNAVAILABLE, Message: "The store cannot write: the database is read-only."}
 	diskFull = &connectd.Error{Code: connectd.EUNAVAILABLE, Message: "The store cannot write: the database's disk is full."}
 )
 
-const (
-	codeReadOnly = "25006" // read_only_sql_transaction
-	codeDiskFull = "53100" // disk_full
-)
+const codeDiskFull = "53100" // disk_full
 
 // fail turns an error of operation op into what the Store returns: nil and
 // domain errors unchanged; a lost or refused connection, a timeout or a
@@ -49,10 +51,10 @@ func (s *Store) fail(op string, err error) error {
 	switch {
 	case err == nil || errors.As(err, &de):
 		return err
-	case isUnavailable(err):
-		return fmt.Errorf("postgres: %s: %w: %w", op, unavailable, err)
 	case sqlState(err) == codeReadOnly:
 		return fmt.Errorf("postgres: %s: %w: %w", op, readOnly, err)
+	case isUnavailable(err):
+		return fmt.Errorf("postgres: %s: %w: %w", op, unavailable, err)
 	case sqlState(err) == codeDiskFull:
 		return fmt.Errorf("postgres: %s: %w: %w", op, diskFull, err)
 	case sqlState(err) == codeUntranslatable || sqlState(err) == codeBadCharacter:
@@ -90,6 +92,14 @@ func isUnavailable(err error) bool {
 			return true
 		case code == "57P01", code == "57P02", code == "57P03": // admin/crash shutdown, cannot connect now
 			return true
+		case code == "57P04": // database_dropped
+			return true
+		case code == codeReadOnly:
+			// Not a bug in the request: the server is not (or no longer)
+			// a writable primary. The pool is reset (see retry), so the
+			// next attempt reconnects, and target_session_attrs picks
+			// the host that is the primary now.
+			return true
 		case code == "53300": // too_many_connections
 			return true
 		case code == codeSerialization, code == codeDeadlock: // still failing after every retry
@@ -98,10 +108,21 @@ func isUnavailable(err error) bool {
 	}
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+	return errors.Is(err, errNotPrimary) || errors.As(err, &connectErr) || errors.As(err, &netErr) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		pgconn.SafeToRetry(err) // "conn closed" and the like: the query never left
+}
+
+// errNotPrimary is a server that answers but cannot take writes: a
+// standby, or one the fence refuses (see fence.go).
+var errNotPrimary = errors.New("the server is not a writable primary")
+
+// notPrimary reports whether err says the server is not a writable
+// primary, as opposed to unreachable: then every pooled connection may be
+// on the wrong server, and the pool is reset.
+func notPrimary(err error) bool {
+	return sqlState(err) == codeReadOnly || errors.Is(err, errNotPrimary)
 }
 
 // isConflict reports whether err is a serialization failure or a deadlock:

@@ -8,6 +8,7 @@ import (
 	"github.com/connectd/connectd/internal/migrations"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // migrationFiles are the schema changes, named NNNN_description.sql and
@@ -31,10 +32,22 @@ const migrationLock int64 = 0x636f6e6e65637464
 // else, even CREATE TABLE IF NOT EXISTS, which is not safe against a
 // concurrent twin. PostgreSQL's DDL is transactional, so a failed
 // migration leaves neither schema changes nor a record behind.
+//
+// When every migration is already recorded (read first, without a lock or
+// DDL), nothing is written at all: so connectd starts against a standby,
+// or a primary that turned read-only, whose schema is current, and serves
+// its reads, answering writes with 503 until a primary is reachable.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations.Load(migrationFiles, "migrations")
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	current, version, err := schemaCurrent(ctx, s.pool, ms)
+	if err != nil {
+		return s.fail("migrate: read the schema version", err)
+	}
+	if current {
+		return nil
 	}
 	var applied []string
 	err = s.inTx(ctx, "migrate", func(tx pgx.Tx) error {
@@ -79,6 +92,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if notPrimary(err) {
+		return fmt.Errorf("postgres: migrate: the server is read-only (a standby?) and its schema is at version %d, older than this connectd's %d: start connectd once against the primary: %w",
+			version, ms[len(ms)-1].Version, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -86,4 +103,32 @@ func (s *Store) migrate(ctx context.Context) error {
 		s.log.Info("postgres: applied migration", "migration", name)
 	}
 	return nil
+}
+
+// schemaCurrent reports whether every migration of ms is recorded in
+// pool's database, and the highest version that is, reading only.
+func schemaCurrent(ctx context.Context, pool *pgxpool.Pool, ms []migrations.Migration) (current bool, version int, err error) {
+	var exists bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return false, 0, err
+	}
+	rows, err := pool.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return false, 0, err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return false, 0, err
+	}
+	done := map[int]bool{}
+	for _, v := range versions {
+		done[int(v)] = true
+		version = max(version, int(v))
+	}
+	for _, m := range ms {
+		if !done[m.Version] {
+			return false, version, nil
+		}
+	}
+	return true, version, nil
 }

@@ -6,16 +6,23 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 var _ connectd.Port = (*Store)(nil)
 
 // Update runs fn in one READ COMMITTED transaction (see inTx), retried
 // from the start when it loses a deadlock or a serialization conflict.
+// With a read DSN, it then notes the primary's WAL position, so that this
+// Store's next Views wait for the standby to replay it (see reader).
 func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
 		return fn(&rows{s: s, q: tx, write: true})
 	})
+	if err == nil {
+		s.noteWrite(ctx)
+	}
+	return err
 }
 
 // View runs fn's reads on the pool, one round trip each, as most reads are
@@ -23,12 +30,25 @@ func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) erro
 // must agree with each other (a search's count and its page, an export's
 // instances and contacts) first move the view into one REPEATABLE READ,
 // read-only transaction (see snapshot), where the rest of fn runs.
+//
+// With a read DSN, the pool is the standby's when it is current enough
+// (see viewPool); a standby that fails the read is an outage of the
+// standby only, and the primary serves the read instead.
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
-	err := s.retry(ctx, func() error {
-		r := &rows{s: s, q: s.pool}
-		defer r.endSnapshot(ctx)
-		return fn(r)
-	})
+	pool := s.viewPool(ctx, op)
+	view := func(pool *pgxpool.Pool) error {
+		return s.retryOn(ctx, pool, func() error {
+			r := &rows{s: s, q: pool, pool: pool}
+			defer r.endSnapshot(ctx)
+			return fn(r)
+		})
+	}
+	err := view(pool)
+	var de *connectd.Error
+	if pool != s.pool && err != nil && !errors.As(err, &de) && isUnavailable(err) {
+		s.log.Warn("postgres: a read on the read DSN's server failed; reading from the primary", "op", op, "err", err)
+		err = view(s.pool)
+	}
 	return s.fail(op, err)
 }
 
@@ -38,7 +58,7 @@ func (r *rows) snapshot(ctx context.Context) error {
 	if r.write || r.snap != nil {
 		return nil
 	}
-	tx, err := r.s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := r.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return err
 	}
@@ -63,7 +83,8 @@ type rows struct {
 	s     *Store
 	q     querier
 	write bool
-	snap  pgx.Tx // a View's snapshot, once it has taken one
+	pool  *pgxpool.Pool // a View's pool, for its snapshot
+	snap  pgx.Tx        // a View's snapshot, once it has taken one
 }
 
 // exec runs a write statement of the transaction.

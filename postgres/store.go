@@ -32,6 +32,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -39,17 +42,33 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// DefaultConnectTimeout bounds each connection attempt when the DSN does
-// not set connect_timeout, so that Open, and every request while the
-// database is down, fail within seconds instead of waiting for TCP.
-const DefaultConnectTimeout = 5 * time.Second
+// DefaultConnectTimeout bounds each connection attempt, to each host of
+// the DSN, when the DSN does not set connect_timeout, so that Open, and
+// every request while the database is down, fail within seconds instead of
+// waiting for TCP, and a black-holed first host of a multi-host DSN costs
+// seconds before the next one is tried.
+const DefaultConnectTimeout = 2 * time.Second
+
+// Pool defaults fit for failover, used unless the DSN sets
+// pool_max_conn_lifetime or pool_health_check_period. pgxpool's own
+// defaults (an hour, a minute) would keep a connection to a server that
+// turned into a standby, or to the wrong host of a multi-host DSN, for up
+// to an hour; a few minutes bounds how long a replica can stay on a server
+// that is still healthy but no longer the one a fresh connection would
+// pick (target_session_attrs is only consulted when connecting).
+const (
+	DefaultMaxConnLifetime   = 5 * time.Minute
+	DefaultHealthCheckPeriod = 5 * time.Second
+)
 
 // Store is the connectd.Port of a PostgreSQL database. It is safe for concurrent
 // use, and several Stores (in one process or in many) may share a database.
 type Store struct {
-	pool  *pgxpool.Pool
-	clock connectd.Clock
-	log   *slog.Logger
+	pool    *pgxpool.Pool
+	fence   *fence
+	standby *reader // nil without a read DSN (see ReadFrom)
+	clock   connectd.Clock
+	log     *slog.Logger
 
 	commits connectd.CommitHook // see ObserveCommits
 }
@@ -64,6 +83,37 @@ func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	cfg, err := poolConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	f := &fence{log: log}
+	f.survey(ctx, &cfg.ConnConfig.Config)
+	f.guard(cfg)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{pool: pool, fence: f, clock: clock, log: log}
+	if err := s.pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, openError(&cfg.ConnConfig.Config, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	err = s.pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error { return f.adopt(ctx, c.Conn().PgConn()) })
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: open %s: %w", hosts(&cfg.ConnConfig.Config), err)
+	}
+	return s, nil
+}
+
+// poolConfig parses dsn with the defaults of this package (see
+// DefaultConnectTimeout and DefaultMaxConnLifetime).
+func poolConfig(dsn string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgconn's ParseConfigError redacts the password.
@@ -74,26 +124,24 @@ func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 		// The DSN's dialer has no timeout of its own; this one does.
 		cfg.ConnConfig.DialFunc = (&net.Dialer{Timeout: DefaultConnectTimeout, KeepAlive: 5 * time.Minute}).DialContext
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
+	// pgxpool.ParseConfig does not say whether a setting came from the
+	// DSN or from its defaults, so the DSN's text is asked.
+	if !strings.Contains(dsn, "pool_max_conn_lifetime") {
+		cfg.MaxConnLifetime = DefaultMaxConnLifetime
+		cfg.MaxConnLifetimeJitter = DefaultMaxConnLifetime / 10 // replicas do not all reconnect at once
 	}
-	s := &Store{pool: pool, clock: clock, log: log}
-	if err := s.pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, openError(&cfg.ConnConfig.Config, err)
+	if !strings.Contains(dsn, "pool_health_check_period") {
+		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod
 	}
-	if err := s.migrate(ctx); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return s, nil
+	return cfg, nil
 }
 
 // openError explains why Open could not reach the database: a rejected
-// password or role, or a server that does not answer.
+// password or role, or a server that does not answer. It names every host
+// of the DSN, in the order they were tried; pgconn's error, kept in the
+// chain, says what each one answered.
 func openError(cfg *pgconn.Config, err error) error {
-	where := fmt.Sprintf("%s:%d", cfg.Host, cfg.Port)
+	where := hosts(cfg)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
@@ -106,26 +154,63 @@ func openError(cfg *pgconn.Config, err error) error {
 	return fmt.Errorf("postgres: open %s: the database is unreachable: %w", where, err)
 }
 
-// Ping reports whether the database answers, for health checks; an error
-// is EUNAVAILABLE.
+// hosts lists the host:port pairs of cfg, in the order pgconn tries them.
+func hosts(cfg *pgconn.Config) string {
+	list := []string{net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))}
+	for _, fb := range cfg.Fallbacks {
+		hp := net.JoinHostPort(fb.Host, strconv.Itoa(int(fb.Port)))
+		if !slices.Contains(list, hp) { // sslmode=prefer lists each host twice
+			list = append(list, hp)
+		}
+	}
+	return strings.Join(list, ", ")
+}
+
+// Ping reports whether the database answers and takes writes, for health
+// checks; an error is EUNAVAILABLE. A server that answers but is read-only
+// (a standby reached without target_session_attrs=read-write, or a primary
+// that was demoted) fails the check, so that a load balancer stops sending
+// traffic here, and resets the pool, so that the next connections are
+// chosen afresh.
 //
-// A database that answers but would refuse every write (a hot standby, or
-// default_transaction_read_only) fails it too, as readOnly: health must not
-// say "running" while every write fails.
+// It also runs the fence's check (see fence.go) on the connection it
+// uses, so that a health check notices a server the fence refuses.
 func (s *Store) Ping(ctx context.Context) error {
-	var ro string
-	if err := s.pool.QueryRow(ctx, "SELECT current_setting('transaction_read_only')").Scan(&ro); err != nil {
-		return s.fail("ping", err)
+	err := s.pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error {
+		if err := s.fence.check(ctx, c.Conn().PgConn()); err != nil {
+			return err
+		}
+		var ro string
+		if err := c.QueryRow(ctx, `SELECT current_setting('transaction_read_only')`).Scan(&ro); err != nil {
+			return err
+		}
+		if ro == "on" {
+			return fmt.Errorf("%w: %w: transaction_read_only is on", readOnly, errNotPrimary)
+		}
+		return nil
+	})
+	if notPrimary(err) {
+		s.pool.Reset()
 	}
-	if ro == "on" {
-		return readOnly
+	if s.standby != nil {
+		// The standby's lag, measured at every health check; a standby
+		// that does not answer leaves health alone: the primary serves
+		// the reads meanwhile.
+		if err := s.standby.measure(ctx); err != nil {
+			s.log.Warn("postgres: the read DSN's server does not answer", "err", err)
+		} else if lag, _, _ := s.ReadLag(); lag > 0 {
+			s.log.Info("postgres: read DSN replay lag", "lag", lag)
+		}
 	}
-	return nil
+	return s.fail("ping", err)
 }
 
 // Close closes every connection of the store. Every acknowledged write was
 // committed by the database before it was acknowledged.
 func (s *Store) Close() error {
 	s.pool.Close()
+	if s.standby != nil {
+		s.standby.pool.Close()
+	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/connectd/connectd"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // maxAttempts bounds how often one operation is tried (see retryable).
@@ -73,6 +74,12 @@ func (s *Store) read(ctx context.Context, op string, fn func(q querier) error) e
 // retry calls attempt until it succeeds, fails for good, or has been
 // tried maxAttempts times.
 func (s *Store) retry(ctx context.Context, attempt func() error) error {
+	return s.retryOn(ctx, s.pool, attempt)
+}
+
+// retryOn is retry for attempts on pool, which it resets when a
+// connection died.
+func (s *Store) retryOn(ctx context.Context, pool *pgxpool.Pool, attempt func() error) error {
 	reset := false
 	for n := 1; ; n++ {
 		err := attempt()
@@ -85,9 +92,12 @@ func (s *Store) retry(ctx context.Context, attempt func() error) error {
 		if !reset && isUnavailable(err) && !isConflict(err) {
 			// A pooled connection died: the server restarted, failed
 			// over or ended its sessions, so its siblings are most likely
-			// dead too. Resetting the pool makes the next attempt dial a
-			// new connection instead of finding the next corpse.
-			s.pool.Reset()
+			// dead too. Or the server is up but no longer a writable
+			// primary (25006), and so are its siblings' servers. Resetting
+			// the pool makes the next attempt dial a new connection, to
+			// the host target_session_attrs picks now, instead of finding
+			// the next corpse.
+			pool.Reset()
 			reset = true
 		}
 		// A short, jittered pause lets the transaction that won a

@@ -210,8 +210,12 @@ func TestMetricsReachability(t *testing.T) {
 
 // TestMetricsPostgresCommits: the PostgreSQL store reports each write
 // transaction as a commit of one write.
+//
+// With --read-data (here the primary itself, which is never behind), the
+// read server's replay lag is a gauge.
 func TestMetricsPostgresCommits(t *testing.T) {
-	url, stop := startInProcess(t, "--data", pgtest.URL(t))
+	dsn := pgtest.URL(t)
+	url, stop := startInProcess(t, "--data", dsn, "--read-data", dsn)
 	defer stop()
 	c := sdkClient(url)
 	for _, alias := range []string{"pg-metrics-1", "pg-metrics-2"} {
@@ -227,5 +231,8 @@ func TestMetricsPostgresCommits(t *testing.T) {
 	d := sample(families, "connectd_store_commit_duration_seconds", map[string]string{"store": "postgres"}).GetHistogram()
 	if w.GetSampleCount() < 2 || w.GetSampleSum() != float64(w.GetSampleCount()) || d.GetSampleCount() != w.GetSampleCount() {
 		t.Errorf("postgres commit histograms: writes %v, duration %v", w, d)
+	}
+	if lag := sample(families, "connectd_store_read_replay_lag_seconds", map[string]string{"store": "postgres"}); lag.GetGauge() == nil || lag.GetGauge().GetValue() != 0 {
+		t.Errorf("read replay lag: %v, want a gauge at 0 for the primary itself", lag)
 	}
 }

@@ -18,7 +18,9 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestServeOnPostgres(t *testing.T) {
-	url, stop := startInProcess(t, "--data", pgtest.URL(t))
+	dsn := pgtest.URL(t)
+	// --read-data naming the primary itself: every read is current there.
+	url, stop := startInProcess(t, "--data", dsn, "--read-data", dsn)
 	defer stop()
 	resp, err := http.Get(url + "/_connectd/health")
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 type serveConfig struct {
 	addr     string
 	data     string
+	readData string
 	region   string
 	logLevel string
 	admin    bool
@@ -78,6 +79,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", def("addr", "127.0.0.1:4566"), "`host:port` to listen on (port 0 picks a free one) [CONNECTD_ADDR]")
 	fs.StringVar(&c.data, "data", def("data", "./connectd-data"), "where the data lives, one of `directory|:memory:|postgres://URL`: a directory\nfor the SQLite database (created if missing), :memory: for a throwaway store,\nor a PostgreSQL URL such as postgres://user:password@host:5432/connectd [CONNECTD_DATA]")
+	fs.StringVar(&c.readData, "read-data", def("read-data", ""), "postgres:// `URL` of a hot standby of --data for the reads, when it has replayed this process's writes [CONNECTD_READ_DATA]")
 	fs.StringVar(&c.region, "region", def("region", "us-east-1"), "`region` of requests that carry no SigV4 credential scope [CONNECTD_REGION]")
 	fs.StringVar(&c.logLevel, "log-level", def("log-level", "info"), "log `level`: debug, info, warn or error [CONNECTD_LOG_LEVEL]")
 	fs.BoolVar(&c.admin, "admin", def("admin", "true") != "false", "serve the control plane under /_connectd/ (not for untrusted networks) [CONNECTD_ADMIN]")
@@ -125,6 +127,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		fmt.Fprintf(e.stderr, "connectd serve: --data takes a directory, :memory:, or a postgres:// URL; write the PostgreSQL DSN %q as a postgres://user:password@host:port/dbname URL\n", c.data)
 		return c, errUsage
 	}
+	if c.readData != "" && (!isPostgresDSN(c.readData) || !isPostgresDSN(c.data)) {
+		fmt.Fprintf(e.stderr, "connectd serve: --read-data takes a postgres:// URL, and only with a postgres:// URL for --data\n")
+		return c, errUsage
+	}
 	if c.auth != "none" && c.auth != "sigv4" {
 		fmt.Fprintf(e.stderr, "connectd serve: --auth must be none or sigv4, not %q\n", c.auth)
 		return c, errUsage
@@ -163,7 +169,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg.data, cfg.newDatabase, clock, log)
+	store, err := openStore(ctx, cfg.data, cfg.readData, cfg.newDatabase, clock, log)
 	if err != nil {
 		return err
 	}

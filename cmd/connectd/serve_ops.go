@@ -47,6 +47,12 @@ type commitObservable interface {
 	ObserveCommits(f func(writes int, took time.Duration))
 }
 
+// readLagger is a store that reads from a standby (postgres with
+// --read-data) and measures its replay lag.
+type readLagger interface {
+	ReadLag() (lag time.Duration, measured time.Time, ok bool)
+}
+
 // newMetrics returns the api's Observer and the /metrics handler for
 // --metrics, and hooks the store's commits into them; both are nil when
 // metrics are off.
@@ -57,6 +63,11 @@ func newMetrics(c serveConfig, store *openedStore) (api.Observer, http.Handler) 
 	m := metrics.New()
 	if o, ok := store.port.(commitObservable); ok {
 		o.ObserveCommits(m.CommitObserver(store.name))
+	}
+	if r, ok := store.port.(readLagger); ok {
+		if _, _, reads := r.ReadLag(); reads {
+			m.ReadLag(store.name, func() time.Duration { lag, _, _ := r.ReadLag(); return lag })
+		}
 	}
 	return m, m.Handler()
 }

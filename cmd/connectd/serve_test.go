@@ -36,7 +36,8 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 		t.Fatalf("environment: %+v, %v", cfg, err)
 	}
 	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"},
-		{"--auth", "iam"}, {"--max-connections", "0"}, {"--max-connections", "many"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"}} {
+		{"--auth", "iam"}, {"--max-connections", "0"}, {"--max-connections", "many"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"},
+		{"--read-data", "postgres://u@standby/db"}, {"--data", "postgres://u@db/db", "--read-data", "./dir"}} {
 		if _, err := parseServe(bad, e); !errors.Is(err, errUsage) {
 			t.Fatalf("%v: %v, want usage error", bad, err)
 		}

@@ -31,8 +31,9 @@ func isPostgresDSN(data string) bool {
 // openStore opens the store --data names: a PostgreSQL database for a
 // postgres:// or postgresql:// URL, else the SQLite database in that
 // directory (or in memory for :memory:). A database that cannot be reached
-// fails here, at start-up, with the reason.
-func openStore(ctx context.Context, data string, newDatabase bool, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
+// fails here, at start-up, with the reason. readData, when not "", is a
+// PostgreSQL standby of data for the reads (postgres.Store.ReadFrom).
+func openStore(ctx context.Context, data, readData string, newDatabase bool, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
 	if isPostgresDSN(data) {
 		where := data
 		if u, err := url.Parse(data); err == nil {
@@ -41,6 +42,12 @@ func openStore(ctx context.Context, data string, newDatabase bool, clock connect
 		s, err := postgres.Open(ctx, data, clock, log)
 		if err != nil {
 			return nil, err // postgres.Open says which host and why, never the password
+		}
+		if readData != "" {
+			if err := s.ReadFrom(ctx, readData); err != nil {
+				s.Close()
+				return nil, err
+			}
 		}
 		return &openedStore{port: s, close: s.Close, name: "postgres", ping: s.Ping, where: where}, nil
 	}

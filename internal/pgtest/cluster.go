@@ -31,6 +31,7 @@ type Cluster struct {
 	password string
 	proc     *exec.Cmd
 	exited   chan struct{} // closed when proc has exited
+	settings []string      // extra -c settings, after (so overriding) the test defaults
 }
 
 // NewCluster starts a private throwaway cluster for a test that must stop
@@ -40,14 +41,7 @@ type Cluster struct {
 // needs local binaries even when the shared server is remote).
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
-	bin, err := findBinaries()
-	if err != nil {
-		if os.Getenv(EnvDSN) != "" {
-			t.Skipf("pgtest: this test needs local PostgreSQL binaries to start a private cluster: %v", err)
-		}
-		unavailable(t, err)
-	}
-	c, err := startCluster(bin)
+	c, err := startCluster(localBinaries(t))
 	if err != nil {
 		t.Fatalf("pgtest: start cluster: %v", err)
 	}
@@ -59,11 +53,30 @@ func NewCluster(t testing.TB) *Cluster {
 	return c
 }
 
+// localBinaries returns the directory of the PostgreSQL binaries for a
+// private cluster, or skips or fails t as NewCluster says.
+func localBinaries(t testing.TB) string {
+	t.Helper()
+	bin, err := findBinaries()
+	if err != nil {
+		if os.Getenv(EnvDSN) != "" {
+			t.Skipf("pgtest: this test needs local PostgreSQL binaries to start a private cluster: %v", err)
+		}
+		unavailable(t, err)
+	}
+	return bin
+}
+
 // findBinaries returns the directory of initdb and postgres: the one on
 // PATH if postgres sits beside it (Debian's PATH has only wrappers), else
 // the newest /usr/lib/postgresql/<version>/bin.
 func findBinaries() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
+		// A symlink on PATH (/usr/local/bin/initdb) leads to the
+		// directory that also holds pg_basebackup, for standbys.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
 			return dir, nil
@@ -88,34 +101,39 @@ func findBinaries() (string, error) {
 }
 
 // startCluster runs initdb in a new temporary directory and starts the
-// server.
-func startCluster(bin string) (*Cluster, error) {
+// server with the test defaults and then settings.
+func startCluster(bin string, settings ...string) (*Cluster, error) {
 	dir, err := os.MkdirTemp("", "connectd-pgtest-")
 	if err != nil {
 		return nil, err
 	}
 	pw := make([]byte, 12)
 	_, _ = rand.Read(pw)
-	c := &Cluster{bin: bin, dir: dir, password: hex.EncodeToString(pw)}
+	c := &Cluster{bin: bin, dir: dir, password: hex.EncodeToString(pw), settings: settings}
 	if err := c.init(); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	// The free port is found by binding and releasing it, so another
-	// process may take it first; then the server exits and we try again.
+	if err := c.startOnFreePort(); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+// startOnFreePort starts the server on a free port. The free port is
+// found by binding and releasing it, so another process may take it
+// first; then the server exits and we try again.
+func (c *Cluster) startOnFreePort() error {
+	var err error
 	for attempt := 1; ; attempt++ {
 		if c.port, err = freePort(); err == nil {
 			err = c.Start()
 		}
 		if err == nil || attempt == 3 {
-			break
+			return err
 		}
 	}
-	if err != nil {
-		_ = os.RemoveAll(dir)
-		return nil, err
-	}
-	return c, nil
 }
 
 // init creates the data directory. Unix-socket connections are trusted;
@@ -171,6 +189,9 @@ func (c *Cluster) Start() error {
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=300", "-c", "shared_buffers=64MB",
 		"-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic")
+	for _, setting := range c.settings {
+		cmd.Args = append(cmd.Args, "-c", setting) // the last of a setting wins
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
