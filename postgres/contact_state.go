@@ -8,7 +8,7 @@ import (
 	"github.com/connectd/connectd/internal/stored"
 )
 
-// Statements of chains and contact state (migration 0005). A chain's
+// Statements of chains and contact state (migration 0006). A chain's
 // members are found through contacts_chain.
 const (
 	queryChainContacts = `SELECT ` + contactColumns + `, NULL::jsonb FROM contacts c

@@ -7,7 +7,7 @@ import (
 	"github.com/connectd/connectd/internal/stored"
 )
 
-// Statements of instance settings (migration 0004).
+// Statements of instance settings (migration 0005).
 const (
 	querySettings  = `SELECT doc FROM instance_settings WHERE instance_id = $1`
 	upsertSettings = `INSERT INTO instance_settings (instance_id, doc) VALUES ($1, $2)
