@@ -34,6 +34,8 @@ type Tx interface {
 	// FlowTx keeps flows and their runs (flow_port.go).
 	FlowTx
 
+	SettingsTx
+	ContactStateTx
 	// Instance returns the owner's instance id, or nil.
 	Instance(ctx context.Context, owner Owner, id string) (*Instance, error)
 	// InstanceExists reports whether the owner has the instance id.

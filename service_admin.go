@@ -39,7 +39,13 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Instances, err = tx.AllInstances(ctx); err != nil {
 			return err
 		}
+		if snap.Settings, err = exportSettings(ctx, tx, snap.Instances); err != nil {
+			return err
+		}
 		if snap.Contacts, err = tx.AllContacts(ctx); err != nil {
+			return err
+		}
+		if err := exportStates(ctx, tx, snap.Contacts); err != nil {
 			return err
 		}
 		snap.Flows, snap.LambdaFunctions, err = exportFlows(ctx, tx)
@@ -67,6 +73,9 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 				return recordError(fmt.Sprintf("Instances[%d] (Id %q)", i, inst.ID), err)
 			}
 		}
+		if err := importSettings(ctx, tx, snap); err != nil {
+			return err
+		}
 		for i, c := range snap.Contacts {
 			if err := s.importContact(ctx, tx, c); err != nil {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
@@ -76,6 +85,9 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 			if err := s.linkImported(ctx, tx, c); err != nil {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
 			}
+		}
+		if err := importStates(ctx, tx, snap.Contacts); err != nil {
+			return err
 		}
 		return s.importFlows(ctx, tx, snap)
 	})

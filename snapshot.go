@@ -16,6 +16,9 @@ import (
 type Snapshot struct {
 	Instances []*Instance
 	Contacts  []*Contact
+	// Settings are connectd's own settings of instances of the snapshot,
+	// by instance id; an instance without an entry has the defaults.
+	Settings map[string]*InstanceSettings
 	// Flows and LambdaFunctions are the instances' contact flows and
 	// associated Lambda functions (service_flow_search.go).
 	Flows           []*Flow

@@ -50,6 +50,9 @@ func (s *Server) serveAdmin(w http.ResponseWriter, c *call) bool {
 			h = s.searchableAdminRoute(r.Method, path)
 		}
 		if h == nil {
+			h = s.settingsAdminRoute(r.Method, path)
+		}
+		if h == nil {
 			h = s.flowLogRoute(r.Method, path)
 		}
 	}

@@ -33,6 +33,8 @@ type wireSnapshotInstance struct {
 	OutboundCallsEnabled   *bool             `json:"OutboundCallsEnabled,omitempty"`
 	CreatedTime            *epoch            `json:"CreatedTime,omitempty"`
 	Tags                   map[string]string `json:"Tags,omitempty"`
+	// Settings are connectd's own (admin_settings.go), absent for defaults.
+	Settings *wireSnapshotSettings `json:"Settings,omitempty"`
 }
 
 type wireSnapshotContact struct {
@@ -54,6 +56,9 @@ type wireSnapshotContact struct {
 	// References and Tags are the contact's own (contact_details.go).
 	References map[string]wireSnapshotReference `json:"References,omitempty"`
 	Tags       map[string]string                `json:"Tags,omitempty"`
+	// State is the contact's pause state and routing data
+	// (admin_data_settings.go), if it has any.
+	State *wireSnapshotState `json:"State,omitempty"`
 }
 
 // importData imports fixtures atomically: every record passes the API's
@@ -114,6 +119,12 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			inst.IdentityManagementType = connectd.IdentityConnectManaged
 		}
 		snap.Instances = append(snap.Instances, inst)
+		if wi.Settings != nil {
+			if snap.Settings == nil {
+				snap.Settings = map[string]*connectd.InstanceSettings{}
+			}
+			snap.Settings[inst.ID] = wi.Settings.domain()
+		}
 	}
 	for _, wc := range in.Contacts {
 		c := &connectd.Contact{
@@ -126,6 +137,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			Tags: wc.Tags,
 		}
 		c.References = importedReferences(wc.References)
+		c.State = wc.State.domain()
 		if err := s.checkImportedDetails(wc.References, wc.Tags); err != nil {
 			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}
@@ -157,7 +169,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			Id: i.ID, InstanceAlias: i.Alias, AccountId: i.Owner.AccountID, Region: i.Owner.Region,
 			IdentityManagementType: i.IdentityManagementType, DirectoryId: i.DirectoryID,
 			InboundCallsEnabled: &i.InboundCallsEnabled, OutboundCallsEnabled: &i.OutboundCallsEnabled,
-			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags,
+			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags, Settings: snapshotSettings(snap.Settings[i.ID]),
 		})
 	}
 	for _, c := range snap.Contacts {
@@ -168,7 +180,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
 			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
 			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
-			References: snapshotReferences(c.References), Tags: c.Tags,
+			References: snapshotReferences(c.References), Tags: c.Tags, State: snapshotState(c.State),
 		}
 		if len(wc.Tags) == 0 {
 			wc.Tags = nil

@@ -26,6 +26,7 @@ type wireContact struct {
 	ScheduledTimestamp  *epoch            `json:"ScheduledTimestamp,omitempty"`
 	Attributes          map[string]string `json:"Attributes"`
 	Tags                map[string]string `json:"Tags,omitempty"`
+	wireContactState
 }
 
 type wireQueueInfo struct {
@@ -48,6 +49,7 @@ func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 	if ct.QueueID != "" {
 		w.QueueInfo = &wireQueueInfo{Id: ct.QueueID}
 	}
+	w.wireContactState = contactState(ct.State)
 	return w
 }
 

@@ -22,10 +22,14 @@ func values[T ~string](vs []T) []string {
 // implemented operation's input reaches.
 func sdkEnums() map[string][]string {
 	return map[string][]string{
-		"AiUseCase":                               values(types.AiUseCase("").Values()),
-		"AllowedUserAction":                       values(types.AllowedUserAction("").Values()),
-		"Channel":                                 values(types.Channel("").Values()),
-		"ContactInitiationMethod":                 values(types.ContactInitiationMethod("").Values()),
+		"AiUseCase":               values(types.AiUseCase("").Values()),
+		"AllowedUserAction":       values(types.AllowedUserAction("").Values()),
+		"Channel":                 values(types.Channel("").Values()),
+		"ContactInitiationMethod": values(types.ContactInitiationMethod("").Values()),
+		// The SDK (v1.175.2) predates DeleteContactData and its enum:
+		// the model's values are compared with the domain's list instead.
+		"ContactField":                            values(connectd.ContactFields()),
+		"OutboundMessageSourceType":               values(types.OutboundMessageSourceType("").Values()),
 		"ContactFlowType":                         values(types.ContactFlowType("").Values()),
 		"ContactFlowState":                        values(types.ContactFlowState("").Values()),
 		"ContactFlowStatus":                       values(types.ContactFlowStatus("").Values()),

@@ -8,9 +8,8 @@ import (
 
 // Exceptions of the flow operations.
 const (
-	excInvalidFlow      = "InvalidContactFlowException"
-	excDuplicate        = "DuplicateResourceException"
-	excResourceConflict = "ResourceConflictException"
+	excInvalidFlow = "InvalidContactFlowException"
+	excDuplicate   = "DuplicateResourceException"
 )
 
 // flowException maps the flow use cases' error codes ("" for the others).

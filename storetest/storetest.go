@@ -33,6 +33,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"Details", detailTests},
 		{"Transfer", transferTests},
 		{"Search", searchTests},
+		{"ContactAPI", contactAPITests},
 		{"Flows", flowTests},
 	}
 	for _, g := range groups {
