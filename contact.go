@@ -74,6 +74,12 @@ type Contact struct {
 	// see contact_details.go. Nil or empty when there are none.
 	References map[string]Reference
 	Tags       map[string]string
+	// State is the contact's pause state (contact_state.go), read by
+	// FindContact and Export; nil for none.
+	State *ContactState
+	// ContactFlowID is the flow a start names; it is not stored. The
+	// Service runs it for TASK and CHAT contacts (service_flowruns.go).
+	ContactFlowID string
 }
 
 // Active reports whether the contact has not ended.

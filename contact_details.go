@@ -2,8 +2,6 @@ package connectd
 
 import (
 	"maps"
-	"slices"
-	"strings"
 )
 
 // Limits on a contact's details, from the Amazon Connect service model.
@@ -58,12 +56,10 @@ func MergeReferences(base, update map[string]Reference) (map[string]Reference, e
 
 // MergeTags returns base with update's tags added or replaced, or EINVALID
 // if the result has more than MaxContactTags tags or a key with the
-// reserved "aws:" prefix. Neither argument is modified.
+// reserved "aws:" prefix (CheckTagKeys). Neither argument is modified.
 func MergeTags(base, update map[string]string) (map[string]string, error) {
-	for _, k := range slices.Sorted(maps.Keys(update)) {
-		if strings.HasPrefix(strings.ToLower(k), "aws:") {
-			return nil, Errorf(EINVALID, "Tag key %q uses the reserved prefix aws:.", k)
-		}
+	if err := CheckTagKeys(update); err != nil {
+		return nil, err
 	}
 	out := maps.Clone(base)
 	if out == nil {

@@ -29,6 +29,12 @@ const (
 	// EIDEMPOTENCY is a ClientToken reused for a different request:
 	// IdempotencyException (HTTP 409).
 	EIDEMPOTENCY = "idempotency"
+	// EDESTINATION is a phone number the instance may not call:
+	// DestinationNotAllowedException (HTTP 403).
+	EDESTINATION = "destination_not_allowed"
+	// ENOTTERMINATED is a contact that must have ended first:
+	// ContactNotTerminatedException (HTTP 409).
+	ENOTTERMINATED = "not_terminated"
 	// EUNAVAILABLE is a store that cannot be reached right now.
 	EUNAVAILABLE = "unavailable"
 	// EINTERNAL is anything else: a bug or an unexpected failure.

@@ -31,6 +31,11 @@ type Port interface {
 // false) for a row that is absent; they never make up domain errors, which
 // are the Service's. Times are kept to the millisecond.
 type Tx interface {
+	// FlowTx keeps flows and their runs (flow_port.go).
+	FlowTx
+
+	SettingsTx
+	ContactStateTx
 	// Instance returns the owner's instance id, or nil.
 	Instance(ctx context.Context, owner Owner, id string) (*Instance, error)
 	// InstanceExists reports whether the owner has the instance id.

@@ -74,6 +74,8 @@ type SearchQuery struct {
 	Name *NameCriteria
 	// Attributes, if set, matches the contact's current (chain) attributes.
 	Attributes *AttributeCriteria
+	// Tags, if set, matches the contact's own tags (see TagFilter).
+	Tags       *TagFilter
 	Sort       SortField
 	Descending bool
 	// Limit is the page size, MaxSearchResults if it is not between 1 and

@@ -114,6 +114,9 @@ func searchBinding(owner Owner, q *SearchQuery) []byte {
 			list("values", c.Values)
 		}
 	}
+	if q.Tags != nil {
+		q.Tags.binding(put)
+	}
 	return h.Sum(nil)[:16]
 }
 

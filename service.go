@@ -18,6 +18,9 @@ import (
 type Service struct {
 	port  Port
 	clock Clock
+	// flows runs the flow a new TASK or CHAT contact names, if set
+	// (SetFlowStarter, service_flowruns.go).
+	flows FlowStarter
 }
 
 // NewService returns the Service of the store port, reading "now" from

@@ -24,7 +24,7 @@ func (s *Service) PurgeExpired(ctx context.Context, limit int) (int, error) {
 	return n, err
 }
 
-// Reset deletes every instance and contact of every account.
+// Reset deletes every instance, contact and flow of every account.
 func (s *Service) Reset(ctx context.Context) error {
 	return s.port.Update(ctx, "reset", func(tx Tx) error { return tx.DeleteAll(ctx) })
 }
@@ -39,7 +39,13 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Instances, err = tx.AllInstances(ctx); err != nil {
 			return err
 		}
+		if snap.Settings, err = exportSettings(ctx, tx, snap.Instances); err != nil {
+			return err
+		}
 		if snap.Contacts, err = tx.AllContacts(ctx); err != nil {
+			return err
+		}
+		if err := exportStates(ctx, tx, snap.Contacts); err != nil {
 			return err
 		}
 		for _, inst := range snap.Instances {
@@ -49,7 +55,8 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 			}
 			snap.StorageConfigs = append(snap.StorageConfigs, scs...)
 		}
-		return nil
+		snap.Flows, snap.LambdaFunctions, err = exportFlows(ctx, tx)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -78,6 +85,9 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 				return recordError(fmt.Sprintf("StorageConfigs[%d] (AssociationId %q)", i, sc.AssociationID), err)
 			}
 		}
+		if err := importSettings(ctx, tx, snap); err != nil {
+			return err
+		}
 		for i, c := range snap.Contacts {
 			if err := s.importContact(ctx, tx, c); err != nil {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
@@ -88,7 +98,10 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 				return recordError(fmt.Sprintf("Contacts[%d] (Id %q)", i, c.ID), err)
 			}
 		}
-		return nil
+		if err := importStates(ctx, tx, snap.Contacts); err != nil {
+			return err
+		}
+		return s.importFlows(ctx, tx, snap)
 	})
 	return err
 }

@@ -25,7 +25,7 @@ import (
 // is set and a contact of the instance was started with the same token,
 // that contact is returned and nothing is created.
 func (s *Service) CreateContact(ctx context.Context, owner Owner, c *Contact) (*Contact, error) {
-	return s.startContact(ctx, owner, c, "")
+	return s.startContact(ctx, owner, c, nil)
 }
 
 // StartChatContact is CreateContact for a chat that, when sourceContactID
@@ -33,14 +33,23 @@ func (s *Service) CreateContact(ctx context.Context, owner Owner, c *Contact) (*
 // connectd has no transcript to rehydrate, so it checks that the source
 // exists (ENOTFOUND) and otherwise starts the chat as CreateContact does.
 func (s *Service) StartChatContact(ctx context.Context, owner Owner, c *Contact, sourceContactID string) (*Contact, error) {
-	return s.startContact(ctx, owner, c, sourceContactID)
+	if sourceContactID == "" {
+		return s.startContact(ctx, owner, c, nil)
+	}
+	return s.startContact(ctx, owner, c, func(tx Tx) error {
+		_, err := find(ctx, tx, owner, c.InstanceID, sourceContactID, "Contact")
+		return err
+	})
 }
 
-func (s *Service) startContact(ctx context.Context, owner Owner, in *Contact, sourceID string) (*Contact, error) {
+// startContact is CreateContact with check, if not nil, run first in the
+// same unit of work: a start's own rule (a source contact that must
+// exist, a destination that must be allowed).
+func (s *Service) startContact(ctx context.Context, owner Owner, in *Contact, check func(Tx) error) (*Contact, error) {
 	var out *Contact
 	err := s.port.Update(ctx, "create contact", func(tx Tx) error {
-		if sourceID != "" {
-			if _, err := find(ctx, tx, owner, in.InstanceID, sourceID, "Contact"); err != nil {
+		if check != nil {
+			if err := check(tx); err != nil {
 				return err
 			}
 		}
@@ -62,6 +71,7 @@ func (s *Service) startContact(ctx context.Context, owner Owner, in *Contact, so
 	if err != nil {
 		return nil, err
 	}
+	s.startFlow(ctx, owner, out, in.ContactFlowID)
 	return out, nil
 }
 
@@ -203,6 +213,9 @@ func (s *Service) FindContact(ctx context.Context, owner Owner, instanceID, cont
 	err := s.port.View(ctx, "find contact", func(tx Tx) error {
 		var err error
 		if c, err = find(ctx, tx, owner, instanceID, contactID, "Contact"); err != nil {
+			return err
+		}
+		if c.State, err = tx.ContactState(ctx, instanceID, contactID); err != nil {
 			return err
 		}
 		return tx.LoadDetails(ctx, c)

@@ -144,6 +144,7 @@ func (s *Service) TransferContact(ctx context.Context, owner Owner, t *Transfer)
 	if err != nil {
 		return nil, err
 	}
+	s.startFlow(ctx, owner, out, t.ContactFlowID)
 	return out, nil
 }
 

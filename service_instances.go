@@ -43,6 +43,9 @@ type instanceMessages struct {
 // The checks give precise messages; a store shared by many processes
 // decides a race with its unique indexes (a *Conflict).
 func insertInstance(ctx context.Context, tx Tx, inst *Instance, msg instanceMessages) error {
+	if err := CheckTagKeys(inst.Tags); err != nil {
+		return err
+	}
 	taken, err := tx.InstanceIDTaken(ctx, inst.ID)
 	if err != nil {
 		return err

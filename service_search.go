@@ -43,8 +43,17 @@ func (s *Service) SearchContacts(ctx context.Context, owner Owner, q *SearchQuer
 			last := page.Contacts[limit-1]
 			num, str := SortKey(last, q.Sort)
 			page.NextToken, err = SealSearchToken(secret, owner, q, SearchCursor{Num: num, Str: str, ID: last.ID})
+			if err != nil {
+				return err
+			}
 		}
-		return err
+		// Every ContactSearchSummary carries the contact's Tags.
+		for _, c := range page.Contacts {
+			if err := tx.LoadDetails(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

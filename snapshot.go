@@ -19,6 +19,13 @@ type Snapshot struct {
 	// StorageConfigs are the instances' storage configs, each with its
 	// AssociationID.
 	StorageConfigs []*StorageConfig
+	// Settings are connectd's own settings of instances of the snapshot,
+	// by instance id; an instance without an entry has the defaults.
+	Settings map[string]*InstanceSettings
+	// Flows and LambdaFunctions are the instances' contact flows and
+	// associated Lambda functions (service_flow_search.go).
+	Flows           []*Flow
+	LambdaFunctions []LambdaAssociation
 }
 
 // Validate applies the rules the API applies to every record, as far as

@@ -46,8 +46,14 @@ func (s *Server) serveAdmin(w http.ResponseWriter, c *call) bool {
 		return true
 	default:
 		h = s.adminRoutes()[route]
-		if h == nil { // the one route with a path parameter
+		if h == nil { // the routes with path parameters
 			h = s.searchableAdminRoute(r.Method, path)
+		}
+		if h == nil {
+			h = s.settingsAdminRoute(r.Method, path)
+		}
+		if h == nil {
+			h = s.flowLogRoute(r.Method, path)
 		}
 	}
 	if h == nil {

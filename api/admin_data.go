@@ -18,6 +18,9 @@ type wireSnapshot struct {
 	Instances      []wireSnapshotInstance      `json:"Instances"`
 	Contacts       []wireSnapshotContact       `json:"Contacts"`
 	StorageConfigs []wireSnapshotStorageConfig `json:"StorageConfigs,omitempty"`
+	// ContactFlows and LambdaFunctions: admin_flows.go.
+	ContactFlows    []wireSnapshotFlow   `json:"ContactFlows,omitempty"`
+	LambdaFunctions []wireSnapshotLambda `json:"LambdaFunctions,omitempty"`
 }
 
 // wireSnapshotStorageConfig is an instance storage config in the import
@@ -40,6 +43,8 @@ type wireSnapshotInstance struct {
 	OutboundCallsEnabled   *bool             `json:"OutboundCallsEnabled,omitempty"`
 	CreatedTime            *epoch            `json:"CreatedTime,omitempty"`
 	Tags                   map[string]string `json:"Tags,omitempty"`
+	// Settings are connectd's own (admin_settings.go), absent for defaults.
+	Settings *wireSnapshotSettings `json:"Settings,omitempty"`
 }
 
 type wireSnapshotContact struct {
@@ -61,6 +66,9 @@ type wireSnapshotContact struct {
 	// References and Tags are the contact's own (contact_details.go).
 	References map[string]wireSnapshotReference `json:"References,omitempty"`
 	Tags       map[string]string                `json:"Tags,omitempty"`
+	// State is the contact's pause state and routing data
+	// (admin_data_settings.go), if it has any.
+	State *wireSnapshotState `json:"State,omitempty"`
 }
 
 // importData imports fixtures atomically: every record passes the API's
@@ -121,6 +129,12 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			inst.IdentityManagementType = connectd.IdentityConnectManaged
 		}
 		snap.Instances = append(snap.Instances, inst)
+		if wi.Settings != nil {
+			if snap.Settings == nil {
+				snap.Settings = map[string]*connectd.InstanceSettings{}
+			}
+			snap.Settings[inst.ID] = wi.Settings.domain()
+		}
 	}
 	for _, wc := range in.Contacts {
 		c := &connectd.Contact{
@@ -133,6 +147,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			Tags: wc.Tags,
 		}
 		c.References = importedReferences(wc.References)
+		c.State = wc.State.domain()
 		if err := s.checkImportedDetails(wc.References, wc.Tags); err != nil {
 			return nil, connectd.Errorf(connectd.EINVALID, "Contacts[%d] (Id %q): %s", len(snap.Contacts), wc.Id, connectd.ErrorMessage(err))
 		}
@@ -148,6 +163,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 		}
 		snap.StorageConfigs = append(snap.StorageConfigs, sc)
 	}
+	snap.Flows, snap.LambdaFunctions = importedFlows(in)
 	// Import validates the snapshot (Snapshot.Validate) before it writes.
 	if err := s.cfg.Service.Import(ctx, snap); err != nil {
 		return nil, err
@@ -170,7 +186,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			Id: i.ID, InstanceAlias: i.Alias, AccountId: i.Owner.AccountID, Region: i.Owner.Region,
 			IdentityManagementType: i.IdentityManagementType, DirectoryId: i.DirectoryID,
 			InboundCallsEnabled: &i.InboundCallsEnabled, OutboundCallsEnabled: &i.OutboundCallsEnabled,
-			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags,
+			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags, Settings: snapshotSettings(snap.Settings[i.ID]),
 		})
 	}
 	for _, c := range snap.Contacts {
@@ -181,7 +197,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
 			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
 			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
-			References: snapshotReferences(c.References), Tags: c.Tags,
+			References: snapshotReferences(c.References), Tags: c.Tags, State: snapshotState(c.State),
 		}
 		if len(wc.Tags) == 0 {
 			wc.Tags = nil
@@ -200,6 +216,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 		out.StorageConfigs = append(out.StorageConfigs, wireSnapshotStorageConfig{
 			InstanceId: sc.InstanceID, AssociationId: sc.AssociationID, ResourceType: sc.ResourceType, StorageConfig: w})
 	}
+	out.ContactFlows, out.LambdaFunctions = exportedFlows(snap)
 	return out, nil
 }
 

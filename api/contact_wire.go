@@ -26,6 +26,7 @@ type wireContact struct {
 	ScheduledTimestamp  *epoch            `json:"ScheduledTimestamp,omitempty"`
 	Attributes          map[string]string `json:"Attributes"`
 	Tags                map[string]string `json:"Tags,omitempty"`
+	wireContactState
 }
 
 type wireQueueInfo struct {
@@ -48,6 +49,7 @@ func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 	if ct.QueueID != "" {
 		w.QueueInfo = &wireQueueInfo{Id: ct.QueueID}
 	}
+	w.wireContactState = contactState(ct.State)
 	return w
 }
 
@@ -56,6 +58,7 @@ func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 // struct; encoding/json promotes its fields.
 type startCommon struct {
 	InstanceId       string
+	ContactFlowId    *string
 	ClientToken      *string
 	RelatedContactId *string
 	Attributes       map[string]string
@@ -87,6 +90,7 @@ func (s *Server) newContact(c *call, in *startCommon, ch connectd.Channel, m con
 	ct.Description = deref(in.Description)
 	ct.LastUpdateTimestamp = ct.InitiationTimestamp
 	ct.References = toReferences(in.References)
+	ct.ContactFlowID = deref(in.ContactFlowId)
 	return ct
 }
 

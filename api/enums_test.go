@@ -26,7 +26,15 @@ func sdkEnums() map[string][]string {
 		"AllowedUserAction":       values(types.AllowedUserAction("").Values()),
 		"Channel":                 values(types.Channel("").Values()),
 		"ContactInitiationMethod": values(types.ContactInitiationMethod("").Values()),
-		"DirectoryType":           values(types.DirectoryType("").Values()),
+		// The SDK (v1.175.2) predates DeleteContactData and its enum:
+		// the model's values are compared with the domain's list instead.
+		"ContactField":                            values(connectd.ContactFields()),
+		"OutboundMessageSourceType":               values(types.OutboundMessageSourceType("").Values()),
+		"ContactFlowType":                         values(types.ContactFlowType("").Values()),
+		"ContactFlowState":                        values(types.ContactFlowState("").Values()),
+		"ContactFlowStatus":                       values(types.ContactFlowStatus("").Values()),
+		"StringComparisonType":                    values(types.StringComparisonType("").Values()),
+		"DirectoryType":                           values(types.DirectoryType("").Values()),
 		"DisconnectOnCustomerExitParticipantType": values(types.DisconnectOnCustomerExitParticipantType("").Values()),
 		"EmailHeaderType":                         values(types.EmailHeaderType("").Values()),
 		"EncryptionType":                          values(types.EncryptionType("").Values()),

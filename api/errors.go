@@ -17,6 +17,9 @@ const (
 	excQuota            = "ServiceQuotaExceededException"
 	excConflict         = "ConflictException"
 	excIdempotency      = "IdempotencyException"
+	excDestination      = "DestinationNotAllowedException"
+	excNotTerminated    = "ContactNotTerminatedException"
+	excResourceConflict = "ResourceConflictException"
 	excInternal         = "InternalServiceException"
 	excThrottling       = "ThrottlingException"
 	excTooManyRequests  = "TooManyRequestsException"
@@ -68,6 +71,9 @@ func (m *wireModel) status(exc string) int {
 
 // exceptionFor is the one table from a domain error code to an exception.
 func exceptionFor(code string) string {
+	if exc := flowException(code); exc != "" {
+		return exc
+	}
 	switch code {
 	case connectd.EINVALID:
 		return excInvalidParameter
@@ -83,6 +89,10 @@ func exceptionFor(code string) string {
 		return excConflict
 	case connectd.EIDEMPOTENCY:
 		return excIdempotency
+	case connectd.EDESTINATION:
+		return excDestination
+	case connectd.ENOTTERMINATED:
+		return excNotTerminated
 	case connectd.EUNAVAILABLE:
 		return excUnavailable
 	default: // EINTERNAL
@@ -127,6 +137,10 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 		c = connectd.EINVALIDREQUEST
 	}
 	exc = exceptionFor(c)
+	// UpdateContactRoutingData models its 409 as ResourceConflictException.
+	if exc == excConflict && !m.models(op, excConflict) && m.models(op, excResourceConflict) {
+		exc = excResourceConflict
+	}
 	code = m.status(exc) // excUnavailable, which no operation models: 503, retried by every SDK
 	return exc, code, connectd.ErrorMessage(err)
 }

@@ -2,9 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
 	"github.com/connectd/connectd/sigv4"
@@ -69,12 +65,7 @@ func signedRequest(t *testing.T, base, method, uri string) *http.Request {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256(body)
-	cred := aws.Credentials{AccessKeyID: "AKIDMODEL", SecretAccessKey: "model-secret"}
-	if err := v4.NewSigner().SignHTTP(context.Background(), cred, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	signJSON(t, req, body, aws.Credentials{AccessKeyID: "AKIDMODEL", SecretAccessKey: "model-secret"})
 	return req
 }
 

@@ -41,24 +41,25 @@ type searchCriteriaInput struct {
 	AdditionalTimeRange         json.RawMessage
 	SearchableSegmentAttributes json.RawMessage
 	ActiveRegions               json.RawMessage
-	ContactTags                 json.RawMessage
+	ContactTags                 *contactTagsInput
 	AiAgents                    json.RawMessage
 }
 
 // wireContactSearchSummary is the model's ContactSearchSummary, with the
 // members connectd keeps. It has no Attributes member.
 type wireContactSearchSummary struct {
-	Arn                 string         `json:"Arn"`
-	Id                  string         `json:"Id"`
-	InitialContactId    string         `json:"InitialContactId,omitempty"`
-	PreviousContactId   string         `json:"PreviousContactId,omitempty"`
-	InitiationMethod    string         `json:"InitiationMethod"`
-	Channel             string         `json:"Channel"`
-	Name                string         `json:"Name,omitempty"`
-	QueueInfo           *wireQueueInfo `json:"QueueInfo,omitempty"`
-	InitiationTimestamp *epoch         `json:"InitiationTimestamp,omitempty"`
-	DisconnectTimestamp *epoch         `json:"DisconnectTimestamp,omitempty"`
-	ScheduledTimestamp  *epoch         `json:"ScheduledTimestamp,omitempty"`
+	Arn                 string            `json:"Arn"`
+	Id                  string            `json:"Id"`
+	InitialContactId    string            `json:"InitialContactId,omitempty"`
+	PreviousContactId   string            `json:"PreviousContactId,omitempty"`
+	InitiationMethod    string            `json:"InitiationMethod"`
+	Channel             string            `json:"Channel"`
+	Name                string            `json:"Name,omitempty"`
+	QueueInfo           *wireQueueInfo    `json:"QueueInfo,omitempty"`
+	InitiationTimestamp *epoch            `json:"InitiationTimestamp,omitempty"`
+	DisconnectTimestamp *epoch            `json:"DisconnectTimestamp,omitempty"`
+	ScheduledTimestamp  *epoch            `json:"ScheduledTimestamp,omitempty"`
+	Tags                map[string]string `json:"Tags,omitempty"`
 }
 
 // searchContactsOutput always sends Contacts, a required member, as a
@@ -86,7 +87,7 @@ func (s *Server) searchContacts(ctx context.Context, c *call, in *searchContacts
 			PreviousContactId: ct.PreviousContactID, InitiationMethod: string(ct.InitiationMethod),
 			Channel: string(ct.Channel), Name: ct.Name,
 			InitiationTimestamp: epochOf(ct.InitiationTimestamp), DisconnectTimestamp: epochOf(ct.DisconnectTimestamp),
-			ScheduledTimestamp: epochOf(ct.ScheduledTimestamp),
+			ScheduledTimestamp: epochOf(ct.ScheduledTimestamp), Tags: ct.Tags,
 		}
 		if ct.QueueID != "" {
 			w.QueueInfo = &wireQueueInfo{Id: ct.QueueID}

@@ -30,7 +30,7 @@ func searchQuery(in *searchContactsInput) (*connectd.SearchQuery, error) {
 // searchCriteria copies SearchCriteria into q.
 func searchCriteria(sc *searchCriteriaInput, q *connectd.SearchQuery) error {
 	// Criteria on data connectd does not keep (agents' hierarchy, routing,
-	// transcripts, segment attributes, tags, regions) are refused rather
+	// transcripts, segment attributes, regions) are refused rather
 	// than answered with a result that only looks right.
 	for _, m := range []struct {
 		name string
@@ -39,7 +39,7 @@ func searchCriteria(sc *searchCriteriaInput, q *connectd.SearchQuery) error {
 		{"AgentHierarchyGroups", sc.AgentHierarchyGroups}, {"ContactAnalysis", sc.ContactAnalysis},
 		{"RoutingCriteria", sc.RoutingCriteria}, {"AdditionalTimeRange", sc.AdditionalTimeRange},
 		{"SearchableSegmentAttributes", sc.SearchableSegmentAttributes}, {"ActiveRegions", sc.ActiveRegions},
-		{"ContactTags", sc.ContactTags}, {"AiAgents", sc.AiAgents},
+		{"AiAgents", sc.AiAgents},
 	} {
 		if len(m.raw) > 0 && string(m.raw) != "null" {
 			return connectd.Errorf(connectd.EINVALID, "connectd does not support SearchCriteria.%s: it keeps no such data.", m.name)
@@ -52,6 +52,7 @@ func searchCriteria(sc *searchCriteriaInput, q *connectd.SearchQuery) error {
 		q.InitiationMethods = append(q.InitiationMethods, connectd.InitiationMethod(m))
 	}
 	q.AgentIDs, q.QueueIDs = sc.AgentIds, sc.QueueIds
+	q.Tags = sc.ContactTags.filter()
 	if n := sc.Name; n != nil {
 		q.Name = &connectd.NameCriteria{Texts: n.SearchText, Match: connectd.MatchType(n.MatchType)}
 	}

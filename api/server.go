@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
@@ -115,6 +116,7 @@ func New(cfg Config) *Server {
 	s.ready.Store(!cfg.NotReady)
 	s.throttle.buckets = map[string]*rate.Limiter{}
 	s.handlers = s.operations()
+	maps.Copy(s.handlers, s.flowOperations())
 	return s
 }
 
@@ -181,7 +183,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 		if code >= 500 {
 			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
 		}
-		writeError(w, exc, code, msg)
+		writeOpError(w, err, exc, code, msg)
 	} else {
 		if resp == nil {
 			resp = struct{}{}

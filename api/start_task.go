@@ -14,7 +14,6 @@ const maxScheduleAhead = 6 * 24 * time.Hour
 type startTaskContactInput struct {
 	startCommon
 	PreviousContactId *string
-	ContactFlowId     *string
 	ScheduledTime     *epoch
 	TaskTemplateId    *string
 	QuickConnectId    *string

@@ -8,6 +8,7 @@ import (
 
 type startOutboundVoiceContactInput struct {
 	startCommon
+	DestinationPhoneNumber       string
 	SourcePhoneNumber            *string
 	QueueId                      *string
 	AnswerMachineDetectionConfig *struct {
@@ -33,5 +34,11 @@ func (s *Server) startOutboundVoiceContact(ctx context.Context, c *call, in *sta
 	}
 	ct := s.newContact(c, &in.startCommon, connectd.ChannelVoice, connectd.InitiationOutbound)
 	ct.QueueID = deref(in.QueueId)
-	return s.startContact(ctx, c, ct)
+	stored, err := s.cfg.Service.StartOutboundVoiceContact(ctx, c.owner, ct, in.DestinationPhoneNumber)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		ContactId string `json:"ContactId"`
+	}{stored.ID}, nil
 }

@@ -13,7 +13,7 @@ func (a *app) contactCommand() *cobra.Command {
 		"  connectd contact start-task --name callback --flow any --attr tier=gold\n"+
 			"  connectd contact describe 2c6f3a0e-8f1b-4c1e-9d2a-5b7e4f6a8c90",
 		a.startTaskCommand(), a.startChatCommand(), a.contactDescribeCommand(),
-		a.contactStopCommand(), a.contactSearchCommand())
+		a.contactStopCommand(), a.contactSearchCommand(), a.contactFlowLogCommand())
 }
 
 func (a *app) contactDescribeCommand() *cobra.Command {

@@ -11,6 +11,7 @@ package connecttest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -33,6 +34,9 @@ type Server struct {
 	clock *connectd.OffsetClock
 	store *sqlite.Store
 	http  *httptest.Server
+	svc   *connectd.Service
+	// flows: connecttest_flows.go.
+	flows flowParts
 }
 
 type options struct {
@@ -93,6 +97,10 @@ func Start(opts ...Option) (*Server, error) {
 	// As in connectd serve: an expired contact never returns when the
 	// clock moves back.
 	clock.OnMoveBack(connectd.PurgeAll(svc, 1000))
+	flows, err := startFlows(svc, clock, o.log)
+	if err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
 	cfg := api.Config{
 		Service: svc, Clock: clock, Logger: o.log, Region: o.region, Version: "connecttest",
 		StoreName: "sqlite", Ping: store.Ping, Admin: true, Throttle: o.throttle,
@@ -100,7 +108,7 @@ func Start(opts ...Option) (*Server, error) {
 	if o.seed != nil {
 		cfg.NewID = connectd.NewSeededIDs(*o.seed)
 	}
-	s := &Server{opts: o, clock: clock, store: store}
+	s := &Server{opts: o, clock: clock, store: store, svc: svc, flows: flows}
 	s.http = httptest.NewUnstartedServer(api.New(cfg))
 	s.http.Listener = api.WrapListener(s.http.Listener) // AWS-shaped framing errors, as connectd serve
 	s.http.Start()
@@ -111,6 +119,7 @@ func Start(opts ...Option) (*Server, error) {
 // Close stops the server and discards its data.
 func (s *Server) Close() error {
 	s.http.Close()
+	s.flows.close()
 	if err := s.store.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

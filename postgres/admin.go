@@ -45,8 +45,9 @@ func (r *rows) DeleteExpired(ctx context.Context, limit int) (int, error) {
 }
 
 // DeleteAll uses TRUNCATE, which briefly locks the tables against every
-// replica; that suits a control plane meant for tests.
+// replica; that suits a control plane meant for tests. CASCADE empties
+// every table that refers to these (instance settings and the like).
 func (r *rows) DeleteAll(ctx context.Context) error {
-	_, err := r.exec(ctx, `TRUNCATE storage_configs, contact_details, contacts, instances, outbox`)
+	_, err := r.exec(ctx, `TRUNCATE flow_docs, storage_configs, outbox, contact_details, contacts, instances CASCADE`)
 	return err
 }

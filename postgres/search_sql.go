@@ -65,6 +65,9 @@ func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff time.Time) {
 	if q.Name != nil && len(q.Name.Texts) > 0 {
 		b.name(q.Name)
 	}
+	if q.Tags != nil {
+		b.tags(q.Tags)
+	}
 	if q.Attributes != nil {
 		b.attributes(q.Attributes, cutoff)
 	}

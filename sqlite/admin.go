@@ -53,6 +53,9 @@ func (r *rows) DeleteExpired(ctx context.Context, limit int) (int, error) {
 }
 
 func (r *rows) DeleteAll(ctx context.Context) error {
+	if _, err := r.exec(ctx, `DELETE FROM flow_docs`); err != nil {
+		return err
+	}
 	if _, err := r.exec(ctx, `DELETE FROM contacts`); err != nil {
 		return err
 	}

@@ -96,6 +96,9 @@ func (r *rows) DeleteInstance(ctx context.Context, owner connectd.Owner, id stri
 	if _, err := r.exec(ctx, deleteInstanceContacts, id); err != nil {
 		return false, err
 	}
+	if _, err := r.exec(ctx, deleteInstanceFlowDocs, id); err != nil {
+		return false, err
+	}
 	_, err := r.exec(ctx, deleteInstance, id, owner.AccountID, owner.Region)
 	return err == nil, err
 }

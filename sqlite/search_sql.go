@@ -70,6 +70,9 @@ func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff int64) {
 	if q.Name != nil && len(q.Name.Texts) > 0 {
 		b.name(q.Name)
 	}
+	if q.Tags != nil {
+		b.tags(q.Tags)
+	}
 }
 
 // name adds the name criteria: case-insensitive substrings (lower() folds

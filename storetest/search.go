@@ -22,6 +22,7 @@ var searchTests = []storeTest{
 	{"IndexFollowsDeletes", testSearchIndexDeletes},
 	{"IndexFollowsImportAndReset", testSearchImportReset},
 	{"LongValuesDoNotMatch", testSearchLongValues},
+	{"ContactTags", testSearchTags},
 }
 
 // query returns a search of the fixture's instance over every initiation

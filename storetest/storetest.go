@@ -35,6 +35,8 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"Search", searchTests},
 		{"Outbox", outboxTests},
 		{"StorageConfigs", storageTests},
+		{"ContactAPI", contactAPITests},
+		{"Flows", flowTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

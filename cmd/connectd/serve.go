@@ -195,15 +195,22 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	var newID func() string
+	var flowSeed *uint64
 	if cfg.seed != "" {
 		seed, _ := strconv.ParseUint(cfg.seed, 10, 64) // checked by parseServe
 		newID = connectd.NewSeededIDs(seed)
+		flowSeed = &seed
 	}
 	observer, metricsHandler := newMetrics(cfg, store)
 	svc := connectd.NewService(store.port, clock)
 	// Moving the clock back first deletes what has expired by then, so
 	// that no expired contact comes back (see connectd.OffsetClock).
 	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
+	runner, err := startFlows(ctx, svc, clock, log, flowSeed)
+	if err != nil {
+		return err
+	}
+	defer runner.Close()
 	handler := api.New(api.Config{
 		Service: svc, Clock: clock, Logger: log, Region: cfg.region,
 		Version: version(), StoreName: store.name, Ping: store.ping, NewID: newID, Auth: authn,

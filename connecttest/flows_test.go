@@ -1,0 +1,60 @@
+package connecttest_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/connecttest"
+)
+
+// TestRegisteredLambdaAndWaitFlow: a Go function registered by ARN answers
+// a flow's InvokeLambdaFunction, and WaitFlow returns once the flow ran.
+func TestRegisteredLambdaAndWaitFlow(t *testing.T) {
+	t.Parallel()
+	srv := connecttest.New(t)
+	c := srv.Client()
+	ctx := context.Background()
+	inst := createInstance(t, c)
+	arn := "arn:aws:lambda:us-east-1:000000000000:function:tier"
+	srv.RegisterLambda(arn, func(ctx context.Context, event json.RawMessage) (any, error) {
+		var ev struct {
+			Details struct {
+				ContactData struct{ Attributes map[string]string }
+			}
+		}
+		if err := json.Unmarshal(event, &ev); err != nil {
+			return nil, err
+		}
+		return map[string]string{"vip": map[bool]string{true: "yes", false: "no"}[ev.Details.ContactData.Attributes["tier"] == "gold"]}, nil
+	})
+	content := `{"Version":"2019-10-30","StartAction":"call","Actions":[
+		{"Identifier":"call","Type":"InvokeLambdaFunction","Parameters":{"LambdaFunctionARN":"` + arn + `","InvocationTimeLimitSeconds":"3"},"Transitions":{"NextAction":"set","Errors":[{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
+		{"Identifier":"set","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"vip":"$.External.vip"}},"Transitions":{"NextAction":"end"}},
+		{"Identifier":"end","Type":"EndFlowExecution"}]}`
+	f, err := c.CreateContactFlow(ctx, &connect.CreateContactFlowInput{InstanceId: aws.String(inst), Name: aws.String("vip"),
+		Type: types.ContactFlowTypeContactFlow, Content: aws.String(content)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.StartTaskContact(ctx, &connect.StartTaskContactInput{InstanceId: aws.String(inst), Name: aws.String("t"),
+		ContactFlowId: f.ContactFlowId, Attributes: map[string]string{"tier": "gold"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	run, err := srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId))
+	if err != nil || run.Status != connectd.FlowRunCompleted || len(run.Entries) != 3 {
+		t.Fatalf("WaitFlow: %v %+v", err, run)
+	}
+	attrs, err := c.GetContactAttributes(ctx, &connect.GetContactAttributesInput{InstanceId: aws.String(inst), InitialContactId: task.ContactId})
+	if err != nil || attrs.Attributes["vip"] != "yes" {
+		t.Fatalf("attributes: %v %v", err, attrs)
+	}
+}

@@ -1,0 +1,55 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/connectd/connectd"
+)
+
+// Flow document queries (connectd.FlowTx).
+const (
+	queryFlowDoc  = `SELECT doc FROM flow_docs WHERE instance_id = $1 AND kind = $2 AND id = $3`
+	queryFlowDocs = `SELECT instance_id, kind, id, doc FROM flow_docs
+		WHERE ($1 = '' OR instance_id = $1) AND kind = $2 ORDER BY instance_id, id`
+	upsertFlowDoc = `INSERT INTO flow_docs (instance_id, kind, id, doc) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (instance_id, kind, id) DO UPDATE SET doc = excluded.doc`
+	deleteFlowDoc = `DELETE FROM flow_docs WHERE instance_id = $1 AND kind = $2 AND id = $3`
+)
+
+func (r *rows) FlowDoc(ctx context.Context, instanceID, kind, id string) ([]byte, error) {
+	var doc string
+	ok, err := r.one(ctx, queryFlowDoc, []any{instanceID, kind, id}, &doc)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return []byte(doc), nil
+}
+
+func (r *rows) FlowDocs(ctx context.Context, instanceID, kind string) ([]connectd.FlowDoc, error) {
+	rs, err := r.q.Query(ctx, queryFlowDocs, instanceID, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []connectd.FlowDoc
+	for rs.Next() {
+		var d connectd.FlowDoc
+		var doc string
+		if err := rs.Scan(&d.InstanceID, &d.Kind, &d.ID, &doc); err != nil {
+			return nil, err
+		}
+		d.Doc = []byte(doc)
+		out = append(out, d)
+	}
+	return out, rs.Err()
+}
+
+func (r *rows) PutFlowDoc(ctx context.Context, d connectd.FlowDoc) error {
+	_, err := r.exec(ctx, upsertFlowDoc, d.InstanceID, d.Kind, d.ID, string(d.Doc))
+	return err
+}
+
+func (r *rows) DeleteFlowDoc(ctx context.Context, instanceID, kind, id string) (bool, error) {
+	n, err := r.exec(ctx, deleteFlowDoc, instanceID, kind, id)
+	return n > 0, err
+}

@@ -1,0 +1,7 @@
+-- connectd's own per-instance settings (connectd.InstanceSettings: what
+-- Amazon Connect configures by quota request or admin website), one JSON
+-- document per instance that has any; it goes with its instance.
+CREATE TABLE instance_settings (
+    instance_id text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES instances (id) ON DELETE CASCADE,
+    doc         jsonb NOT NULL
+);

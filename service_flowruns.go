@@ -1,0 +1,212 @@
+package connectd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// FlowStarter runs a contact's flow asynchronously, as Amazon Connect does:
+// the Start* operation answers before the flow has run. The flow package's
+// Runner is one; it calls back into the Service, never into a store.
+type FlowStarter interface {
+	StartFlow(owner Owner, contact *Contact, flow *Flow, run *FlowRun)
+}
+
+// SetFlowStarter makes new TASK and CHAT contacts that name a flow of their
+// instance run it through fs. Without one, no flow runs (today's
+// behaviour). It must be called before the Service serves requests.
+func (s *Service) SetFlowStarter(fs FlowStarter) { s.flows = fs }
+
+// The statuses of a FlowRun.
+const (
+	FlowRunRunning     = "RUNNING"
+	FlowRunCompleted   = "COMPLETED"
+	FlowRunFailed      = "FAILED"
+	FlowRunInterrupted = "INTERRUPTED"
+)
+
+// FlowRun is the log of one contact's flow run, in the manner of Amazon
+// Connect's flow logs: one entry per action run. It is stored, so it
+// outlives the process; a run cut short by a restart is marked
+// INTERRUPTED when the next process starts (InterruptFlowRuns).
+type FlowRun struct {
+	InstanceID string
+	ContactID  string
+	FlowID     string
+	FlowName   string
+	Status     string
+	// Reason says why a run stopped, for FAILED and INTERRUPTED.
+	Reason  string `json:",omitempty"`
+	Started time.Time
+	Ended   time.Time `json:",omitzero"`
+	Entries []FlowLogEntry
+}
+
+// Done reports whether the run has stopped.
+func (r *FlowRun) Done() bool { return r.Status != FlowRunRunning }
+
+// FlowLogEntry is one action of a run.
+type FlowLogEntry struct {
+	Timestamp       time.Time
+	ContactFlowID   string
+	ContactFlowName string
+	Identifier      string
+	Type            string
+	// Parameters are the action's parameters after JSONPath resolution.
+	Parameters map[string]any `json:",omitempty"`
+	// Results is what the action produced (Compare's value, ...).
+	Results string `json:",omitempty"`
+	// Branch is the NextAction taken ("" when the flow ended here), with
+	// Error the error type of an error branch.
+	Branch         string `json:",omitempty"`
+	Error          string `json:",omitempty"`
+	Message        string `json:",omitempty"`
+	DurationMillis int64
+	// LambdaRequest and LambdaResponse are InvokeLambdaFunction's payloads.
+	LambdaRequest  json.RawMessage `json:",omitempty"`
+	LambdaResponse json.RawMessage `json:",omitempty"`
+}
+
+// startFlow runs flowID for a newly started contact c if it is a TASK or
+// CHAT contact, a FlowStarter is set and the instance has that flow. A
+// ContactFlowId the instance has no flow for starts the contact and runs
+// nothing, as before flows existed. A contact that already has a run (a
+// retried start answered with its first contact) is not run again. The
+// contact is already stored, so a failure here is logged, not returned.
+func (s *Service) startFlow(ctx context.Context, owner Owner, c *Contact, flowID string) {
+	if s.flows == nil || flowID == "" || (c.Channel != ChannelTask && c.Channel != ChannelChat) {
+		return
+	}
+	run := &FlowRun{InstanceID: c.InstanceID, ContactID: c.ID, FlowID: flowID, Status: FlowRunRunning, Started: s.now()}
+	var flow *Flow
+	err := s.port.Update(ctx, "start flow", func(tx Tx) error {
+		flow = nil
+		b, err := tx.FlowDoc(ctx, c.InstanceID, DocFlow, flowIDOf(flowID))
+		if err != nil || b == nil {
+			return err
+		}
+		if prior, err := tx.FlowDoc(ctx, c.InstanceID, DocRun, c.ID); err != nil || prior != nil {
+			return err
+		}
+		if flow, err = decodeFlow(b); err != nil {
+			return err
+		}
+		run.FlowID, run.FlowName = flow.ID, flow.Name
+		return putRun(ctx, tx, run)
+	})
+	if err != nil {
+		slog.Default().Error("start flow", "contact", c.ID, "flow", flowID, "err", err)
+		return
+	}
+	if flow != nil {
+		s.flows.StartFlow(owner, c, flow, run)
+	}
+}
+
+// flowIDOf accepts a flow id or ARN, as ContactFlowId members and
+// TransferToFlow do.
+func flowIDOf(idOrARN string) string {
+	for i := len(idOrARN) - 1; i >= 0; i-- {
+		if idOrARN[i] == '/' {
+			return idOrARN[i+1:]
+		}
+	}
+	return idOrARN
+}
+
+// FlowByRef returns the flow of the instance named by id or ARN, or nil
+// when there is none, for TransferToFlow.
+func (s *Service) FlowByRef(ctx context.Context, owner Owner, instanceID, ref string) (*Flow, error) {
+	f, err := s.DescribeFlow(ctx, owner, instanceID, flowIDOf(ref))
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil
+	}
+	return f, err
+}
+
+// SaveFlowRun stores run as it stands, which the interpreter does after
+// every action so that the log survives a crash.
+func (s *Service) SaveFlowRun(ctx context.Context, run *FlowRun) error {
+	return s.port.Update(ctx, "save flow run", func(tx Tx) error { return putRun(ctx, tx, run) })
+}
+
+// FlowRunOf returns the run of contact id of the instance, or ENOTFOUND if
+// no flow ran for it. It is a control-plane read: any owner's contact.
+func (s *Service) FlowRunOf(ctx context.Context, instanceID, contactID string) (*FlowRun, error) {
+	var run *FlowRun
+	err := s.port.View(ctx, "flow run", func(tx Tx) error {
+		b, err := tx.FlowDoc(ctx, instanceID, DocRun, contactID)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			return Errorf(ENOTFOUND, "No flow ran for contact %s of instance %s.", contactID, instanceID)
+		}
+		run = &FlowRun{}
+		if err := json.Unmarshal(b, run); err != nil {
+			return fmt.Errorf("decode flow run: %w", err)
+		}
+		return nil
+	})
+	return run, err
+}
+
+// WaitFlowRun returns the run of the contact once it has stopped, polling
+// the store (so it sees runs of any process sharing it) until ctx is done.
+func (s *Service) WaitFlowRun(ctx context.Context, instanceID, contactID string) (*FlowRun, error) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		run, err := s.FlowRunOf(ctx, instanceID, contactID)
+		if err != nil || run.Done() {
+			return run, err
+		}
+		select {
+		case <-ctx.Done():
+			return run, Errorf(EINVALIDREQUEST, "The flow of contact %s is still running.", contactID)
+		case <-tick.C:
+		}
+	}
+}
+
+// InterruptFlowRuns marks every RUNNING run INTERRUPTED: a process calls it
+// as it starts, before it runs flows, because no run survives its process.
+// It returns how many it marked.
+func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
+	n := 0
+	err := s.port.Update(ctx, "interrupt flow runs", func(tx Tx) error {
+		n = 0
+		docs, err := tx.FlowDocs(ctx, "", DocRun)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			var run FlowRun
+			if err := json.Unmarshal(d.Doc, &run); err != nil {
+				return fmt.Errorf("decode flow run: %w", err)
+			}
+			if run.Done() {
+				continue
+			}
+			run.Status, run.Ended = FlowRunInterrupted, s.now()
+			run.Reason = "The server stopped while the flow was running; connectd does not resume flows."
+			if err := putRun(ctx, tx, &run); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+func putRun(ctx context.Context, tx Tx, run *FlowRun) error {
+	b, err := encodeDoc(run)
+	if err != nil {
+		return err
+	}
+	return tx.PutFlowDoc(ctx, FlowDoc{InstanceID: run.InstanceID, Kind: DocRun, ID: run.ContactID, Doc: b})
+}
