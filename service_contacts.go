@@ -238,6 +238,19 @@ func unstoppableVoiceMethods() []InitiationMethod {
 // EINVALIDREQUEST for a voice contact of one of the methods StopContact
 // does not work for, ENOTACTIVE if it has already ended.
 func (s *Service) StopContact(ctx context.Context, owner Owner, instanceID, contactID string) error {
+	return s.stop(ctx, owner, instanceID, contactID, DisconnectAPI)
+}
+
+// DisconnectFromFlow ends an active contact as a flow's
+// DisconnectParticipant block does: as StopContact, with the same errors,
+// but its contact record says DisconnectReason CONTACT_FLOW_DISCONNECT
+// (contact records data model), not API.
+func (s *Service) DisconnectFromFlow(ctx context.Context, owner Owner, instanceID, contactID string) error {
+	return s.stop(ctx, owner, instanceID, contactID, DisconnectFlow)
+}
+
+// stop ends contact id, its record saying reason (a Disconnect* constant).
+func (s *Service) stop(ctx context.Context, owner Owner, instanceID, contactID, reason string) error {
 	return s.port.Update(ctx, "stop contact", func(tx Tx) error {
 		c, err := lock(ctx, tx, owner, instanceID, contactID)
 		if err != nil {
@@ -252,6 +265,6 @@ func (s *Service) StopContact(ctx context.Context, owner Owner, instanceID, cont
 		if err := tx.EndContact(ctx, instanceID, contactID, s.now()); err != nil {
 			return err
 		}
-		return s.ended(ctx, tx, owner, instanceID, contactID, RecordFacts{DisconnectReason: DisconnectAPI})
+		return s.ended(ctx, tx, owner, instanceID, contactID, RecordFacts{DisconnectReason: reason})
 	})
 }

@@ -34,8 +34,9 @@ func (x *execution) step(ctx context.Context, a *connectd.FlowAction) outcome {
 		return outcome{end: true}
 	case "DisconnectParticipant":
 		// Ends the contact (DisconnectTimestamp), as the customer hanging
-		// up would; a contact that has already ended stays as it is.
-		err := x.r.cfg.Service.StopContact(ctx, x.owner, c.InstanceID, c.ID)
+		// up would; a contact that has already ended stays as it is. Its
+		// record says CONTACT_FLOW_DISCONNECT, as Amazon Connect's does.
+		err := x.r.cfg.Service.DisconnectFromFlow(ctx, x.owner, c.InstanceID, c.ID)
 		if err != nil && connectd.ErrorCode(err) != connectd.ENOTACTIVE {
 			return failed(nil, err)
 		}
