@@ -76,7 +76,8 @@ func contactRecordFields() []string {
 func ContactRecordFields() []string { return contactRecordFields() }
 
 // ContactRecord returns the contact record of c, a contact of the owner's
-// instance read with its chain's map and its details, as a JSON object.
+// instance read with its chain's map and its details (and its State, if
+// fields of it were deleted), as a JSON object.
 //
 // InitialContactId is null for a contact that starts its chain, as in the
 // data model's samples: only a later contact of a chain names another.
@@ -131,7 +132,25 @@ func ContactRecord(owner Owner, c *Contact, f RecordFacts) map[string]any {
 		"Tags":                               tags,
 		"TransferCompletedTimestamp":         isoTime(f.TransferCompleted),
 	})
+	if c.State != nil {
+		for _, field := range c.State.Redacted {
+			if k := recordFieldOf(field); k != "" {
+				rec[k] = nil
+			}
+		}
+	}
 	return rec
+}
+
+// recordFieldOf returns the record field that holds the value of the
+// ContactField DeleteContactData deleted, which a record built after the
+// deletion nulls, or "" for a field the data model has no top-level
+// counterpart for (ADDITIONAL_EMAIL_RECIPIENTS, EMAIL_SUBJECT).
+func recordFieldOf(contactField string) string {
+	if contactField == "CUSTOMER_ENDPOINT" {
+		return "CustomerEndpoint"
+	}
+	return ""
 }
 
 // The contact event types connectd emits (Administrator Guide, "Contact

@@ -148,3 +148,19 @@ func TestContactEventEnvelope(t *testing.T) {
 		t.Error("two events share an id")
 	}
 }
+
+// TestRecordFieldOfDeletedFields: each ContactField that has a record
+// counterpart names a top-level field of the data model, so nulling it
+// after DeleteContactData nulls what the record would carry; the email
+// fields have none and are left.
+func TestRecordFieldOfDeletedFields(t *testing.T) {
+	for _, f := range ContactFields() {
+		k := recordFieldOf(f)
+		if k != "" && !slices.Contains(contactRecordFields(), k) {
+			t.Errorf("recordFieldOf(%s) = %q, not a record field", f, k)
+		}
+	}
+	if recordFieldOf("CUSTOMER_ENDPOINT") != "CustomerEndpoint" || recordFieldOf("EMAIL_SUBJECT") != "" {
+		t.Errorf("recordFieldOf: CUSTOMER_ENDPOINT %q, EMAIL_SUBJECT %q", recordFieldOf("CUSTOMER_ENDPOINT"), recordFieldOf("EMAIL_SUBJECT"))
+	}
+}

@@ -90,6 +90,14 @@ func (s *Service) dataUpdated(ctx context.Context, tx Tx, owner Owner, c *Contac
 	if c.Active() {
 		return nil
 	}
+	return s.recordAgain(ctx, tx, owner, c)
+}
+
+// recordAgain writes the contact record of c, an ended contact that just
+// changed, as the unit of work leaves it (its details loaded): with the
+// chain's map, and without the values of the fields DeleteContactData
+// deleted, so it reads the contact's state.
+func (s *Service) recordAgain(ctx context.Context, tx Tx, owner Owner, c *Contact) error {
 	if !c.IsInitial() {
 		// A later member's row holds no map; the chain's is on its initial contact.
 		_, m, _, err := tx.ChainOf(ctx, owner, c.InstanceID, c.ID)
@@ -98,6 +106,11 @@ func (s *Service) dataUpdated(ctx context.Context, tx Tx, owner Owner, c *Contac
 		}
 		c.Attributes = m
 	}
+	st, err := tx.ContactState(ctx, c.InstanceID, c.ID)
+	if err != nil {
+		return err
+	}
+	c.State = st
 	return s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, RecordFacts{}))
 }
 

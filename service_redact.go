@@ -22,7 +22,9 @@ func emailOnlyFields() []string { return []string{"ADDITIONAL_EMAIL_RECIPIENTS",
 // connectd keeps none of these fields' values (no customer endpoint,
 // recipients or subject), so deleting them records that they were
 // deleted, which DescribeContact and the export show; deleting a field
-// twice is a successful no-op, as the deletion is permanent.
+// twice is a successful no-op, as the deletion is permanent. A deletion
+// that changes something sends the contact record again, its deleted
+// fields null (recordFieldOf).
 func (s *Service) DeleteContactData(ctx context.Context, owner Owner, instanceID, contactID string, fields []string) error {
 	return s.port.Update(ctx, "delete contact data", func(tx Tx) error {
 		c, err := lock(ctx, tx, owner, instanceID, contactID)
@@ -57,6 +59,17 @@ func (s *Service) DeleteContactData(ctx context.Context, owner Owner, instanceID
 		if err := tx.SaveContactState(ctx, instanceID, contactID, st); err != nil {
 			return err
 		}
-		return tx.SetNames(ctx, instanceID, contactID, nil, nil, s.now())
+		now := s.now()
+		if err := tx.SetNames(ctx, instanceID, contactID, nil, nil, now); err != nil {
+			return err
+		}
+		// A change of an ended contact sends its record again, as
+		// UpdateContactAttributes does (service_outbox.go); this one
+		// without the deleted fields.
+		c.LastUpdateTimestamp = now
+		if err := tx.LoadDetails(ctx, c); err != nil {
+			return err
+		}
+		return s.recordAgain(ctx, tx, owner, c)
 	})
 }

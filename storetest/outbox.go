@@ -18,6 +18,7 @@ var outboxTests = []storeTest{
 	{"RejectedChangeWritesNothing", testOutboxRejected},
 	{"AttributesOfEndedContactRecordAgain", testOutboxAttributes},
 	{"TagsAnnounced", testOutboxTags},
+	{"DeleteContactDataRecordsAgain", testOutboxDeleteContactData},
 	{"TransferRecordsOldContact", testOutboxTransfer},
 	{"DeliveryState", testOutboxDeliveryState},
 	{"TrimKeepsNewest", testOutboxTrim},
@@ -295,5 +296,47 @@ func testOutboxInstances(t *testing.T, f *fixture) {
 	}
 	if all, _ := f.svc.Outbox(f.ctx, "", 0, 100); len(all) != 0 {
 		t.Fatalf("Reset left %d outbox entries", len(all))
+	}
+}
+
+// testOutboxDeleteContactData: deleting contact data changes an ended
+// contact, so its record is sent again, with the deleted field's
+// counterpart (CUSTOMER_ENDPOINT: CustomerEndpoint) null there and in every
+// later record; a deletion that changes nothing sends nothing.
+func testOutboxDeleteContactData(t *testing.T, f *fixture) {
+	c := f.contact(withAttrs(connectd.Attributes{"a": "1"}))
+	if err := f.svc.StopContact(f.ctx, f.owner, f.inst.ID, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	after := f.lastSeq()
+	f.clock.Advance(time.Second)
+	if err := f.svc.DeleteContactData(f.ctx, f.owner, f.inst.ID, c.ID, []string{"CUSTOMER_ENDPOINT"}); err != nil {
+		t.Fatal(err)
+	}
+	es := f.outbox(after)
+	wantKinds(t, es, "CONTACT_RECORD "+c.ID)
+	rec := recordOf(t, es[0])
+	if v, ok := rec["CustomerEndpoint"]; !ok || v != nil {
+		t.Errorf("record after deletion: CustomerEndpoint %v (present %v), want null", v, ok)
+	}
+	if a := rec["Attributes"].(map[string]any); len(a) != 1 || a["a"] != "1" {
+		t.Errorf("record after deletion has Attributes %v, want the chain's map", a)
+	}
+	if rec["LastUpdateTimestamp"] != start.Add(time.Second).Format("2006-01-02T15:04:05.000Z") {
+		t.Errorf("LastUpdateTimestamp = %v, want the deletion's time", rec["LastUpdateTimestamp"])
+	}
+
+	after = f.lastSeq()
+	if err := f.svc.DeleteContactData(f.ctx, f.owner, f.inst.ID, c.ID, []string{"CUSTOMER_ENDPOINT"}); err != nil {
+		t.Fatal(err)
+	}
+	if es := f.outbox(after); len(es) != 0 {
+		t.Errorf("deleting a deleted field again wrote %q", kinds(t, es))
+	}
+	f.update(c.ID, connectd.Attributes{"b": "2"})
+	es = f.outbox(after)
+	wantKinds(t, es, "CONTACT_EVENT "+c.ID+" CONTACT_DATA_UPDATED", "CONTACT_RECORD "+c.ID)
+	if v, ok := recordOf(t, es[1])["CustomerEndpoint"]; !ok || v != nil {
+		t.Errorf("later record: CustomerEndpoint %v (present %v), want null", v, ok)
 	}
 }
