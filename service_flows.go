@@ -14,8 +14,11 @@ import (
 // SAVED, LastModifiedTime and LastModifiedRegion. ENOTFOUND for an unknown
 // instance, EDUPLICATE for a name another flow of the instance has,
 // EINVALIDFLOW (a *FlowProblems) for content that fails
-// ValidateFlowContent.
+// ValidateFlowContent, EINVALID for a reserved tag key (CheckTagKeys).
 func (s *Service) CreateFlow(ctx context.Context, owner Owner, f *Flow) error {
+	if err := CheckTagKeys(f.Tags); err != nil {
+		return err
+	}
 	if f.Status == "" {
 		f.Status = FlowStatusPublished
 	}

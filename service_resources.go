@@ -11,29 +11,65 @@ import (
 // holds 1 to 50, and connectd holds a resource's total to that too.
 const MaxResourceTags = 50
 
-// instanceOfARN returns the instance id of an instance ARN of owner, or
+// taggedResource is a resource whose tags TagResource, UntagResource and
+// ListTagsForResource reach: an instance, or a flow of one when flowID is
+// set (CreateContactFlow keeps its Tags on the stored flow).
+type taggedResource struct{ instanceID, flowID string }
+
+// resourceOfARN returns the resource of an instance or contact-flow ARN of
+// owner (arn:…:instance/ID or arn:…:instance/ID/contact-flow/ID), or
 // ENOTFOUND for an ARN of another owner or of a resource connectd keeps no
-// tags for (it keeps them on instances; contacts have TagContact).
-func instanceOfARN(owner Owner, arn string) (string, error) {
+// tags for (contacts have TagContact).
+func resourceOfARN(owner Owner, arn string) (taggedResource, error) {
 	prefix := (&Instance{Owner: owner}).ARN() // "arn:…:instance/"
-	id, ok := strings.CutPrefix(arn, prefix)
-	if !ok || id == "" || strings.Contains(id, "/") {
-		return "", Errorf(ENOTFOUND, "Resource %s not found: connectd keeps tags on the instance ARNs of this account and region.", arn)
+	rest, ok := strings.CutPrefix(arn, prefix)
+	parts := strings.Split(rest, "/")
+	switch {
+	case ok && len(parts) == 1 && parts[0] != "":
+		return taggedResource{instanceID: parts[0]}, nil
+	case ok && len(parts) == 3 && parts[0] != "" && parts[1] == "contact-flow" && parts[2] != "":
+		return taggedResource{instanceID: parts[0], flowID: parts[2]}, nil
 	}
-	return id, nil
+	return taggedResource{}, Errorf(ENOTFOUND, "Resource %s not found: connectd keeps tags on the instance and contact-flow ARNs of this account and region.", arn)
+}
+
+// tags returns the resource's tags and a function that stores new ones,
+// or ENOTFOUND for an unknown instance or flow.
+func (r taggedResource) tags(ctx context.Context, tx Tx, owner Owner) (map[string]string, func(map[string]string) error, error) {
+	if r.flowID != "" {
+		f, err := loadFlow(ctx, tx, owner, r.instanceID, r.flowID)
+		if err != nil {
+			return nil, nil, err
+		}
+		return f.Tags, func(tags map[string]string) error {
+			f.Tags = tags
+			return putFlow(ctx, tx, f)
+		}, nil
+	}
+	inst, err := tx.Instance(ctx, owner, r.instanceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if inst == nil {
+		return nil, nil, instanceNotFound(r.instanceID)
+	}
+	return inst.Tags, func(tags map[string]string) error {
+		return tx.SetInstanceTags(ctx, r.instanceID, tags)
+	}, nil
 }
 
 // ResourceTags returns the tags of the resource arn.
 func (s *Service) ResourceTags(ctx context.Context, owner Owner, arn string) (map[string]string, error) {
-	id, err := instanceOfARN(owner, arn)
+	r, err := resourceOfARN(owner, arn)
 	if err != nil {
 		return nil, err
 	}
-	inst, err := s.FindInstance(ctx, owner, id)
-	if err != nil {
-		return nil, err
-	}
-	return inst.Tags, nil
+	var tags map[string]string
+	err = s.port.View(ctx, "list resource tags", func(tx Tx) error {
+		tags, _, err = r.tags(ctx, tx, owner)
+		return err
+	})
+	return tags, err
 }
 
 // TagResource adds or replaces tags on the resource arn: EINVALID for a
@@ -67,23 +103,20 @@ func (s *Service) UntagResource(ctx context.Context, owner Owner, arn string, ke
 }
 
 func (s *Service) changeResourceTags(ctx context.Context, owner Owner, arn string, change func(map[string]string) (map[string]string, error)) error {
-	id, err := instanceOfARN(owner, arn)
+	r, err := resourceOfARN(owner, arn)
 	if err != nil {
 		return err
 	}
 	return s.port.Update(ctx, "change resource tags", func(tx Tx) error {
-		inst, err := tx.Instance(ctx, owner, id)
+		cur, save, err := r.tags(ctx, tx, owner)
 		if err != nil {
 			return err
 		}
-		if inst == nil {
-			return instanceNotFound(id)
-		}
-		tags, err := change(inst.Tags)
+		tags, err := change(cur)
 		if err != nil {
 			return err
 		}
-		return tx.SetInstanceTags(ctx, id, tags)
+		return save(tags)
 	})
 }
 

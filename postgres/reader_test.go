@@ -32,6 +32,15 @@ func TestReadFromStandby(t *testing.T) {
 	if got := a.attributes(t, instance, c); got["first"] != "1" {
 		t.Fatalf("a does not read its own write: %v", got)
 	}
+	// Synchronous replication acknowledges once the standby has flushed
+	// the WAL, not replayed it: wait for the replay before pausing it.
+	deadline := time.Now().Add(10 * time.Second)
+	for !standbyHas(t, b, instance, c, "first") {
+		if time.Now().After(deadline) {
+			t.Fatal("the standby did not replay the first write within 10s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	if err := standby.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
 		t.Fatal(err)
@@ -60,7 +69,7 @@ func TestReadFromStandby(t *testing.T) {
 
 	// Once the standby has replayed a's writes, a reads there: with the
 	// primary stopped, a's reads still succeed, and its writes are 503s.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(10 * time.Second)
 	for b.attributes(t, instance, c)["while_paused"] != "1" {
 		if time.Now().After(deadline) {
 			t.Fatal("the standby did not replay within 10s of resuming")
