@@ -57,13 +57,7 @@ func TestFlowRunMetrics(t *testing.T) {
 	defer stop()
 	ctx := context.Background()
 	c := sdkClient(url)
-	inst, err := c.CreateInstance(ctx, &connect.CreateInstanceInput{
-		IdentityManagementType: types.DirectoryTypeConnectManaged, InstanceAlias: aws.String("flowmetrics"),
-		InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := createInstance(t, c)
 	for name, action := range map[string]string{
 		"ends":  `{"Identifier":"a","Type":"EndFlowExecution","Transitions":{}}`,
 		"fails": `{"Identifier":"a","Type":"Loop","Parameters":{"LoopCount":"101"},"Transitions":{}}`,
@@ -111,13 +105,7 @@ func TestOutboxPendingMetric(t *testing.T) {
 	defer stop()
 	ctx := context.Background()
 	c := sdkClient(url)
-	inst, err := c.CreateInstance(ctx, &connect.CreateInstanceInput{
-		IdentityManagementType: types.DirectoryTypeConnectManaged, InstanceAlias: aws.String("pending"),
-		InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := createInstance(t, c)
 	task, err := c.StartTaskContact(ctx, &connect.StartTaskContactInput{InstanceId: inst.Id, Name: aws.String("t"), ContactFlowId: aws.String("f")})
 	if err != nil {
 		t.Fatal(err)
