@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -14,6 +15,7 @@ import (
 // under $.External.
 type execution struct {
 	r         *Runner
+	began     time.Time // by the wall clock, for the run's duration
 	owner     connectd.Owner
 	contact   *connectd.Contact
 	flow      *connectd.Flow
@@ -60,7 +62,7 @@ func (x *execution) run(ctx context.Context) {
 			return
 		}
 		if step == x.r.cfg.MaxSteps {
-			x.finish(ctx, connectd.FlowRunFailed, fmt.Sprintf("The flow ran %d actions without ending; connectd stops a run there (a loop?).", step))
+			x.finishAs(ctx, connectd.FlowRunFailed, OutcomeStepBudget, fmt.Sprintf("The flow ran %d actions without ending; connectd stops a run there (a loop?).", step))
 			return
 		}
 		a := x.content.Action(id)
@@ -143,7 +145,15 @@ func (x *execution) save(ctx context.Context) {
 	}
 }
 
+// finish ends the run with status, the Observer's outcome named after it.
 func (x *execution) finish(ctx context.Context, status, reason string) {
+	x.finishAs(ctx, status, strings.ToLower(status), reason)
+}
+
+// finishAs ends the run, telling the Observer before the run is stored
+// as ended, so that whoever waits for the stored end sees it counted.
+func (x *execution) finishAs(ctx context.Context, status, outcome, reason string) {
+	x.r.cfg.Observer.FlowRunEnded(outcome, time.Since(x.began))
 	x.log.Status, x.log.Reason, x.log.Ended = status, reason, x.r.now()
 	x.save(ctx)
 	x.r.cfg.Logger.Debug("flow run ended", "contact", x.contact.ID, "status", status, "reason", reason)

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -324,7 +326,8 @@ func TestLambdaEndpointDownOrMissing(t *testing.T) {
 }
 
 func TestTransferDisconnectAndLimits(t *testing.T) {
-	e := newEnv(t, func(c *flow.Config) { c.MaxSteps = 40 })
+	ended := &outcomes{n: map[string]int{}}
+	e := newEnv(t, func(c *flow.Config) { c.MaxSteps = 40; c.Observer = ended })
 	second := e.flow("second",
 		`{"Identifier":"s","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"second":"yes"}},"Transitions":{"NextAction":"bye"}}`,
 		`{"Identifier":"bye","Type":"DisconnectParticipant","Parameters":{}}`)
@@ -352,6 +355,26 @@ func TestTransferDisconnectAndLimits(t *testing.T) {
 	want(t, run, connectd.FlowRunFailed, "x!NoMatchingError end!NoMatchingError")
 	if !strings.Contains(run.Entries[0].Message, "does not emulate") {
 		t.Errorf("message %q", run.Entries[0].Message)
+	}
+	// The Observer heard each run end, the loop as a step_budget.
+	ended.mu.Lock()
+	defer ended.mu.Unlock()
+	if want := map[string]int{flow.OutcomeCompleted: 1, flow.OutcomeStepBudget: 1, flow.OutcomeFailed: 1}; !maps.Equal(ended.n, want) {
+		t.Errorf("observed outcomes %v, want %v", ended.n, want)
+	}
+}
+
+// outcomes is a flow.Observer that counts the runs by outcome.
+type outcomes struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (o *outcomes) FlowRunEnded(outcome string, took time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if took > 0 {
+		o.n[outcome]++
 	}
 }
 

@@ -35,7 +35,30 @@ type Config struct {
 	// Seed, if set, makes DistributeByPercentage's draws a fixed sequence
 	// (connectd serve --seed).
 	Seed *uint64
+	// Observer, if set, is told of each run's end (package metrics is
+	// one).
+	Observer Observer
 }
+
+// Observer is told how each run ended, for metrics: its outcome (one of
+// the Outcome constants) and how long it took. It must be safe for
+// concurrent use.
+type Observer interface {
+	FlowRunEnded(outcome string, took time.Duration)
+}
+
+// The outcomes of a run an Observer is told of.
+const (
+	OutcomeCompleted   = "completed"
+	OutcomeFailed      = "failed"
+	OutcomeInterrupted = "interrupted"
+	// OutcomeStepBudget is a FAILED run stopped after MaxSteps actions.
+	OutcomeStepBudget = "step_budget"
+)
+
+type noObserver struct{}
+
+func (noObserver) FlowRunEnded(string, time.Duration) {}
 
 // Runner runs flows. Close stops it.
 type Runner struct {
@@ -55,6 +78,9 @@ func New(cfg Config) *Runner {
 	if cfg.Clock == nil {
 		cfg.Clock = connectd.SystemClock{}
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -71,7 +97,7 @@ func (r *Runner) StartFlow(owner connectd.Owner, contact *connectd.Contact, flow
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		x := &execution{r: r, owner: owner, contact: contact, flow: flow, log: run,
+		x := &execution{r: r, began: time.Now(), owner: owner, contact: contact, flow: flow, log: run,
 			flowAttrs: map[string]string{}, external: map[string]any{}}
 		x.run(r.ctx)
 	}()

@@ -31,6 +31,9 @@ type Metrics struct {
 	delivered  *prometheus.CounterVec
 	failed     *prometheus.CounterVec
 	dropped    prometheus.Counter
+	pending    *prometheus.GaugeVec
+	flowRuns   *prometheus.CounterVec
+	flowTime   prometheus.Histogram
 }
 
 // New returns Metrics registered in a new registry, with the Go runtime's
@@ -77,9 +80,22 @@ func New() *Metrics {
 			Name: "connectd_outbox_dropped_total",
 			Help: "Undelivered outbox entries dropped because the outbox was over its cap (--outbox-cap).",
 		}),
+		pending: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "connectd_outbox_pending",
+			Help: "Undelivered (PENDING) outbox entries after the deliverer's last pass, by kind; a pass reads at most 500, so 500 across both kinds means at least that many.",
+		}, []string{"kind"}),
+		flowRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "connectd_flow_runs_total",
+			Help: "Contact flow runs ended, by outcome: completed, failed (an action's error without a branch, or content that cannot run), step_budget (stopped after the step limit, a loop) or interrupted (the server stopped).",
+		}, []string{"outcome"}),
+		flowTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "connectd_flow_run_duration_seconds",
+			Help:    "Time of one contact flow run, start to end (Lambda invocations included).",
+			Buckets: []float64{.001, .005, .01, .05, .1, .5, 1, 5, 10, 30, 60, 300},
+		}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.commits, m.commitTime, m.faults, m.throttled,
-		m.delivered, m.failed, m.dropped,
+		m.delivered, m.failed, m.dropped, m.pending, m.flowRuns, m.flowTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -126,6 +142,16 @@ func (m *Metrics) OutboxFailed(kind string) { m.failed.WithLabelValues(kind).Inc
 
 // OutboxDropped counts n undelivered entries dropped by the outbox's cap.
 func (m *Metrics) OutboxDropped(n int) { m.dropped.Add(float64(n)) }
+
+// OutboxPending sets the number of undelivered entries of kind.
+func (m *Metrics) OutboxPending(kind string, n int) { m.pending.WithLabelValues(kind).Set(float64(n)) }
+
+// FlowRunEnded counts one ended flow run by outcome and observes how long
+// it took.
+func (m *Metrics) FlowRunEnded(outcome string, took time.Duration) {
+	m.flowRuns.WithLabelValues(outcome).Inc()
+	m.flowTime.Observe(took.Seconds())
+}
 
 // ReadLag exports lag, the replay lag of the server a store reads from
 // (a PostgreSQL hot standby named by --read-data) as the store last

@@ -76,13 +76,17 @@ type Observer interface {
 	OutboxDelivered(kind string)
 	OutboxFailed(kind string)
 	OutboxDropped(n int)
+	// OutboxPending reports n entries of kind left undelivered by a
+	// pass, of those it read (at most Config.Batch in all).
+	OutboxPending(kind string, n int)
 }
 
 type noObserver struct{}
 
-func (noObserver) OutboxDelivered(string) {}
-func (noObserver) OutboxFailed(string)    {}
-func (noObserver) OutboxDropped(int)      {}
+func (noObserver) OutboxDelivered(string)    {}
+func (noObserver) OutboxFailed(string)       {}
+func (noObserver) OutboxDropped(int)         {}
+func (noObserver) OutboxPending(string, int) {}
 
 func (c Config) withDefaults() Config {
 	def := func(d *time.Duration, v time.Duration) {
@@ -217,7 +221,23 @@ func (d *Deliverer) pass(ctx context.Context, trim bool) error {
 	if err := d.svc.MarkOutbox(mark, changed); err != nil {
 		return fmt.Errorf("mark outbox: %w", err)
 	}
+	d.reportPending(pending)
 	return nil
+}
+
+// reportPending tells the Observer how many of the entries a pass read are
+// still PENDING after it (contact marks the others in place), by kind;
+// a kind with none reports 0, so the gauge falls back as a sink recovers.
+func (d *Deliverer) reportPending(read []*connectd.OutboxEntry) {
+	left := map[connectd.OutboxKind]int{connectd.OutboxRecord: 0, connectd.OutboxEvent: 0}
+	for _, e := range read {
+		if e.State == connectd.OutboxPending {
+			left[e.Kind]++
+		}
+	}
+	for k, n := range left {
+		d.cfg.Observer.OutboxPending(string(k), n)
+	}
 }
 
 // contact delivers one contact's due entries in order, stopping at the

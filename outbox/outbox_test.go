@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -210,6 +211,9 @@ func TestDeliverThroughSDKClients(t *testing.T) {
 	}
 	if d.Delivered() != 4 || obs.delivered["CONTACT_RECORD"] != 1 || obs.delivered["CONTACT_EVENT"] != 3 || len(obs.failed) != 0 {
 		t.Errorf("Delivered = %d, observed %v delivered, %v failed; want 1 record and 3 events, no failure", d.Delivered(), obs.delivered, obs.failed)
+	}
+	if want := map[string]int{"CONTACT_RECORD": 0, "CONTACT_EVENT": 0}; !maps.Equal(obs.pending, want) {
+		t.Errorf("pending after the pass = %v, want %v", obs.pending, want)
 	}
 }
 
@@ -417,10 +421,18 @@ type counts struct {
 	mu                sync.Mutex
 	delivered, failed map[string]int
 	dropped           int
+	pending           map[string]int // as last reported
 }
 
-func newCounts() *counts { return &counts{delivered: map[string]int{}, failed: map[string]int{}} }
+func newCounts() *counts {
+	return &counts{delivered: map[string]int{}, failed: map[string]int{}, pending: map[string]int{}}
+}
 
 func (c *counts) OutboxDelivered(kind string) { c.mu.Lock(); c.delivered[kind]++; c.mu.Unlock() }
 func (c *counts) OutboxFailed(kind string)    { c.mu.Lock(); c.failed[kind]++; c.mu.Unlock() }
 func (c *counts) OutboxDropped(n int)         { c.mu.Lock(); c.dropped += n; c.mu.Unlock() }
+func (c *counts) OutboxPending(kind string, n int) {
+	c.mu.Lock()
+	c.pending[kind] = n
+	c.mu.Unlock()
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/flow"
 	"github.com/connectd/connectd/internal/auth"
 	"github.com/connectd/connectd/outbox"
 	"github.com/connectd/connectd/sigv4"
@@ -206,7 +207,8 @@ func serve(ctx context.Context, args []string, e env) error {
 	// Moving the clock back first deletes what has expired by then, so
 	// that no expired contact comes back (see connectd.OffsetClock).
 	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))
-	runner, err := startFlows(ctx, svc, clock, log, flowSeed)
+	flowObserver, _ := observer.(flow.Observer) // nil without --metrics
+	runner, err := startFlows(ctx, svc, clock, log, flowSeed, flowObserver)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,10 @@ import (
 // endpoint (AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL); without one,
 // every invocation takes its error branch and the log says why.
 //
-// seed, if set, fixes DistributeByPercentage's draws.
-func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger, seed *uint64) (*flow.Runner, error) {
+// seed, if set, fixes DistributeByPercentage's draws; obs, if set, counts
+// the runs (the metrics, without --metrics=false).
+func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock, log *slog.Logger, seed *uint64,
+	obs flow.Observer) (*flow.Runner, error) {
 	n, err := svc.InterruptFlowRuns(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("mark interrupted flow runs: %w", err)
@@ -31,7 +33,7 @@ func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock
 	if reason != "" {
 		log.Info("flows: InvokeLambdaFunction takes its error branch", "reason", reason)
 	}
-	r := flow.New(flow.Config{Service: svc, Logger: log, Lambda: inv, NoLambdaReason: reason, Clock: clock, Seed: seed})
+	r := flow.New(flow.Config{Service: svc, Logger: log, Lambda: inv, NoLambdaReason: reason, Clock: clock, Seed: seed, Observer: obs})
 	svc.SetFlowStarter(r)
 	return r, nil
 }

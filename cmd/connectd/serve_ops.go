@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/flow"
 	"github.com/connectd/connectd/metrics"
+	"github.com/connectd/connectd/outbox"
 )
 
 // opsConfig holds serve's operational settings: logging and metrics.
@@ -71,3 +73,10 @@ func newMetrics(c serveConfig, store *openedStore) (api.Observer, http.Handler) 
 	}
 	return m, m.Handler()
 }
+
+// The metrics are the deliverer's and the flow runner's observers too
+// (serve hands them over by type assertion, which these keep honest).
+var (
+	_ outbox.Observer = (*metrics.Metrics)(nil)
+	_ flow.Observer   = (*metrics.Metrics)(nil)
+)
