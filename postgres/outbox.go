@@ -7,7 +7,7 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// Outbox statements (see migration 0005).
+// Outbox statements (see migration 0008).
 const (
 	outboxColumns = `seq, instance_id, contact_id, kind, payload, created_at, state, attempts,
 		next_at, last_error, delivered_at`

@@ -6,7 +6,7 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// Storage config statements (see migration 0006).
+// Storage config statements (see migration 0009).
 const (
 	selectStorageConfigs = `SELECT association_id, resource_type, storage_type, stream_arn, firehose_arn, document
 		FROM storage_configs WHERE instance_id = $1 AND ($2 = '' OR resource_type = $2) ORDER BY association_id`

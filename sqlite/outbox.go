@@ -7,7 +7,7 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// Outbox statements (see migration 0004).
+// Outbox statements (see migration 0007).
 const (
 	outboxColumns = `seq, instance_id, contact_id, kind, payload, created_ms, state, attempts,
 		next_ms, last_error, delivered_ms`

@@ -6,7 +6,7 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// Storage config statements (see migration 0005).
+// Storage config statements (see migration 0008).
 const (
 	selectStorageConfigs = `SELECT association_id, resource_type, storage_type, stream_arn, firehose_arn, document
 		FROM storage_configs WHERE instance_id = ? AND (? = '' OR resource_type = ?) ORDER BY association_id`
