@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // Storage config statements (see migration 0009).
@@ -24,17 +25,7 @@ func (r *rows) StorageConfigs(ctx context.Context, instanceID, resourceType stri
 		return nil, err
 	}
 	defer rs.Close()
-	var out []*connectd.StorageConfig
-	for rs.Next() {
-		sc := &connectd.StorageConfig{InstanceID: instanceID}
-		var doc string
-		if err := rs.Scan(&sc.AssociationID, &sc.ResourceType, &sc.StorageType, &sc.StreamARN, &sc.FirehoseARN, &doc); err != nil {
-			return nil, err
-		}
-		sc.Document = []byte(doc)
-		out = append(out, sc)
-	}
-	return out, rs.Err()
+	return stored.Collect(rs, stored.StorageConfigOf(instanceID))
 }
 
 func (r *rows) PutStorageConfig(ctx context.Context, sc *connectd.StorageConfig) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // Flow document queries (connectd.FlowTx).
@@ -32,17 +33,7 @@ func (r *rows) FlowDocs(ctx context.Context, instanceID, kind string) ([]connect
 		return nil, err
 	}
 	defer rs.Close()
-	var out []connectd.FlowDoc
-	for rs.Next() {
-		var d connectd.FlowDoc
-		var doc string
-		if err := rs.Scan(&d.InstanceID, &d.Kind, &d.ID, &doc); err != nil {
-			return nil, err
-		}
-		d.Doc = []byte(doc)
-		out = append(out, d)
-	}
-	return out, rs.Err()
+	return stored.Collect(rs, stored.FlowDocOf)
 }
 
 func (r *rows) PutFlowDoc(ctx context.Context, d connectd.FlowDoc) error {
