@@ -12,7 +12,7 @@ const (
 	outboxColumns = `seq, instance_id, contact_id, kind, payload, created_ms, state, attempts,
 		next_ms, last_error, delivered_ms`
 	insertOutbox = `INSERT INTO outbox (instance_id, contact_id, kind, payload, created_ms, state)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`
+		VALUES (?, ?, ?, ?, ?, ?)`
 	pendingOutbox = `SELECT ` + outboxColumns + ` FROM outbox WHERE state = 'PENDING' ORDER BY seq LIMIT ?`
 	markOutbox    = `UPDATE outbox SET state = ?, attempts = ?, next_ms = ?, last_error = ?, delivered_ms = ?
 		WHERE seq = ?`
@@ -26,12 +26,18 @@ const (
 	deleteOutboxBefore = `DELETE FROM outbox WHERE seq < ?`
 )
 
+// AppendOutbox takes the new seq from the statement's rowid (seq is the
+// INTEGER PRIMARY KEY, and the table has no trigger to insert elsewhere):
+// an Exec, where RETURNING seq made every contact change pay for a result
+// row (a fifth of the insert's CPU in the UpdateContactAttributes profile).
 func (r *rows) AppendOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
-	if r.w == nil {
-		return errReadOnly
+	res, err := r.exec(ctx, insertOutbox, e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload),
+		millis(truncate(e.CreatedAt)), string(e.State))
+	if err != nil {
+		return err
 	}
-	return r.w.QueryRowContext(ctx, insertOutbox, e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload),
-		millis(truncate(e.CreatedAt)), string(e.State)).Scan(&e.Seq)
+	e.Seq, err = res.LastInsertId()
+	return err
 }
 
 func (r *rows) PendingOutbox(ctx context.Context, limit int) ([]*connectd.OutboxEntry, error) {
