@@ -75,9 +75,18 @@ func (s *Store) runBatch(batch []*job) {
 	results := make([]error, len(batch))
 	start := time.Now()
 	err := s.runInTx(batch, results)
+	// The cache takes the batch's rows only now that they are durable
+	// and before any job is answered, so a read after the reply sees
+	// them; after a failure it drops every row the batch touched, so
+	// nothing of it can stay (cache.go).
 	if err == nil {
+		s.cache.apply(s.ov.batch.dirty, s.ov.batch.rows)
+		s.batches.Add(1)
 		s.commits.Committed(len(batch), start)
+	} else {
+		s.cache.apply(s.ov.everything(), nil)
 	}
+	s.ov.reset()
 	for i, j := range batch {
 		if err != nil && results[i] == nil {
 			results[i] = err // the transaction failed: nothing of this job was kept
@@ -112,6 +121,7 @@ func (s *Store) runInTx(batch []*job, results []error) error {
 				results[i] = wrap(j.op, err)
 				return results[i]
 			}
+			s.ov.release()
 			break
 		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
@@ -122,6 +132,9 @@ func (s *Store) runInTx(batch []*job, results []error) error {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
 				return fmt.Errorf("sqlite: rollback to savepoint: %w", err)
 			}
+			s.ov.rollback() // the unit left nothing, in SQLite or in the cache
+		} else {
+			s.ov.release()
 		}
 		if _, err := tx.ExecContext(ctx, "RELEASE job"); err != nil {
 			return fmt.Errorf("sqlite: release savepoint: %w", err)

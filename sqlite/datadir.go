@@ -20,6 +20,10 @@ type Options struct {
 	// are a volume that was not mounted or a database deleted by mistake,
 	// and starting empty would hide either.
 	NewDatabase bool
+	// CacheBytes caps the cache of committed contact rows (cache.go) by
+	// their estimated size: 0 means DefaultCacheBytes, a negative value
+	// turns the cache off.
+	CacheBytes int
 }
 
 // Files Open keeps beside FileName in the data directory.

@@ -15,6 +15,20 @@
 //     (synchronous=FULL: an fsync) that makes it durable.
 //   - A View runs on a separate read pool; in WAL mode it never blocks the
 //     writer and sees only committed data.
+//   - Contact rows, and with them the chains' maps, are served from a
+//     write-through cache of committed rows (cache.go), bounded by
+//     Options.CacheBytes (DefaultCacheBytes). It holds only what a commit
+//     made durable: a batch's rows go in after its commit and before any
+//     of its writes is acknowledged, so a read after a reply sees the
+//     write; a unit rolled back to its savepoint, or a failed batch,
+//     leaves nothing in it. SQLite's pre-update hook reports every change
+//     of a contacts row, by any statement, trigger or cascade, so no
+//     write path can leave a stale row in it (hook.go, overlay.go). The
+//     read half of every read-modify-write still runs on the one writer,
+//     after the write before it, so the cache changes nothing of the
+//     isolation above.
+//   - Every write of a row's map bumps its attributes_version (migration
+//     0011), whatever statement writes it.
 package sqlite
 
 import (
@@ -69,6 +83,18 @@ type Store struct {
 	closeErr  error
 
 	commits connectd.CommitHook // see ObserveCommits
+
+	// cache holds committed contact rows (cache.go); ov is the open
+	// batch's view of them, the committer's alone (overlay.go).
+	cache *rowCache
+	ov    *overlay
+
+	// The background checkpointer (checkpoint.go): its connection's DSN,
+	// the count of committed batches it watches, and its end.
+	checkpointDSN  string
+	batches        atomic.Int64
+	checkpoints    atomic.Int64 // background checkpoints that succeeded
+	checkpointDone chan struct{}
 }
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,
@@ -108,7 +134,11 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{clock: clock, log: log}
+	cacheBytes := opts.CacheBytes
+	if cacheBytes == 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+	s := &Store{clock: clock, log: log, cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
 	var err error
 	if path == MemoryPath {
 		err = s.openMemory()
@@ -121,6 +151,12 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	s.writeStmts, s.reader = newStmtCache(s.writer), reader{newStmtCache(s.read)}
 	s.jobs, s.closing, s.committerDone = make(chan *job), make(chan struct{}), make(chan struct{})
 	go s.commitLoop()
+	if !s.memory {
+		if err := s.startCheckpointer(s.checkpointDSN); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -141,10 +177,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 // connection, or the data would vanish with it.
 func (s *Store) openMemory() error {
 	q := url.Values{"_pragma": {"foreign_keys(1)"}, "_txlock": {"immediate"}}
-	db, err := sql.Open("sqlite", MemoryPath+"?"+q.Encode())
-	if err != nil {
-		return fmt.Errorf("sqlite: open in-memory database: %w", err)
-	}
+	db := openHooked(MemoryPath+"?"+q.Encode(), s.ov.touched)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
@@ -173,11 +206,9 @@ func (s *Store) openFile(dir string, opts Options) error {
 		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 		return u.String()
 	}
-	s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}}))
-	if err != nil {
-		s.lock.Close()
-		return fmt.Errorf("sqlite: open writer: %w", err)
-	}
+	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"},
+		"_pragma": {fmt.Sprintf("wal_autocheckpoint(%d)", walFallbackPages)}}), s.ov.touched)
+	s.checkpointDSN = dsn(nil)
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
 	s.writer.SetConnMaxLifetime(0)
@@ -239,6 +270,9 @@ func (s *Store) Close() error {
 		// Writes in flight finish first; later ones get errClosed.
 		close(s.closing)
 		<-s.committerDone
+		if s.checkpointDone != nil {
+			<-s.checkpointDone
+		}
 		s.closeErr = errors.Join(s.writeStmts.close(), s.reader.cache.close())
 		if !s.memory {
 			if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
