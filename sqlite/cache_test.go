@@ -386,3 +386,60 @@ func TestCheckpointsRunInTheBackground(t *testing.T) {
 		t.Fatalf("the writer's fallback checkpoint is at %d pages, want %d", autoPages, walFallbackPages)
 	}
 }
+
+// TestBatchWithoutSavepoints: a batch runs without savepoints while no job
+// fails after writing. A job that fails having only read keeps its
+// neighbours' writes; one that fails after writing makes the batch run
+// again with savepoints, so that only its own writes are undone.
+func TestBatchWithoutSavepoints(t *testing.T) {
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	defer s.Close()
+	seed(t, s)
+	svc := service(s)
+	newContact(t, svc, "c-2", nil)
+	rejected := connectd.Errorf(connectd.EINVALID, "rejected on purpose")
+	runs := map[string]int{}
+	set := func(id, k string, fail, writeFirst bool) *job {
+		fn := func(tx connectd.Tx) error {
+			runs[id+k]++
+			if fail && !writeFirst {
+				return rejected
+			}
+			if err := tx.SetChainMap(t.Context(), "inst-1", id, connectd.Attributes{k: "1"}, time.Time{}); err != nil {
+				return err
+			}
+			if fail {
+				return rejected
+			}
+			return nil
+		}
+		return &job{ctx: t.Context(), op: "test", done: make(chan error, 1),
+			fn: func(tx *txn) error { return fn(&rows{s: s, q: tx, w: tx}) }}
+	}
+	check := func(batch []*job, want []error, c1, c2 connectd.Attributes) {
+		t.Helper()
+		s.runBatch(batch)
+		for i, j := range batch {
+			if err := <-j.done; !errors.Is(err, want[i]) {
+				t.Errorf("job %d: %v, want %v", i, err, want[i])
+			}
+		}
+		if m := getAttrs(t, svc, "c-1"); !maps.Equal(m, c1) {
+			t.Errorf("c-1 = %v, want %v", m, c1)
+		}
+		if m := getAttrs(t, svc, "c-2"); !maps.Equal(m, c2) {
+			t.Errorf("c-2 = %v, want %v", m, c2)
+		}
+		checkCache(t, s)
+	}
+	check([]*job{set("c-1", "x", true, false), set("c-2", "y", false, false)},
+		[]error{rejected, nil}, connectd.Attributes{"a": "1", "b": "2"}, connectd.Attributes{"y": "1"})
+	if runs["c-2y"] != 1 {
+		t.Errorf("a batch whose failed job only read ran %d times, want once", runs["c-2y"])
+	}
+	check([]*job{set("c-2", "z", false, false), set("c-1", "w", true, true)},
+		[]error{nil, rejected}, connectd.Attributes{"a": "1", "b": "2"}, connectd.Attributes{"z": "1"})
+	if runs["c-2z"] != 2 {
+		t.Errorf("a batch whose failed job wrote ran %d times, want twice (again with savepoints)", runs["c-2z"])
+	}
+}

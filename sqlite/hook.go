@@ -10,7 +10,8 @@ import (
 )
 
 // hookedConnector opens writer connections with SQLite's pre-update hook
-// reporting every change of a contacts row to the committer's overlay.
+// reporting every change of a row to the committer's overlay, which keeps
+// those of contacts rows.
 // The hook is SQLite's own, so it sees every row any statement changes,
 // triggers and ON DELETE CASCADE included (and SQLite skips its truncate
 // shortcut for DELETE without WHERE while a pre-update hook is set): no
@@ -20,7 +21,7 @@ import (
 type hookedConnector struct {
 	drv     *sqlite.Driver
 	dsn     string
-	touched func(rowid int64)
+	changed func(table string, rowid int64)
 }
 
 func (c hookedConnector) Connect(context.Context) (sqldriver.Conn, error) {
@@ -34,12 +35,12 @@ func (c hookedConnector) Connect(context.Context) (sqldriver.Conn, error) {
 		return nil, fmt.Errorf("sqlite: the driver's connection %T has no pre-update hook", conn)
 	}
 	h.RegisterPreUpdateHook(func(d sqlite.SQLitePreUpdateData) {
-		if d.TableName != "contacts" || d.DatabaseName != "main" {
-			return
+		if d.DatabaseName != "main" {
+			return // temp tables: never the cache's
 		}
-		c.touched(d.OldRowID)
+		c.changed(d.TableName, d.OldRowID)
 		if d.NewRowID != d.OldRowID {
-			c.touched(d.NewRowID)
+			c.changed(d.TableName, d.NewRowID)
 		}
 	})
 	return conn, nil
@@ -47,8 +48,8 @@ func (c hookedConnector) Connect(context.Context) (sqldriver.Conn, error) {
 
 func (c hookedConnector) Driver() sqldriver.Driver { return c.drv }
 
-// openHooked opens a *sql.DB on dsn whose connections report changed
-// contacts rows to touched.
-func openHooked(dsn string, touched func(rowid int64)) *sql.DB {
-	return sql.OpenDB(hookedConnector{drv: &sqlite.Driver{}, dsn: dsn, touched: touched})
+// openHooked opens a *sql.DB on dsn whose connections report every changed
+// row to changed.
+func openHooked(dsn string, changed func(table string, rowid int64)) *sql.DB {
+	return sql.OpenDB(hookedConnector{drv: &sqlite.Driver{}, dsn: dsn, changed: changed})
 }

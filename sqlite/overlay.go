@@ -14,32 +14,62 @@ package sqlite
 // the committer goroutine uses it.
 type overlay struct {
 	unit, batch layer
+	// wrote is set by any statement that may have written, of any table
+	// (runInTx's attempt without savepoints needs to know).
+	wrote bool
 }
 
-// layer is the rows and changed rowids of a unit or of a batch.
+// layer is the rows and changed rowids of a unit or of a batch; keyOf
+// finds a row of rows by its rowid.
 type layer struct {
 	rows  map[rowKey]*entry
+	keyOf map[int64]rowKey
 	dirty map[int64]struct{}
 }
 
 func newLayer() layer {
-	return layer{rows: map[rowKey]*entry{}, dirty: map[int64]struct{}{}}
+	return layer{rows: map[rowKey]*entry{}, keyOf: map[int64]rowKey{}, dirty: map[int64]struct{}{}}
+}
+
+// put adds e to the layer.
+func (l *layer) put(e *entry) {
+	k := rowKey{e.c.InstanceID, e.c.ID}
+	if old, ok := l.rows[k]; ok {
+		delete(l.keyOf, old.rowid)
+	}
+	l.rows[k] = e
+	l.keyOf[e.rowid] = k
+}
+
+// drop removes the row r from the layer, if it is there.
+func (l *layer) drop(r int64) {
+	if k, ok := l.keyOf[r]; ok {
+		delete(l.rows, k)
+		delete(l.keyOf, r)
+	}
+}
+
+func (l *layer) clear() {
+	clear(l.rows)
+	clear(l.keyOf)
+	clear(l.dirty)
 }
 
 func newOverlay() *overlay { return &overlay{unit: newLayer(), batch: newLayer()} }
 
-// touched is the pre-update hook's report that the contacts row r changes.
-func (o *overlay) touched(r int64) {
-	o.unit.dirty[r] = struct{}{}
-	for k, e := range o.unit.rows {
-		if e.rowid == r {
-			delete(o.unit.rows, k)
-		}
+// changed is the pre-update hook's report that a row of table changes;
+// for contacts, r is its rowid.
+func (o *overlay) changed(table string, r int64) {
+	o.wrote = true
+	if table != "contacts" {
+		return
 	}
+	o.unit.dirty[r] = struct{}{}
+	o.unit.drop(r)
 }
 
 // stage records e as the row the unit's transaction now has.
-func (o *overlay) stage(e *entry) { o.unit.rows[rowKey{e.c.InstanceID, e.c.ID}] = e }
+func (o *overlay) stage(e *entry) { o.unit.put(e) }
 
 // lookup returns the batch's view of k: the entry and true if the batch
 // knows the row (nil if it changed it unseen, so it must be read again), or
@@ -72,29 +102,21 @@ func (o *overlay) hidden(r int64) bool {
 func (o *overlay) release() {
 	for r := range o.unit.dirty {
 		o.batch.dirty[r] = struct{}{}
-		for k, e := range o.batch.rows {
-			if e.rowid == r {
-				delete(o.batch.rows, k)
-			}
-		}
+		o.batch.drop(r)
 	}
-	for k, e := range o.unit.rows {
-		o.batch.rows[k] = e
+	for _, e := range o.unit.rows {
+		o.batch.put(e)
 	}
 	o.rollback()
 }
 
 // rollback forgets the unit's layer: its savepoint was rolled back.
-func (o *overlay) rollback() {
-	clear(o.unit.rows)
-	clear(o.unit.dirty)
-}
+func (o *overlay) rollback() { o.unit.clear() }
 
 // reset forgets everything, for the next batch.
 func (o *overlay) reset() {
-	o.rollback()
-	clear(o.batch.rows)
-	clear(o.batch.dirty)
+	o.unit.clear()
+	o.batch.clear()
 }
 
 // everything is every rowid the batch touched, changed or read, for

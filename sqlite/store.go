@@ -177,7 +177,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 // connection, or the data would vanish with it.
 func (s *Store) openMemory() error {
 	q := url.Values{"_pragma": {"foreign_keys(1)"}, "_txlock": {"immediate"}}
-	db := openHooked(MemoryPath+"?"+q.Encode(), s.ov.touched)
+	db := openHooked(MemoryPath+"?"+q.Encode(), s.ov.changed)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
@@ -207,7 +207,7 @@ func (s *Store) openFile(dir string, opts Options) error {
 		return u.String()
 	}
 	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"},
-		"_pragma": {fmt.Sprintf("wal_autocheckpoint(%d)", walFallbackPages)}}), s.ov.touched)
+		"_pragma": {fmt.Sprintf("wal_autocheckpoint(%d)", walFallbackPages)}}), s.ov.changed)
 	s.checkpointDSN = dsn(nil)
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
