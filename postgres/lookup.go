@@ -189,6 +189,7 @@ func driver() stored.Driver {
 	return stored.Driver{
 		Optional: func(s string) any { return nullString(s) },
 		Time:     func(t time.Time) any { return nullTime(t) },
+		ScanTime: func() stored.TimeDest { return new(tsTime) },
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	deleteInstanceContacts = `DELETE FROM contacts WHERE instance_id = ?`
 	deleteInstance         = `DELETE FROM instances WHERE id = ? AND account = ? AND region = ?`
+	deleteInstanceFlowDocs = `DELETE FROM flow_docs WHERE instance_id = ?`
 )
 
 func (r *rows) Instance(ctx context.Context, owner connectd.Owner, id string) (*connectd.Instance, error) {

@@ -7,10 +7,12 @@ import (
 )
 
 // Driver is how one store's driver takes the values of an optional string
-// column (NULL for "") and of a time column (NULL for the zero time).
+// column (NULL for "") and of a time column (NULL for the zero time), and
+// scans a time column (ScanTime returns a fresh destination).
 type Driver struct {
 	Optional func(string) any
 	Time     func(time.Time) any
+	ScanTime func() TimeDest
 }
 
 // ContactValues returns the values of c's row in the order of both stores'
