@@ -365,28 +365,6 @@ func TestCacheUnderConcurrentWritesAndReads(t *testing.T) {
 	checkCache(t, s)
 }
 
-// TestCheckpointsRunInTheBackground: after writes, the checkpointer copies
-// the WAL back (its PASSIVE checkpoint succeeds), off the committer.
-func TestCheckpointsRunInTheBackground(t *testing.T) {
-	s := openDir(t, t.TempDir(), connectd.SystemClock{})
-	defer s.Close()
-	seed(t, s)
-	deadline := time.Now().Add(10 * time.Second)
-	for s.checkpoints.Load() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no background checkpoint ran within 10 s of a write")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	var autoPages int
-	if err := s.writer.QueryRowContext(t.Context(), "PRAGMA wal_autocheckpoint").Scan(&autoPages); err != nil {
-		t.Fatal(err)
-	}
-	if autoPages != walFallbackPages {
-		t.Fatalf("the writer's fallback checkpoint is at %d pages, want %d", autoPages, walFallbackPages)
-	}
-}
-
 // TestBatchWithoutSavepoints: a batch runs without savepoints while no job
 // fails after writing. A job that fails having only read keeps its
 // neighbours' writes; one that fails after writing makes the batch run

@@ -81,7 +81,6 @@ func (s *Store) runBatch(batch []*job) {
 	// nothing of it can stay (cache.go).
 	if err == nil {
 		s.cache.apply(s.ov.batch.dirty, s.ov.batch.rows)
-		s.batches.Add(1)
 		s.commits.Committed(len(batch), start)
 	} else {
 		s.cache.apply(s.ov.everything(), nil)

@@ -88,13 +88,6 @@ type Store struct {
 	// batch's view of them, the committer's alone (overlay.go).
 	cache *rowCache
 	ov    *overlay
-
-	// The background checkpointer (checkpoint.go): its connection's DSN,
-	// the count of committed batches it watches, and its end.
-	checkpointDSN  string
-	batches        atomic.Int64
-	checkpoints    atomic.Int64 // background checkpoints that succeeded
-	checkpointDone chan struct{}
 }
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,
@@ -151,12 +144,6 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	s.writeStmts, s.reader = newStmtCache(s.writer), reader{newStmtCache(s.read)}
 	s.jobs, s.closing, s.committerDone = make(chan *job), make(chan struct{}), make(chan struct{})
 	go s.commitLoop()
-	if !s.memory {
-		if err := s.startCheckpointer(s.checkpointDSN); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
-		}
-	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -206,9 +193,7 @@ func (s *Store) openFile(dir string, opts Options) error {
 		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 		return u.String()
 	}
-	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"},
-		"_pragma": {fmt.Sprintf("wal_autocheckpoint(%d)", walFallbackPages)}}), s.ov.changed)
-	s.checkpointDSN = dsn(nil)
+	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"}}), s.ov.changed)
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
 	s.writer.SetConnMaxLifetime(0)
@@ -270,9 +255,6 @@ func (s *Store) Close() error {
 		// Writes in flight finish first; later ones get errClosed.
 		close(s.closing)
 		<-s.committerDone
-		if s.checkpointDone != nil {
-			<-s.checkpointDone
-		}
 		s.closeErr = errors.Join(s.writeStmts.close(), s.reader.cache.close())
 		if !s.memory {
 			if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
