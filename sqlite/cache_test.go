@@ -53,6 +53,16 @@ func version(t *testing.T, s *Store, instanceID, id string) int64 {
 	return v
 }
 
+// seeded opens a store in a temporary directory, closed with t, with
+// storetest.Seed's instance and contact c-1 (a=1, b=2).
+func seeded(t *testing.T) (*Store, *connectd.Service) {
+	t.Helper()
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	t.Cleanup(func() { s.Close() })
+	seed(t, s)
+	return s, service(s)
+}
+
 // cachedCount is how many entries the cache holds.
 func cachedCount(s *Store) int { n, _ := s.cache.stats(); return n }
 
@@ -109,10 +119,7 @@ func TestAttributesVersionCountsEveryWrite(t *testing.T) {
 // TestCacheServesWritesAfterTheyCommit: a read after a successful update
 // sees it, from memory, and the cached row carries the database's version.
 func TestCacheServesWritesAfterTheyCommit(t *testing.T) {
-	s := openDir(t, t.TempDir(), connectd.SystemClock{})
-	defer s.Close()
-	seed(t, s)
-	svc := service(s)
+	s, svc := seeded(t)
 	for i := range 5 {
 		if err := svc.UpdateAttributes(t.Context(), owner, "inst-1", "c-1", connectd.Attributes{"n": fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
@@ -133,10 +140,7 @@ func TestCacheServesWritesAfterTheyCommit(t *testing.T) {
 // Then the same with a batch of one, which the whole transaction's
 // rollback undoes.
 func TestCacheForgetsRolledBackUnits(t *testing.T) {
-	s := openDir(t, t.TempDir(), connectd.SystemClock{})
-	defer s.Close()
-	seed(t, s)
-	svc := service(s)
+	s, svc := seeded(t)
 	getAttrs(t, svc, "c-1") // cached
 	want := connectd.Attributes{"a": "1", "b": "2"}
 	rejected := connectd.Errorf(connectd.EINVALID, "rejected on purpose")
@@ -312,10 +316,7 @@ func TestCacheStaysUnderItsCap(t *testing.T) {
 // shrink (a read filled in from before a commit would), and a read after
 // each writer's reply sees its key.
 func TestCacheUnderConcurrentWritesAndReads(t *testing.T) {
-	s := openDir(t, t.TempDir(), connectd.SystemClock{})
-	defer s.Close()
-	seed(t, s)
-	svc := service(s)
+	s, svc := seeded(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	var readers, writers sync.WaitGroup
 	for range 4 {
@@ -370,10 +371,7 @@ func TestCacheUnderConcurrentWritesAndReads(t *testing.T) {
 // neighbours' writes; one that fails after writing makes the batch run
 // again with savepoints, so that only its own writes are undone.
 func TestBatchWithoutSavepoints(t *testing.T) {
-	s := openDir(t, t.TempDir(), connectd.SystemClock{})
-	defer s.Close()
-	seed(t, s)
-	svc := service(s)
+	s, svc := seeded(t)
 	newContact(t, svc, "c-2", nil)
 	rejected := connectd.Errorf(connectd.EINVALID, "rejected on purpose")
 	runs := map[string]int{}
