@@ -41,7 +41,9 @@ func (p flowParts) close() {
 // LambdaFunc is a Go function registered as a Lambda function: it gets the
 // ContactFlowEvent and returns the function's result (for a flow's
 // STRING_MAP validation, a map[string]string), or an error, which the flow
-// sees as a function error.
+// sees as a function error; a *lambdastub.ServiceError instead fails the
+// invocation as the Lambda service would (429 throttled, 500), which the
+// flow retries as Amazon Connect does.
 type LambdaFunc func(ctx context.Context, event json.RawMessage) (any, error)
 
 // RegisterLambda makes fn answer the flows' InvokeLambdaFunction actions
