@@ -40,3 +40,32 @@ func TestContactFlowLog(t *testing.T) {
 	}
 	s.expect(ExitError, "ResourceNotFoundException", "contact", "flow-log", "no-such-contact")
 }
+
+// TestContactFlowLogWait: a run paused in a Wait shows as WAITING with the
+// Wait and its end, and "admin clock advance" past the end resumes it.
+func TestContactFlowLogWait(t *testing.T) {
+	t.Parallel()
+	s := newSession(t, func(c *api.Config) {
+		r := flow.New(flow.Config{Service: c.Service, Clock: c.Clock})
+		c.Service.SetFlowStarter(r)
+		t.Cleanup(r.Close)
+	})
+	inst := "22222222-2222-4222-8222-222222222222"
+	s.env["CONNECTD_INSTANCE"] = inst
+	content := `{\"Version\":\"2019-10-30\",\"StartAction\":\"w\",\"Actions\":[` +
+		`{\"Identifier\":\"w\",\"Type\":\"Wait\",\"Parameters\":{\"TimeoutSeconds\":\"3600\"},\"Transitions\":{\"NextAction\":\"end\"}},` +
+		`{\"Identifier\":\"end\",\"Type\":\"EndFlowExecution\"}]}`
+	snap := `{"Instances":[{"Id":"` + inst + `","InstanceAlias":"waits"}],"Contacts":[],
+		"ContactFlows":[{"InstanceId":"` + inst + `","Id":"flow-w","Name":"hold","Type":"CONTACT_FLOW","Content":"` + content + `"}]}`
+	if r := s.runWithStdin(snap, "admin", "import", "-"); r.code != 0 {
+		t.Fatalf("import: %s%s", r.stdout, r.stderr)
+	}
+	c := idOf(t, s.must("contact", "start-task", "--name", "t", "--flow", "flow-w", "-o", "json"), "ContactId")
+	if out := s.must("contact", "flow-log", c, "--wait", "5"); !strings.Contains(out, `Flow hold (flow-w): WAITING in Wait "w" until`) {
+		t.Fatalf("flow-log of a waiting run:\n%s", out)
+	}
+	s.must("admin", "clock", "advance", "1h")
+	if out := s.must("contact", "flow-log", c, "--wait", "5"); !strings.Contains(out, "Flow hold (flow-w): COMPLETED") || !strings.Contains(out, "WaitCompleted") {
+		t.Fatalf("flow-log after the clock passed the wait:\n%s", out)
+	}
+}

@@ -54,7 +54,11 @@ func (s *Server) RegisterLambda(arn string, fn LambdaFunc) {
 
 // WaitFlow waits until the flow of a contact has stopped (flows run
 // asynchronously, as in Amazon Connect) and returns its log; ENOTFOUND
-// if no flow ran for the contact, an error if ctx ends first.
+// if no flow ran for the contact, an error if ctx ends first. A run paused
+// in a Wait action counts as stopped (Status WAITING, Wait saying until
+// when): it goes on only when Clock() passes the wait's end, so WaitFlow
+// returns it rather than hang; after moving the clock past the end, call
+// WaitFlow again to see the run go on.
 func (s *Server) WaitFlow(ctx context.Context, instanceID, contactID string) (*connectd.FlowRun, error) {
 	return s.svc.WaitFlowRun(ctx, instanceID, contactID)
 }

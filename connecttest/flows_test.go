@@ -58,3 +58,44 @@ func TestRegisteredLambdaAndWaitFlow(t *testing.T) {
 		t.Fatalf("attributes: %v %v", err, attrs)
 	}
 }
+
+// TestWaitFlowAtAWait: WaitFlow returns a run paused in a Wait (WAITING,
+// with the wait's end) instead of hanging, and again once Clock().Advance
+// has passed the end and the run has gone on.
+func TestWaitFlowAtAWait(t *testing.T) {
+	t.Parallel()
+	srv := connecttest.New(t)
+	c := srv.Client()
+	ctx := context.Background()
+	inst := createInstance(t, c)
+	content := `{"Version":"2019-10-30","StartAction":"w","Actions":[
+		{"Identifier":"w","Type":"Wait","Parameters":{"TimeoutSeconds":"86400"},"Transitions":{"NextAction":"end","Conditions":[{"NextAction":"set","Condition":{"Operator":"Equals","Operands":["WaitCompleted"]}}]}},
+		{"Identifier":"set","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"reminded":"yes"}},"Transitions":{"NextAction":"end"}},
+		{"Identifier":"end","Type":"EndFlowExecution"}]}`
+	f, err := c.CreateContactFlow(ctx, &connect.CreateContactFlowInput{InstanceId: aws.String(inst), Name: aws.String("remind"),
+		Type: types.ContactFlowTypeContactFlow, Content: aws.String(content)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.StartTaskContact(ctx, &connect.StartTaskContactInput{InstanceId: aws.String(inst), Name: aws.String("t"), ContactFlowId: f.ContactFlowId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	run, err := srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId))
+	if err != nil || run.Status != connectd.FlowRunWaiting || run.Wait == nil || run.Wait.Until.Sub(srv.Clock().Now()) < 23*time.Hour {
+		t.Fatalf("WaitFlow at a Wait: %v %+v", err, run)
+	}
+	if err := srv.Clock().Advance(24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	run, err = srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId))
+	if err != nil || run.Status != connectd.FlowRunCompleted || len(run.Entries) != 3 {
+		t.Fatalf("WaitFlow after the clock passed the Wait: %v %+v", err, run)
+	}
+	attrs, err := c.GetContactAttributes(ctx, &connect.GetContactAttributesInput{InstanceId: aws.String(inst), InitialContactId: task.ContactId})
+	if err != nil || attrs.Attributes["reminded"] != "yes" {
+		t.Fatalf("attributes: %v %v", err, attrs)
+	}
+}
