@@ -146,7 +146,7 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			InitiationTimestamp: timeOr(wc.InitiationTimestamp, now), DisconnectTimestamp: wc.DisconnectTimestamp.Time(),
 			LastUpdateTimestamp: wc.LastUpdateTimestamp.Time(), ScheduledTimestamp: wc.ScheduledTimestamp.Time(),
 			EnqueueTimestamp: wc.EnqueueTimestamp.Time(),
-			Name: wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
+			Name:             wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
 			Tags: wc.Tags,
 		}
 		c.References = importedReferences(wc.References)
@@ -200,7 +200,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
 			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
 			EnqueueTimestamp: epochOf(c.EnqueueTimestamp),
-			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
+			Name:             c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
 			References: snapshotReferences(c.References), Tags: c.Tags, State: snapshotState(c.State),
 		}
 		if len(wc.Tags) == 0 {
