@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/connectd/connectd"
 )
 
@@ -61,6 +62,26 @@ func TestTransferContactToQueue(t *testing.T) {
 		if qi == nil || aws.ToString(qi.Id) != tc.queue || qi.EnqueueTimestamp == nil || !qi.EnqueueTimestamp.Equal(e.clock.Now()) {
 			t.Fatalf("%s: QueueInfo %+v", tc.name, qi)
 		}
+	}
+
+	// SearchContacts shows the queue and EnqueueTimestamp too.
+	found, err := e.client.SearchContacts(ctx, &connect.SearchContactsInput{InstanceId: aws.String(e.inst),
+		TimeRange: &types.SearchContactsTimeRange{Type: types.SearchContactsTimeRangeTypeInitiationTimestamp,
+			StartTime: aws.Time(e.clock.Now().Add(-time.Hour)), EndTime: aws.Time(e.clock.Now().Add(time.Hour))},
+		SearchCriteria: &types.SearchCriteria{QueueIds: []string{"q-ref"}}})
+	if err != nil || len(found.Contacts) != 1 || found.Contacts[0].QueueInfo == nil || found.Contacts[0].QueueInfo.EnqueueTimestamp == nil {
+		t.Fatalf("SearchContacts: %v %+v", err, found)
+	}
+
+	// TransferToFlow keeps the target queue for the flow it goes on in.
+	second := e.flow("second", `{"Identifier":"xfer","Type":"TransferContactToQueue","Parameters":{},"Transitions":{"NextAction":"end"}}`,
+		`{"Identifier":"end","Type":"EndFlowExecution"}`)
+	first := e.flow("first", `{"Identifier":"setq","Type":"UpdateContactTargetQueue","Parameters":{"QueueId":"q-kept"},"Transitions":{"NextAction":"go"}}`,
+		`{"Identifier":"go","Type":"TransferToFlow","Parameters":{"ContactFlowId":"`+second+`"},"Transitions":{}}`)
+	kept, run := e.task(first, nil)
+	want(t, run, connectd.FlowRunCompleted, "setq go xfer")
+	if qi := e.describe(kept).Contact.QueueInfo; qi == nil || aws.ToString(qi.Id) != "q-kept" {
+		t.Fatalf("after TransferToFlow: QueueInfo %+v", qi)
 	}
 
 	// The QUEUED event and, after StopContact, the record.
