@@ -37,16 +37,7 @@ func TestRegisteredLambdaAndWaitFlow(t *testing.T) {
 		{"Identifier":"call","Type":"InvokeLambdaFunction","Parameters":{"LambdaFunctionARN":"` + arn + `","InvocationTimeLimitSeconds":"3"},"Transitions":{"NextAction":"set","Errors":[{"NextAction":"end","ErrorType":"NoMatchingError"}]}},
 		{"Identifier":"set","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"vip":"$.External.vip"}},"Transitions":{"NextAction":"end"}},
 		{"Identifier":"end","Type":"EndFlowExecution"}]}`
-	f, err := c.CreateContactFlow(ctx, &connect.CreateContactFlowInput{InstanceId: aws.String(inst), Name: aws.String("vip"),
-		Type: types.ContactFlowTypeContactFlow, Content: aws.String(content)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := c.StartTaskContact(ctx, &connect.StartTaskContactInput{InstanceId: aws.String(inst), Name: aws.String("t"),
-		ContactFlowId: f.ContactFlowId, Attributes: map[string]string{"tier": "gold"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := startOnFlow(t, c, inst, content, map[string]string{"tier": "gold"})
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	run, err := srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId))
@@ -72,15 +63,7 @@ func TestWaitFlowAtAWait(t *testing.T) {
 		{"Identifier":"w","Type":"Wait","Parameters":{"TimeoutSeconds":"86400"},"Transitions":{"NextAction":"end","Conditions":[{"NextAction":"set","Condition":{"Operator":"Equals","Operands":["WaitCompleted"]}}]}},
 		{"Identifier":"set","Type":"UpdateContactAttributes","Parameters":{"Attributes":{"reminded":"yes"}},"Transitions":{"NextAction":"end"}},
 		{"Identifier":"end","Type":"EndFlowExecution"}]}`
-	f, err := c.CreateContactFlow(ctx, &connect.CreateContactFlowInput{InstanceId: aws.String(inst), Name: aws.String("remind"),
-		Type: types.ContactFlowTypeContactFlow, Content: aws.String(content)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := c.StartTaskContact(ctx, &connect.StartTaskContactInput{InstanceId: aws.String(inst), Name: aws.String("t"), ContactFlowId: f.ContactFlowId})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := startOnFlow(t, c, inst, content, nil)
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	run, err := srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId))
@@ -98,4 +81,22 @@ func TestWaitFlowAtAWait(t *testing.T) {
 	if err != nil || attrs.Attributes["reminded"] != "yes" {
 		t.Fatalf("attributes: %v %v", err, attrs)
 	}
+}
+
+// startOnFlow stores content as a flow of inst and starts a task with
+// attrs on it.
+func startOnFlow(t *testing.T, c *connect.Client, inst, content string, attrs map[string]string) *connect.StartTaskContactOutput {
+	t.Helper()
+	ctx := context.Background()
+	f, err := c.CreateContactFlow(ctx, &connect.CreateContactFlowInput{InstanceId: aws.String(inst), Name: aws.String("flow"),
+		Type: types.ContactFlowTypeContactFlow, Content: aws.String(content)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := c.StartTaskContact(ctx, &connect.StartTaskContactInput{InstanceId: aws.String(inst), Name: aws.String("t"),
+		ContactFlowId: f.ContactFlowId, Attributes: attrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
 }
