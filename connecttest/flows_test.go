@@ -51,8 +51,8 @@ func TestRegisteredLambdaAndWaitFlow(t *testing.T) {
 }
 
 // TestWaitFlowAtAWait: WaitFlow returns a run paused in a Wait (WAITING,
-// with the wait's end) instead of hanging, and again once Clock().Advance
-// has passed the end and the run has gone on.
+// with the wait's end) instead of hanging, and again once the clock has
+// reached the end (to the millisecond) and the run has gone on.
 func TestWaitFlowAtAWait(t *testing.T) {
 	t.Parallel()
 	srv := connecttest.New(t)
@@ -70,7 +70,16 @@ func TestWaitFlowAtAWait(t *testing.T) {
 	if err != nil || run.Status != connectd.FlowRunWaiting || run.Wait == nil || run.Wait.Until.Sub(srv.Clock().Now()) < 23*time.Hour {
 		t.Fatalf("WaitFlow at a Wait: %v %+v", err, run)
 	}
-	if err := srv.Clock().Advance(24 * time.Hour); err != nil {
+	// A millisecond short of the end the run still waits; at the end it
+	// goes on.
+	until := run.Wait.Until
+	if err := srv.Clock().Freeze(until.Add(-time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if run, err = srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId)); err != nil || run.Status != connectd.FlowRunWaiting {
+		t.Fatalf("a millisecond before the end: %v %+v", err, run)
+	}
+	if err := srv.Clock().Freeze(until); err != nil {
 		t.Fatal(err)
 	}
 	run, err = srv.WaitFlow(wctx, inst, aws.ToString(task.ContactId))

@@ -32,9 +32,12 @@ func (x *execution) wait(ctx context.Context, d *data, a *connectd.FlowAction) o
 	if err != nil {
 		return outcome{params: params, errType: "NoMatchingError", message: err.Error()}
 	}
-	until := x.r.cfg.Clock.Now().Add(time.Duration(secs) * time.Second)
+	// From the clock's reading at the stored precision, so that the stored
+	// Until is the very instant the wait ends (a clock frozen at Until
+	// ends it).
+	until := x.r.now().Add(time.Duration(secs) * time.Second)
 	x.log.Status = connectd.FlowRunWaiting
-	x.log.Wait = &connectd.FlowRunWait{Identifier: a.Identifier, Until: until.UTC().Truncate(time.Millisecond)}
+	x.log.Wait = &connectd.FlowRunWait{Identifier: a.Identifier, Until: until}
 	x.save(ctx)
 	stopped := x.sleepUntil(ctx, until)
 	x.log.Status, x.log.Wait = connectd.FlowRunRunning, nil
