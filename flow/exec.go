@@ -44,7 +44,7 @@ type outcome struct {
 	params      map[string]any
 	req         []byte
 	resp        []byte
-	// attempts are InvokeLambdaFunction\'s invocations, retries included.
+	// attempts are InvokeLambdaFunction's invocations, retries included.
 	attempts []connectd.LambdaAttempt
 	// transfer is the flow TransferToFlow continues in.
 	transfer *connectd.Flow
