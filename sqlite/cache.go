@@ -176,7 +176,10 @@ func (rc *rowCache) put(k rowKey, e *entry) {
 	if e.size > rc.max {
 		return
 	}
-	for rc.used+e.size > rc.max {
+	if other, ok := rc.byRow[e.rowid]; ok && other != k {
+		rc.drop(other, rc.rows[other]) // the rowid now names k's row
+	}
+	for rc.used+e.size > rc.max && len(rc.rows) > 0 {
 		for ok, old := range rc.rows {
 			rc.drop(ok, old)
 			break

@@ -419,3 +419,35 @@ func TestBatchWithoutSavepoints(t *testing.T) {
 		t.Errorf("a batch whose failed job wrote ran %d times, want twice (again with savepoints)", runs["c-2z"])
 	}
 }
+
+// TestCacheRefusesFillsThatRacedACommit: a read that began before a commit
+// changed its row may not store what it read; one that began after may.
+// Once the cache no longer remembers that far back, it refuses them all.
+func TestCacheRefusesFillsThatRacedACommit(t *testing.T) {
+	rc := newRowCache(1 << 20)
+	row := func(rowid int64, id string) *entry {
+		return newEntry(rowid, "a", "r", connectd.Contact{InstanceID: "i", ID: id, Attributes: connectd.Attributes{}}, 0)
+	}
+	before := rc.generation()
+	rc.apply(map[int64]struct{}{7: {}}, nil)
+	rc.fill(row(7, "c"), before)
+	if rc.get(rowKey{"i", "c"}) != nil {
+		t.Fatal("a read from before the commit that changed its row was stored")
+	}
+	rc.fill(row(8, "d"), before)
+	if rc.get(rowKey{"i", "d"}) == nil {
+		t.Fatal("a read of a row no commit changed was refused")
+	}
+	rc.fill(row(7, "c"), rc.generation())
+	if rc.get(rowKey{"i", "c"}) == nil {
+		t.Fatal("a read from after the commit was refused")
+	}
+	old := rc.generation()
+	for r := range int64(recentChanges + 1) {
+		rc.apply(map[int64]struct{}{1000 + r: {}}, nil)
+	}
+	rc.fill(row(9, "e"), old)
+	if rc.get(rowKey{"i", "e"}) != nil {
+		t.Fatal("a read older than the remembered changes was stored")
+	}
+}
