@@ -133,8 +133,17 @@ func mixed(ctx context.Context, c config, srv server, out io.Writer) error {
 		wg   sync.WaitGroup
 	)
 	host := srv.url[len("http://"):]
+	stopProfile, err := startProfile(c.cpuProfile, 1) // in-process: server and client together
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	deadline := time.Now().Add(c.duration)
 	start, cpu0, srv0 := time.Now(), cpuTime(), srv.cpu()
+	var sched0 schedStat
+	if srv.pid != 0 {
+		sched0 = readSchedStat(srv.pid)
+	}
 	for range c.connections {
 		wg.Add(1)
 		go func() {
@@ -150,6 +159,13 @@ func mixed(ctx context.Context, c config, srv server, out io.Writer) error {
 	wg.Wait()
 	elapsed, cpu, srvCPU := time.Since(start), cpuTime()-cpu0, srv.cpu()-srv0
 	printMixed(out, all, elapsed, cpu, srvCPU, srv.pid)
+	if srv.pid != 0 {
+		// Time the server's threads were runnable but had no CPU: on a
+		// shared machine, much of a request's latency can be this.
+		sched := readSchedStat(srv.pid)
+		fmt.Fprintf(out, "server threads: %v on a CPU, %v runnable waiting for one (/proc/%d/task/*/schedstat)\n",
+			(sched.run - sched0.run).Round(time.Millisecond), (sched.wait - sched0.wait).Round(time.Millisecond), srv.pid)
+	}
 	if srv.log != "" {
 		lv := srv.logLevels()
 		fmt.Fprintf(out, "server log (--log-level warn): %d ERROR lines, %d WARN lines\n", lv["ERROR"], lv["WARN"])

@@ -330,7 +330,7 @@ func (s *summary) print(out io.Writer, yard, inProcess bool) {
 	slices.Sort(ratios)
 	fmt.Fprintf(out, "median yardstick  %v\n", med(s.yard))
 	fmt.Fprintf(out, "ratio: median of rounds %.3f (min %.3f, max %.3f); best connectd %.0f req/s / best yardstick %.0f req/s = %.3f\n",
-		ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
+		median(ratios), ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
 	if !inProcess {
 		return // this process's CPU time is the client's alone
 	}

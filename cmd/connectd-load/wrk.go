@@ -25,20 +25,23 @@ const luaChunk = 1000
 // strings, for wrk/replay.lua.
 func writeLuaTable(w io.Writer, reqs [][]byte) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "-- %d pre-signed requests, written by connectd-load for wrk/replay.lua.\nlocal t = {}\n", len(reqs))
+	// Each chunk is a function passed to add, not a parenthesised
+	// function called in place: a line that starts with "(" after a
+	// string would read as a call of that string.
+	fmt.Fprintf(bw, "-- %d pre-signed requests, written by connectd-load for wrk/replay.lua.\nlocal t = {}\nlocal function add(f) f() end\n", len(reqs))
 	for i, r := range reqs {
 		if i%luaChunk == 0 {
 			if i > 0 {
-				bw.WriteString("end)()\n")
+				bw.WriteString("end)\n")
 			}
-			bw.WriteString("(function()\n")
+			bw.WriteString("add(function()\n")
 		}
 		bw.WriteString("t[#t+1] = ")
 		bw.WriteString(luaQuote(r))
 		bw.WriteByte('\n')
 	}
 	if len(reqs) > 0 {
-		bw.WriteString("end)()\n")
+		bw.WriteString("end)\n")
 	}
 	bw.WriteString("return t\n")
 	return bw.Flush()
@@ -145,7 +148,7 @@ func wrkRounds(ctx context.Context, c config, srv server, out io.Writer) error {
 		fmt.Fprintf(out, "round %d connectd  %v  ratio %.3f\n", round, r, r.rps/y.rps)
 	}
 	slices.Sort(ratios)
-	fmt.Fprintf(out, "wrk ratio: median of rounds %.3f (min %.3f, max %.3f)\n", ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
+	fmt.Fprintf(out, "wrk ratio: median of rounds %.3f (min %.3f, max %.3f)\n", median(ratios), ratios[0], ratios[len(ratios)-1])
 	return nil
 }
 
@@ -239,4 +242,14 @@ func serveYardstick(ctx context.Context, addr string, out io.Writer) error {
 	fmt.Fprintf(out, "yardstick at %s (pid %d); interrupt to stop\n", url, os.Getpid())
 	<-ctx.Done()
 	return nil
+}
+
+// median is the median of sorted xs: the mean of the middle two for an
+// even count.
+func median(xs []float64) float64 {
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }
