@@ -26,6 +26,16 @@
 //
 //	go run ./cmd/connectd-load -startup /tmp/connectd
 //	go run ./cmd/connectd-load -startup /tmp/connectd -preload 1000000 -startup-load 10s
+//
+// With -server BINARY it starts the built binary and measures it, reading
+// its CPU time from /proc/PID/stat; -op mixed is issue 18's mixed load
+// (1,000 connections of updates, gets, describes, starts and searches, the
+// answers by status, per-operation latencies); -wrk drives the binary with
+// wrk from a Lua table of pre-signed requests (wrk/replay.lua):
+//
+//	go run ./cmd/connectd-load -server /tmp/connectd -op mixed -c 1000 -duration 60s -n 2000
+//	go run ./cmd/connectd-load -server /tmp/connectd -wrk wrk -op update
+//	go run ./cmd/connectd-load -endpoint http://127.0.0.1:4566 -op get -wrk-table /tmp/get.lua
 package main
 
 import (
