@@ -6,24 +6,41 @@ import (
 	"github.com/connectd/connectd"
 )
 
+// ContactColumns are the columns of contacts c that both stores spell
+// alike, in the order of ContactValues; each store follows them with its
+// five time columns (initiated, scheduled, disconnected, updated,
+// enqueued).
+const ContactColumns = `c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
+	c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
+	c.queue_id, c.client_token`
+
+// InstanceColumns are the columns of instances that both stores spell
+// alike, in the order of InstanceValues; each store follows them with its
+// created column and tags.
+const InstanceColumns = `id, account, region, alias, identity_management_type, directory_id,
+	inbound, outbound, status`
+
 // Driver is how one store's driver takes the values of an optional string
-// column (NULL for "") and of a time column (NULL for the zero time).
+// column (NULL for "") and of a time column (NULL for the zero time), and
+// scans a time column (ScanTime returns a fresh destination).
 type Driver struct {
 	Optional func(string) any
 	Time     func(time.Time) any
+	ScanTime func() TimeDest
 }
 
 // ContactValues returns the values of c's row in the order of both stores'
 // insertContact columns (instance_id, id, initial_contact_id,
 // previous_contact_id, related_contact_id, channel, initiation_method,
 // name, description, queue_id, client_token, initiated, scheduled,
-// disconnected, updated, attributes), with own as the map document.
+// disconnected, updated, attributes, enqueued), with own as the map
+// document.
 func (d Driver) ContactValues(c *connectd.Contact, own any) []any {
 	return []any{c.InstanceID, c.ID, c.InitialContactID,
 		d.Optional(c.PreviousContactID), d.Optional(c.RelatedContactID), string(c.Channel),
 		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, d.Optional(c.ClientToken),
 		d.Time(c.InitiationTimestamp), d.Time(c.ScheduledTimestamp), d.Time(c.DisconnectTimestamp),
-		d.Time(c.LastUpdateTimestamp), own}
+		d.Time(c.LastUpdateTimestamp), own, d.Time(c.EnqueueTimestamp)}
 }
 
 // InstanceValues returns the values of inst's row in the order of both
