@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/connectd/connectd"
 	sqlitedriver "modernc.org/sqlite"
@@ -24,6 +25,10 @@ type Options struct {
 	// their estimated size: 0 means DefaultCacheBytes, a negative value
 	// turns the cache off.
 	CacheBytes int
+	// ReadWait bounds a View's wait for a read connection, QueueWait a
+	// write's wait for the committer (see admission.go); zero means
+	// DefaultReadWait and DefaultQueueWait.
+	ReadWait, QueueWait time.Duration
 }
 
 // Files Open keeps beside FileName in the data directory.

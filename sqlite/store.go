@@ -88,6 +88,11 @@ type Store struct {
 	// batch's view of them, the committer's alone (overlay.go).
 	cache *rowCache
 	ov    *overlay
+
+	// Bounded waits (admission.go): a slot per read connection (nil in
+	// memory mode) and how long to wait for one, or for the committer.
+	readSlots           chan struct{}
+	readWait, queueWait time.Duration
 }
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,
@@ -132,6 +137,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 		cacheBytes = DefaultCacheBytes
 	}
 	s := &Store{clock: clock, log: log, cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
+	s.readWait, s.queueWait = opts.waits()
 	var err error
 	if path == MemoryPath {
 		err = s.openMemory()
@@ -208,6 +214,7 @@ func (s *Store) openFile(dir string, opts Options) error {
 	n := max(4, runtime.GOMAXPROCS(0))
 	s.read.SetMaxOpenConns(n)
 	s.read.SetMaxIdleConns(n)
+	s.readSlots = make(chan struct{}, n)
 	return nil
 }
 
