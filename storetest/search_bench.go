@@ -63,9 +63,11 @@ func BenchmarkSearch(b *testing.B, open func(b *testing.B, clock connectd.Clock)
 	}{
 		{"OneValueOneDay", day, day.Add(24 * time.Hour), attr("customer", customer), 1},
 		{"CommonValueOneDay", day, day.Add(24 * time.Hour), attr("tier", "gold"), 1},
+		{"FivePercentValueOneDay", day, day.Add(24 * time.Hour), attr("region", "r0"), 0},
 		{"TwoValuesOneDay", day, day.Add(24 * time.Hour), attr("tier", "gold", "region", "r0"), 1},
 		{"OneValueAllTime", now.AddDate(0, 0, -SearchBenchDays), now, attr("customer", customer), 5},
 		{"NoCriteriaOneDay", day, day.Add(24 * time.Hour), nil, 1},
+		{"NoCriteriaOneMinute", day, day.Add(time.Minute), nil, 0},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
