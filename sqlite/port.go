@@ -21,8 +21,11 @@ func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) erro
 
 // View runs fn on the read pool, which in WAL mode sees only committed
 // data and never waits for the writer.
+// A search first moves its View into one read transaction (snapshot).
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
-	return wrap(op, fn(&rows{s: s, q: s.reader}))
+	r := &rows{s: s, q: s.reader}
+	defer r.endSnapshot()
+	return wrap(op, fn(r))
 }
 
 // errReadOnly answers a write attempted in a View.
@@ -31,11 +34,13 @@ var errReadOnly = errors.New("sqlite: write in a read-only view")
 // rows is the connectd.Tx of a unit of work: its reads go through q (the
 // write transaction, or the read pool), its writes through w (nil in a
 // View). Nothing is locked: the single writer connection already runs every
-// write after the one before it.
+// write after the one before it. snap is a View's read transaction, once
+// it took one (snapshot, search_index.go).
 type rows struct {
-	s *Store
-	q querier
-	w *txn
+	s    *Store
+	q    querier
+	w    *txn
+	snap *sql.Tx
 }
 
 // exec runs a write statement of the unit.
