@@ -57,10 +57,19 @@ const mapMatch = `EXISTS (SELECT 1 FROM contacts m, json_each(m.attributes) j
 // filters adds every condition of q except the attribute criteria and
 // the keyset position.
 func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff int64) {
-	b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
-	if col := dialect().TimeColumn(q.TimeRange); col != "" {
+	col := dialect().TimeColumn(q.TimeRange)
+	switch {
+	case q.TimeRange == connectd.TimeInitiation:
+		// One range on initiated_ms, its lower bound the later of the
+		// search's start and the cutoff: given two, SQLite without
+		// sqlite_stat1 bounded its index walk by the first, the cutoff,
+		// and read every live contact of the instance (issue 18).
+		b.add("c.instance_id = ? AND "+col+" BETWEEN ? AND ?", q.InstanceID, max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli())
+	case col != "":
+		b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
 		b.add(col+" BETWEEN ? AND ?", q.Start.UnixMilli(), q.End.UnixMilli())
-	} else {
+	default:
+		b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
 		b.add("0 = 1")
 	}
 	if len(q.Channels) > 0 {
