@@ -119,4 +119,3 @@ func searchBenchSize(b *testing.B) int {
 	}
 	return n
 }
-
