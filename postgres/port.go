@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -17,7 +18,9 @@ var _ connectd.Port = (*Store)(nil)
 // Store's next Views wait for the standby to replay it (see reader).
 func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
 	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		return fn(&rows{s: s, q: tx, write: true})
+		r := &rows{s: s, q: tx, write: true}
+		r.Tables = tables(r)
+		return fn(r)
 	})
 	if err == nil {
 		s.noteWrite(ctx)
@@ -39,6 +42,7 @@ func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error)
 	view := func(pool *pgxpool.Pool) error {
 		return s.retryOn(ctx, pool, func() error {
 			r := &rows{s: s, q: pool, pool: pool}
+			r.Tables = tables(r)
 			defer r.endSnapshot(ctx)
 			return fn(r)
 		})
@@ -85,6 +89,8 @@ type rows struct {
 	write bool
 	pool  *pgxpool.Pool // a View's pool, for its snapshot
 	snap  pgx.Tx        // a View's snapshot, once it has taken one
+
+	stored.Tables // the rows both stores read and write alike (see tables)
 }
 
 // exec runs a write statement of the transaction.

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 var _ connectd.Port = (*Store)(nil)
@@ -15,7 +16,9 @@ var _ connectd.Port = (*Store)(nil)
 // the commit that covers it is durable.
 func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
 	return s.write(ctx, op, func(tx *txn) error {
-		return fn(&rows{s: s, q: tx, w: tx})
+		r := &rows{s: s, q: tx, w: tx}
+		r.Tables = tables(r)
+		return fn(r)
 	})
 }
 
@@ -24,6 +27,7 @@ func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) erro
 // A search first moves its View into one read transaction (snapshot).
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
 	r := &rows{s: s, q: s.reader}
+	r.Tables = tables(r)
 	defer r.endSnapshot()
 	return wrap(op, fn(r))
 }
@@ -41,6 +45,8 @@ type rows struct {
 	q    querier
 	w    *txn
 	snap *sql.Tx
+
+	stored.Tables // the rows both stores read and write alike (see tables)
 }
 
 // exec runs a write statement of the unit.
