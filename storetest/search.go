@@ -28,6 +28,7 @@ var searchTests = []storeTest{
 	{"WritesDuringBackfill", testSearchWritesDuringBackfill},
 	{"IndexKeysFollowImportResetPurge", testSearchIndexKeysLifecycle},
 	{"TotalCountAgreesWithPageUnderWrites", testSearchSnapshot},
+	{"RegistrationRacesWrites", testSearchRegistrationRace},
 }
 
 // query returns a search of the fixture's instance over every initiation
