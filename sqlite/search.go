@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/stored"
@@ -100,7 +99,10 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 	if col == "" {
 		return "contacts c", nil, skip, nil
 	}
-	from = "contacts c INDEXED BY contacts_search_" + strings.TrimPrefix(strings.TrimSuffix(col, "_ms"), "c.")
+	from = "contacts c"
+	if idx := timeIndex(col); idx != "" {
+		from += " INDEXED BY " + idx
+	}
 	if q.Attributes == nil || q.Attributes.Match == connectd.MatchAny {
 		return from, nil, skip, nil
 	}
@@ -138,6 +140,20 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 			AND initiated_ms >= ?) v
 		CROSS JOIN contacts c INDEXED BY contacts_chain ON c.instance_id = ? AND c.initial_contact_id = v.chain`
 	return from, args, skip, nil
+}
+
+// timeIndex is the search index of a time column (migrations 0002, 0010),
+// or "" for a column without one.
+func timeIndex(col string) string {
+	switch col {
+	case "c.initiated_ms":
+		return "contacts_search_initiated"
+	case "c.scheduled_ms":
+		return "contacts_search_scheduled"
+	case "c.disconnected_ms":
+		return "contacts_search_disconnected"
+	}
+	return ""
 }
 
 func (r *rows) SearchableKeys(ctx context.Context, instanceID string) ([]string, bool, error) {
