@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/jackc/pgx/v5"
 )
 
 // Outbox statements (see migration 0008).
@@ -27,11 +28,9 @@ const (
 )
 
 func (r *rows) AppendOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
-	if !r.write {
-		return errReadOnly
-	}
-	return r.q.QueryRow(ctx, insertOutbox, e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload),
-		truncate(e.CreatedAt), string(e.State)).Scan(&e.Seq)
+	// Seq is set when the unit's next batch is read, before Update returns.
+	return r.later(insertOutbox, func(row pgx.Row) error { return row.Scan(&e.Seq) },
+		e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload), truncate(e.CreatedAt), string(e.State))
 }
 
 func (r *rows) PendingOutbox(ctx context.Context, limit int) ([]*connectd.OutboxEntry, error) {

@@ -80,12 +80,21 @@ type Store struct {
 // when the server cannot be reached or refuses the credentials. A nil log
 // discards.
 func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger) (*Store, error) {
+	return open(ctx, dsn, clock, log, nil)
+}
+
+// open is Open with tune, if not nil, applied to the pool's settings (the
+// tests' tracer).
+func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger, tune func(*pgxpool.Config)) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg, err := poolConfig(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if tune != nil {
+		tune(cfg)
 	}
 	f := &fence{log: log}
 	f.survey(ctx, &cfg.ConnConfig.Config)
