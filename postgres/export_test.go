@@ -16,3 +16,8 @@ func ResetPool(s *Store) { s.pool.Reset() }
 func OpenTraced(ctx context.Context, dsn string, clock connectd.Clock, tracer pgx.QueryTracer) (*Store, error) {
 	return open(ctx, dsn, clock, nil, func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer })
 }
+
+// QueryRowForTest runs sql on s's pool and scans its one row into dest.
+func QueryRowForTest(ctx context.Context, s *Store, sql string, dest ...any) error {
+	return s.pool.QueryRow(ctx, sql).Scan(dest...)
+}

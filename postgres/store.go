@@ -14,6 +14,13 @@
 //     contact's row before counting its siblings). A transaction that loses
 //     a deadlock or a serialization conflict, or whose pooled connection
 //     died before COMMIT, is run again from the start.
+//   - An Update is pipelined (unit.go): BEGIN goes with its first
+//     statement, the writes the Service does not act on the outcome of
+//     (the chain map's UPDATE, the outbox INSERT) wait for its next read
+//     or for COMMIT, and LockContact reads the contact's details in the
+//     same batch as the lock. An UpdateContactAttributes is two round
+//     trips: BEGIN, lock, details; then UPDATE, INSERT, COMMIT (a test
+//     counts them). A read of a unit always sees its own writes.
 //   - Uniqueness across replicas (instance id and alias, contact id,
 //     ClientToken) rests on unique indexes; a violation is a
 //     connectd.Conflict for the Service to answer.
