@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -13,9 +14,8 @@ import (
 // so only the check that one is taken ignores the owner; every other
 // statement names the account and region.
 const (
-	instanceColumns = `id, account, region, alias, identity_management_type, directory_id,
-		inbound, outbound, status, created_at, tags`
-	queryInstance = `SELECT ` + instanceColumns + ` FROM instances
+	instanceColumns = stored.InstanceColumns + `, created_at, tags`
+	queryInstance   = `SELECT ` + instanceColumns + ` FROM instances
 		WHERE id = $1 AND account = $2 AND region = $3`
 	queryInstanceExists  = `SELECT EXISTS (SELECT 1 FROM instances WHERE id = $1 AND account = $2 AND region = $3)`
 	queryInstanceIDTaken = `SELECT EXISTS (SELECT 1 FROM instances WHERE id = $1)`

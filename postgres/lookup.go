@@ -11,10 +11,7 @@ import (
 )
 
 // contactColumns are the columns scanContact reads, attributes last.
-const contactColumns = `c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
-	c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
-	c.queue_id, c.client_token, c.initiated_at, c.scheduled_at, c.disconnected_at,
-	c.updated_at`
+const contactColumns = stored.ContactColumns + `, c.initiated_at, c.scheduled_at, c.disconnected_at, c.updated_at`
 
 // queryContact reads one live contact of an owner's instance, with its
 // chain's map from the initial contact's row. Both contact rows are found
@@ -213,6 +210,7 @@ func driver() stored.Driver {
 	return stored.Driver{
 		Optional: func(s string) any { return nullString(s) },
 		Time:     func(t time.Time) any { return nullTime(t) },
+		ScanTime: func() stored.TimeDest { return new(tsTime) },
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -39,6 +40,7 @@ func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error)
 	view := func(pool *pgxpool.Pool) error {
 		return s.retryOn(ctx, pool, func() error {
 			r := &rows{s: s, q: pool, pool: pool}
+			r.Tables = tables(r)
 			defer r.endSnapshot(ctx)
 			return fn(r)
 		})
@@ -85,6 +87,8 @@ type rows struct {
 	write bool
 	pool  *pgxpool.Pool // a View's pool, for its snapshot
 	snap  pgx.Tx        // a View's snapshot, once it has taken one
+
+	stored.Tables // the rows both stores read and write alike (see tables)
 
 	u   *unit     // an Update's pipelined connection (q too)
 	pre *prefetch // details read with LockContact's lock, until the next write

@@ -54,7 +54,9 @@ func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
 	// transaction: one whose ROLLBACK failed or was never sent.
 	defer conn.Release()
 	u := &unit{conn: conn, queue: []*stmt{{sql: "BEGIN"}}}
-	if err := fn(&rows{s: s, q: u, u: u, write: true}); err != nil {
+	r := &rows{s: s, q: u, u: u, write: true}
+	r.Tables = tables(r)
+	if err := fn(r); err != nil {
 		u.rollback(ctx)
 		return err
 	}
@@ -64,6 +66,13 @@ func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
 	}
 	s.commits.Committed(1, start)
 	return nil
+}
+
+// AppendOutbox is stored.Tables' INSERT, held back for the unit's next
+// batch: e.Seq is set when that batch is read, before Update returns.
+func (r *rows) AppendOutbox(_ context.Context, e *connectd.OutboxEntry) error {
+	return r.later(r.SQL.InsertOutbox, func(row pgx.Row) error { return row.Scan(&e.Seq) },
+		e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload), r.Driver.Time(e.CreatedAt), string(e.State))
 }
 
 // later queues a write for the unit's next batch.

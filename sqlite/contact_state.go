@@ -2,63 +2,44 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/connectd/connectd"
-	"github.com/connectd/connectd/internal/stored"
 )
 
-// Statements of chains and contact state (migration 0005). A chain's
-// members are found through contacts_chain.
+// Statements of chains (migration 0005); the contact state itself is
+// stored.Tables'. A chain's members are found through contacts_chain.
 const (
 	queryChainContacts = `SELECT ` + contactColumns + `, NULL FROM contacts c
 		WHERE c.instance_id = ? AND c.initial_contact_id = ? AND c.initiated_ms >= ?
 		ORDER BY c.initiated_ms, c.id`
-	queryContactState  = `SELECT doc FROM contact_state WHERE instance_id = ? AND contact_id = ?`
-	upsertContactState = `INSERT INTO contact_state (instance_id, contact_id, doc) VALUES (?, ?, ?)
-		ON CONFLICT (instance_id, contact_id) DO UPDATE SET doc = excluded.doc`
+	updateScheduled = `UPDATE contacts SET scheduled_ms = ?, updated_ms = ? WHERE instance_id = ? AND id = ?`
 )
 
 func (r *rows) ChainContacts(ctx context.Context, instanceID, initialID string) ([]*connectd.Contact, error) {
-	rs, err := r.q.QueryContext(ctx, queryChainContacts, instanceID, initialID, r.s.cutoff())
+	return summaries(ctx, r.q, nil, queryChainContacts, instanceID, initialID, r.s.cutoff())
+}
+
+func (r *rows) SetScheduled(ctx context.Context, instanceID, id string, at, updated time.Time) error {
+	_, err := r.exec(ctx, updateScheduled, millis(truncate(at)), millis(truncate(updated)), instanceID, id)
+	return err
+}
+
+// summaries appends to out the contacts of a query of searchColumns,
+// without their maps.
+func summaries(ctx context.Context, q querier, out []*connectd.Contact, query string, args ...any) ([]*connectd.Contact, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rs.Close()
-	var out []*connectd.Contact
-	for rs.Next() {
-		c, err := scanContact(rs)
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
 		if err != nil {
 			return nil, err
 		}
 		c.Attributes = nil
 		out = append(out, c)
 	}
-	return out, rs.Err()
-}
-
-func (r *rows) ContactState(ctx context.Context, instanceID, id string) (*connectd.ContactState, error) {
-	var doc sql.NullString
-	found, err := r.one(ctx, queryContactState, []any{instanceID, id}, &doc)
-	if err != nil || !found {
-		return nil, err
-	}
-	return stored.ParseContactState([]byte(doc.String))
-}
-
-func (r *rows) SaveContactState(ctx context.Context, instanceID, id string, s *connectd.ContactState) error {
-	doc, err := stored.ContactState(s)
-	if err != nil {
-		return err
-	}
-	_, err = r.exec(ctx, upsertContactState, instanceID, id, string(doc))
-	return err
-}
-
-const updateScheduled = `UPDATE contacts SET scheduled_ms = ?, updated_ms = ? WHERE instance_id = ? AND id = ?`
-
-func (r *rows) SetScheduled(ctx context.Context, instanceID, id string, at, updated time.Time) error {
-	_, err := r.exec(ctx, updateScheduled, millis(truncate(at)), millis(truncate(updated)), instanceID, id)
-	return err
+	return out, rows.Err()
 }

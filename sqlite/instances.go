@@ -6,15 +6,15 @@ import (
 	"errors"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // Instance queries. Every one names the owner, so another account or region
 // can neither see nor touch an instance, except the check that an id is
 // free: instance ids are global, being part of the ARN.
 const (
-	instanceColumns = `id, account, region, alias, identity_management_type, directory_id,
-		inbound, outbound, status, created_ms, tags`
-	queryInstance = `SELECT ` + instanceColumns + ` FROM instances
+	instanceColumns = stored.InstanceColumns + `, created_ms, tags`
+	queryInstance   = `SELECT ` + instanceColumns + ` FROM instances
 		WHERE id = ? AND account = ? AND region = ?`
 	queryInstanceExists = `SELECT count(*) FROM instances WHERE id = ? AND account = ? AND region = ?`
 	queryInstanceByID   = `SELECT count(*) FROM instances WHERE id = ?`
@@ -26,6 +26,7 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	deleteInstanceContacts = `DELETE FROM contacts WHERE instance_id = ?`
 	deleteInstance         = `DELETE FROM instances WHERE id = ? AND account = ? AND region = ?`
+	deleteInstanceFlowDocs = `DELETE FROM flow_docs WHERE instance_id = ?`
 )
 
 func (r *rows) Instance(ctx context.Context, owner connectd.Owner, id string) (*connectd.Instance, error) {

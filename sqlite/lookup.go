@@ -6,13 +6,11 @@ import (
 	"errors"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // contactColumns are the columns scanContact reads, before a map.
-const contactColumns = `c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
-		c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
-		c.queue_id, c.client_token, c.initiated_ms, c.scheduled_ms, c.disconnected_ms,
-		c.updated_ms`
+const contactColumns = stored.ContactColumns + `, c.initiated_ms, c.scheduled_ms, c.disconnected_ms, c.updated_ms`
 
 // Contact lookups; each is a lookup through an index (see the plan test).
 // Contact rows are found through the primary key (instance_id, id) and the

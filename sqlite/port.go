@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 var _ connectd.Port = (*Store)(nil)
@@ -15,14 +16,18 @@ var _ connectd.Port = (*Store)(nil)
 // the commit that covers it is durable.
 func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
 	return s.write(ctx, op, func(tx *txn) error {
-		return fn(&rows{s: s, q: tx, w: tx})
+		r := &rows{s: s, q: tx, w: tx}
+		r.Tables = tables(r)
+		return fn(r)
 	})
 }
 
 // View runs fn on the read pool, which in WAL mode sees only committed
 // data and never waits for the writer.
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
-	return wrap(op, fn(&rows{s: s, q: s.reader}))
+	r := &rows{s: s, q: s.reader}
+	r.Tables = tables(r)
+	return wrap(op, fn(r))
 }
 
 // errReadOnly answers a write attempted in a View.
@@ -36,6 +41,8 @@ type rows struct {
 	s *Store
 	q querier
 	w *txn
+
+	stored.Tables // the rows both stores read and write alike (see tables)
 }
 
 // exec runs a write statement of the unit.

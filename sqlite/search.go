@@ -67,26 +67,8 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	query := "SELECT " + searchColumns + " FROM " + from + " WHERE " + b.where() +
 		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
-	contacts, err := s.scanSearch(ctx, query, args)
+	contacts, err := summaries(ctx, s.read, []*connectd.Contact{}, query, args...)
 	return contacts, total, err
-}
-
-func (s *Store) scanSearch(ctx context.Context, query string, args []any) ([]*connectd.Contact, error) {
-	rows, err := s.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*connectd.Contact{}
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, err
-		}
-		c.Attributes = nil
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // plan picks what the search walks first, and returns its FROM clause and

@@ -50,6 +50,7 @@ func driver() stored.Driver {
 	return stored.Driver{
 		Optional: func(s string) any { return nullString(s) },
 		Time:     func(t time.Time) any { return millis(truncate(t)) },
+		ScanTime: func() stored.TimeDest { return new(msTime) },
 	}
 }
 

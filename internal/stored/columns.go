@@ -6,11 +6,26 @@ import (
 	"github.com/connectd/connectd"
 )
 
+// ContactColumns are the columns of contacts c that both stores spell
+// alike, in the order of ContactValues; each store follows them with its
+// four time columns (initiated, scheduled, disconnected, updated).
+const ContactColumns = `c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
+	c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
+	c.queue_id, c.client_token`
+
+// InstanceColumns are the columns of instances that both stores spell
+// alike, in the order of InstanceValues; each store follows them with its
+// created column and tags.
+const InstanceColumns = `id, account, region, alias, identity_management_type, directory_id,
+	inbound, outbound, status`
+
 // Driver is how one store's driver takes the values of an optional string
-// column (NULL for "") and of a time column (NULL for the zero time).
+// column (NULL for "") and of a time column (NULL for the zero time), and
+// scans a time column (ScanTime returns a fresh destination).
 type Driver struct {
 	Optional func(string) any
 	Time     func(time.Time) any
+	ScanTime func() TimeDest
 }
 
 // ContactValues returns the values of c's row in the order of both stores'

@@ -1,0 +1,72 @@
+package stored
+
+import (
+	"context"
+
+	"github.com/connectd/connectd"
+)
+
+// AppendOutbox inserts e and sets its Seq.
+func (t Tables) AppendOutbox(ctx context.Context, e *connectd.OutboxEntry) (err error) {
+	e.Seq, err = t.DB.Insert(ctx, t.SQL.InsertOutbox, e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload),
+		t.Driver.Time(e.CreatedAt), string(e.State))
+	return err
+}
+
+// PendingOutbox returns up to limit pending entries, oldest first.
+func (t Tables) PendingOutbox(ctx context.Context, limit int) ([]*connectd.OutboxEntry, error) {
+	return query(ctx, t.DB, t.outboxOf, t.SQL.PendingOutbox, limit)
+}
+
+// Outbox returns up to limit entries after seq after, of one instance or
+// of all ("").
+func (t Tables) Outbox(ctx context.Context, instanceID string, after int64, limit int) ([]*connectd.OutboxEntry, error) {
+	if instanceID == "" {
+		return query(ctx, t.DB, t.outboxOf, t.SQL.OutboxAll, after, limit)
+	}
+	return query(ctx, t.DB, t.outboxOf, t.SQL.OutboxInstance, instanceID, after, limit)
+}
+
+// MarkOutbox writes e's delivery state.
+func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
+	_, err := t.DB.Exec(ctx, t.SQL.MarkOutbox, string(e.State), e.Attempts, t.Driver.Time(e.NextAttempt), e.LastError,
+		t.Driver.Time(e.DeliveredAt), e.Seq)
+	return err
+}
+
+// TrimOutbox deletes all but the newest keep entries and returns how many
+// of those were still pending.
+func (t Tables) TrimOutbox(ctx context.Context, keep int) (int, error) {
+	var cut int64
+	found, err := t.DB.One(ctx, t.SQL.OutboxCutoff, []any{max(keep-1, 0)}, &cut)
+	if err != nil || !found {
+		return 0, err
+	}
+	if keep == 0 {
+		cut++ // keep nothing: the newest goes too
+	}
+	var n int
+	if _, err := t.DB.One(ctx, t.SQL.CountPendingBefore, []any{cut}, &n); err != nil {
+		return 0, err
+	}
+	_, err = t.DB.Exec(ctx, t.SQL.DeleteOutboxBefore, cut)
+	return n, err
+}
+
+// outboxOf reads an outbox entry from the columns seq, instance_id,
+// contact_id, kind, payload, created, state, attempts, next, last_error,
+// delivered, in that order; the times in the store's form (Driver.ScanTime).
+func (t Tables) outboxOf(scan func(dest ...any) error) (*connectd.OutboxEntry, error) {
+	var (
+		e                        connectd.OutboxEntry
+		kind, state, payload     string
+		created, next, delivered = t.Driver.ScanTime(), t.Driver.ScanTime(), t.Driver.ScanTime()
+	)
+	if err := scan(&e.Seq, &e.InstanceID, &e.ContactID, &kind, &payload, created.Dest(), &state, &e.Attempts,
+		next.Dest(), &e.LastError, delivered.Dest()); err != nil {
+		return nil, err
+	}
+	e.Kind, e.State, e.Payload = connectd.OutboxKind(kind), connectd.OutboxState(state), []byte(payload)
+	e.CreatedAt, e.NextAttempt, e.DeliveredAt = created.Time(), next.Time(), delivered.Time()
+	return &e, nil
+}
