@@ -31,6 +31,32 @@ type MovableClock interface {
 	Frozen() bool
 }
 
+// MoveWatcher is a Clock that says when it is moved: the channel Moved
+// returns is closed at the clock's next move (Set, Freeze, Advance,
+// Reset). A flow's Wait action sleeps on it, so that moving the clock
+// through the control plane ends the waits it passes at once.
+type MoveWatcher interface {
+	Moved() <-chan struct{}
+}
+
+// moveSignal is the channel a MoveWatcher hands out, closed and replaced
+// at each move. Its owner guards it.
+type moveSignal struct{ ch chan struct{} }
+
+func (m *moveSignal) watch() <-chan struct{} {
+	if m.ch == nil {
+		m.ch = make(chan struct{})
+	}
+	return m.ch
+}
+
+func (m *moveSignal) fire() {
+	if m.ch != nil {
+		close(m.ch)
+		m.ch = nil
+	}
+}
+
 // SystemClock is the real wall clock.
 type SystemClock struct{}
 
@@ -41,8 +67,9 @@ func (SystemClock) Now() time.Time { return time.Now() }
 // tests. It is safe for concurrent use. The zero value reads as the zero
 // time. Unlike OffsetClock it purges nothing when moved back.
 type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu    sync.Mutex
+	now   time.Time
+	moved moveSignal
 }
 
 // NewManualClock returns a ManualClock reading t.
@@ -60,7 +87,15 @@ func (c *ManualClock) Set(t time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = t
+	c.moved.fire()
 	return nil
+}
+
+// Moved returns a channel closed at the clock's next move (MoveWatcher).
+func (c *ManualClock) Moved() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.moved.watch()
 }
 
 // Freeze is Set: a manual clock always stands still.
@@ -72,6 +107,7 @@ func (c *ManualClock) Advance(d time.Duration) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+	c.moved.fire()
 	return nil
 }
 
@@ -98,6 +134,7 @@ type OffsetClock struct {
 	mu     sync.Mutex // guards the fields below
 	state  clockState
 	back   func(context.Context) error
+	moved  moveSignal
 }
 
 // clockState is what an OffsetClock reads: system time plus offset, or at.
@@ -127,6 +164,13 @@ func (c *OffsetClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.state.now()
+}
+
+// Moved returns a channel closed at the clock's next move (MoveWatcher).
+func (c *OffsetClock) Moved() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.moved.watch()
 }
 
 // Frozen reports whether the clock stands still.
@@ -175,6 +219,7 @@ func (c *OffsetClock) move(next func(clockState) clockState) error {
 	back := c.back
 	if back == nil || !next(old).now().Before(now) {
 		c.state = next(old)
+		c.moved.fire()
 		c.mu.Unlock()
 		return nil
 	}
@@ -189,6 +234,7 @@ func (c *OffsetClock) move(next func(clockState) clockState) error {
 		return fmt.Errorf("move the clock back: %w", err)
 	}
 	c.state = next(old)
+	c.moved.fire()
 	return nil
 }
 

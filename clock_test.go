@@ -40,3 +40,46 @@ func TestOffsetClockMoveBackHook(t *testing.T) {
 		t.Fatalf("Reset from 2030 is a move back: err %v, %d calls, frozen %v", err, calls, c.Frozen())
 	}
 }
+
+// TestClockMoved: each move of a movable clock closes the channel Moved
+// gave out before it (a flow's Wait wakes on it), and only a move does.
+func TestClockMoved(t *testing.T) {
+	closed := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
+	offset := &OffsetClock{}
+	offset.OnMoveBack(func(context.Context) error { return nil })
+	manual := NewManualClock(time.Unix(1e9, 0))
+	at := time.Unix(1.5e9, 0)
+	for name, c := range map[string]interface {
+		MovableClock
+		MoveWatcher
+	}{"offset": offset, "manual": manual} {
+		for _, move := range []func() error{
+			func() error { return c.Advance(time.Hour) },
+			func() error { return c.Advance(-time.Hour) }, // back, through the hook
+			func() error { return c.Set(at) },
+			func() error { return c.Freeze(at) },
+		} {
+			ch := c.Moved()
+			if closed(ch) {
+				t.Fatalf("%s: Moved is closed before a move", name)
+			}
+			if err := move(); err != nil {
+				t.Fatal(err)
+			}
+			if !closed(ch) {
+				t.Fatalf("%s: a move left Moved open", name)
+			}
+		}
+	}
+	ch := offset.Moved()
+	if err := offset.Reset(); err != nil || !closed(ch) {
+		t.Fatalf("offset Reset: %v, closed %v", err, closed(ch))
+	}
+}

@@ -66,6 +66,10 @@ type Contact struct {
 	InitiationTimestamp time.Time
 	ScheduledTimestamp  time.Time // zero when not scheduled
 	DisconnectTimestamp time.Time // zero while the contact is active
+	// EnqueueTimestamp is when a flow's TransferContactToQueue put the
+	// contact in QueueID (zero if it was never queued): DescribeContact's
+	// QueueInfo.EnqueueTimestamp.
+	EnqueueTimestamp    time.Time
 	LastUpdateTimestamp time.Time
 	// Attributes is the chain's attribute map when the contact is read. When
 	// a contact is created, it is the request's Attributes.

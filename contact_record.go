@@ -102,10 +102,7 @@ func ContactRecord(owner Owner, c *Contact, f RecordFacts) map[string]any {
 	}
 	var queue any
 	if c.QueueID != "" {
-		queue = map[string]any{
-			"ARN": inst.ARN() + "/queue/" + c.QueueID, "Name": nil,
-			"EnqueueTimestamp": nil, "DequeueTimestamp": nil, "Duration": nil,
-		}
+		queue = recordQueue(inst, c)
 	}
 	maps.Copy(rec, map[string]any{
 		"AWSAccountId":                       owner.AccountID,
@@ -204,7 +201,11 @@ func ContactEvent(owner Owner, c *Contact, eventType string, at time.Time, updat
 		detail["disconnectTimestamp"] = isoTime(c.DisconnectTimestamp)
 	}
 	if c.QueueID != "" {
-		detail["queueInfo"] = map[string]any{"queueArn": inst.ARN() + "/queue/" + c.QueueID, "queueType": "STANDARD"}
+		q := map[string]any{"queueArn": inst.ARN() + "/queue/" + c.QueueID, "queueType": "STANDARD"}
+		if !c.EnqueueTimestamp.IsZero() {
+			q["enqueueTimestamp"] = isoTime(c.EnqueueTimestamp)
+		}
+		detail["queueInfo"] = q
 	}
 	if len(c.Tags) > 0 {
 		detail["tags"] = maps.Clone(c.Tags)
@@ -226,4 +227,25 @@ func ContactEvent(owner Owner, c *Contact, eventType string, at time.Time, updat
 		"resources":   []string{ContactARN(inst, c.ID), inst.ARN()},
 		"detail":      detail,
 	}
+}
+
+// recordQueue is a contact record's Queue: its ARN and, for a contact a
+// flow queued (TransferContactToQueue), EnqueueTimestamp. connectd has no
+// agents, so a queued contact leaves its queue only by ending: then
+// DequeueTimestamp is its DisconnectTimestamp and Duration the whole
+// seconds in between ("the difference in time, in whole seconds, between
+// EnqueueTimestamp and DequeueTimestamp", contact records data model).
+func recordQueue(inst *Instance, c *Contact) map[string]any {
+	q := map[string]any{
+		"ARN": inst.ARN() + "/queue/" + c.QueueID, "Name": nil,
+		"EnqueueTimestamp": nil, "DequeueTimestamp": nil, "Duration": nil,
+	}
+	if !c.EnqueueTimestamp.IsZero() {
+		q["EnqueueTimestamp"] = isoTime(c.EnqueueTimestamp)
+		if !c.DisconnectTimestamp.IsZero() {
+			q["DequeueTimestamp"] = isoTime(c.DisconnectTimestamp)
+			q["Duration"] = int64(c.DisconnectTimestamp.Sub(c.EnqueueTimestamp) / time.Second)
+		}
+	}
+	return q
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // actionSpec is what validation knows of one action type: the parameters
@@ -29,12 +30,12 @@ func actionSpecs() map[string]actionSpec {
 		"TransferToFlow":           {required: []string{"ContactFlowId"}},
 		"EndFlowExecution":         none,
 		"DisconnectParticipant":    none,
-		"UpdateContactTargetQueue": {required: []string{"QueueId"}},
+		"UpdateContactTargetQueue": {check: targetQueueParams},
 		"TransferContactToQueue":   none,
 		"TagContact":               {required: []string{"Tags"}, check: objectParam("Tags")},
 		"UnTagContact":             {required: []string{"TagKeys"}},
 		"MessageParticipant":       none,
-		"Wait":                     none,
+		"Wait":                     {required: []string{"TimeoutSeconds"}, check: waitParams},
 		"DistributeByPercentage":   none,
 		"Loop":                     {required: []string{"LoopCount"}},
 		"CheckHoursOfOperation":    none,
@@ -105,20 +106,85 @@ func lambdaParams(p map[string]any) []string {
 	return out
 }
 
+// MaxWaitSeconds is Wait's longest TimeoutSeconds: "no greater than
+// 604800 (seven days)".
+const MaxWaitSeconds = 604800
+
+// waitParams checks Wait's static parameters: TimeoutSeconds "either
+// statically defined, or a single valid JSONPath identifier", and Events
+// "must be defined statically", from "CustomerReturned" and
+// "BotParticipantDisconnected" (flow-control-actions-wait).
+func waitParams(p map[string]any) []string {
+	var out []string
+	if v, ok := p["TimeoutSeconds"]; ok && !isReference(v) {
+		if _, err := WaitTimeout(v); err != nil {
+			out = append(out, err.Error())
+		}
+	}
+	if v, ok := p["Events"]; ok {
+		list, isList := v.([]any)
+		if !isList {
+			out = append(out, "the parameter Events must be a list.")
+		}
+		for _, e := range list {
+			if e != "CustomerReturned" && e != "BotParticipantDisconnected" {
+				out = append(out, fmt.Sprintf("Events may hold only CustomerReturned and BotParticipantDisconnected; got %v.", e))
+			}
+		}
+	}
+	return out
+}
+
+// WaitTimeout reads Wait's TimeoutSeconds (a number or a numeral string):
+// an integer from 1 to MaxWaitSeconds.
+func WaitTimeout(v any) (int, error) {
+	s := numeral(v)
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxWaitSeconds {
+		return 0, fmt.Errorf("TimeoutSeconds must be an integer from 1 to %d; got %q.", MaxWaitSeconds, s)
+	}
+	return n, nil
+}
+
+// targetQueueParams checks UpdateContactTargetQueue: "QueueId: [Optional]
+// ... If AgentId is specified, this may not be specified", and the other
+// way round; one of the two must name the queue.
+func targetQueueParams(p map[string]any) []string {
+	_, queue := p["QueueId"]
+	_, agent := p["AgentId"]
+	switch {
+	case queue && agent:
+		return []string{"UpdateContactTargetQueue may have QueueId or AgentId, not both."}
+	case !queue && !agent:
+		return []string{"UpdateContactTargetQueue needs the parameter QueueId or AgentId."}
+	}
+	return nil
+}
+
+// isReference reports whether v is a JSONPath reference ("$.…").
+func isReference(v any) bool {
+	s, ok := v.(string)
+	return ok && strings.HasPrefix(s, "$.")
+}
+
+// numeral is a number parameter as text, as the flow designer writes it
+// (a number or a numeral string).
+func numeral(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
 // LambdaTimeLimit reads InvocationTimeLimitSeconds (a number or a numeral
 // string, as the flow designer writes it): an integer from 1 to 8.
 func LambdaTimeLimit(v any) (int, error) {
-	var s string
-	switch x := v.(type) {
-	case string:
-		s = x
-	case json.Number:
-		s = x.String()
-	case float64:
-		s = strconv.FormatFloat(x, 'f', -1, 64)
-	default:
-		s = fmt.Sprint(x)
-	}
+	s := numeral(v)
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > 8 {
 		return 0, fmt.Errorf("InvocationTimeLimitSeconds must be an integer from 1 to 8; got %q.", s)

@@ -15,6 +15,7 @@ func FuzzValidateFlowContent(f *testing.F) {
 	f.Add(`{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Type":"Compare","Parameters":{"ComparisonValue":"$.Channel"},"Transitions":{"Conditions":[{"NextAction":"a","Condition":{"Operator":"Equals","Operands":["TASK"]}}]}}]}`, true)
 	f.Add(`{"Actions":[{"Parameters":{"InvocationTimeLimitSeconds":1e400}}]}`, true)
 	f.Add(`{"Actions":null,"Version":7}`, false)
+	f.Add(`{"Version":"2019-10-30","StartAction":"w","Actions":[{"Identifier":"w","Type":"Wait","Parameters":{"TimeoutSeconds":"$.Attributes.s","Events":["CustomerReturned"]}},{"Identifier":"q","Type":"UpdateContactTargetQueue","Parameters":{"QueueId":"q","AgentId":1}}]}`, true)
 	f.Add(strings.Repeat("[", 20000), true)
 	f.Fuzz(func(t *testing.T, content string, published bool) {
 		p1 := connectd.ValidateFlowContent(content, published)

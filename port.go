@@ -98,6 +98,9 @@ type Tx interface {
 	// EndContact sets the DisconnectTimestamp and LastUpdateTimestamp of
 	// contact id to at.
 	EndContact(ctx context.Context, instanceID, id string, at time.Time) error
+	// EnqueueContact sets the QueueID and EnqueueTimestamp of contact id
+	// to queueID and at, and its LastUpdateTimestamp to at.
+	EnqueueContact(ctx context.Context, instanceID, id, queueID string, at time.Time) error
 	// SetNames sets a contact's Name and Description where they are not
 	// nil, and its LastUpdateTimestamp to at.
 	SetNames(ctx context.Context, instanceID, id string, name, description *string, at time.Time) error

@@ -22,7 +22,10 @@ func (s *Service) SetFlowStarter(fs FlowStarter) { s.flows = fs }
 
 // The statuses of a FlowRun.
 const (
-	FlowRunRunning     = "RUNNING"
+	FlowRunRunning = "RUNNING"
+	// FlowRunWaiting is a run paused in a Wait action until the clock
+	// passes Wait.Until; it goes on RUNNING from there.
+	FlowRunWaiting     = "WAITING"
 	FlowRunCompleted   = "COMPLETED"
 	FlowRunFailed      = "FAILED"
 	FlowRunInterrupted = "INTERRUPTED"
@@ -42,11 +45,32 @@ type FlowRun struct {
 	Reason  string `json:",omitempty"`
 	Started time.Time
 	Ended   time.Time `json:",omitzero"`
+	// Wait is the Wait action a WAITING run is paused in; nil otherwise.
+	Wait    *FlowRunWait `json:",omitempty"`
 	Entries []FlowLogEntry
 }
 
-// Done reports whether the run has stopped.
-func (r *FlowRun) Done() bool { return r.Status != FlowRunRunning }
+// FlowRunWait is where a WAITING run is paused: the Wait action's
+// identifier and the clock reading its wait ends at.
+type FlowRunWait struct {
+	Identifier string
+	Until      time.Time
+}
+
+// Done reports whether the run has ended (COMPLETED, FAILED or
+// INTERRUPTED): it is neither running nor waiting.
+func (r *FlowRun) Done() bool { return r.Status != FlowRunRunning && r.Status != FlowRunWaiting }
+
+// Stopped reports whether nothing will happen to the run before the clock
+// moves: it has ended, or it waits in a Wait whose end the clock at now
+// has not reached. A Wait the clock has passed is about to go on, so the
+// run has not stopped.
+func (r *FlowRun) Stopped(now time.Time) bool {
+	if r.Status == FlowRunWaiting {
+		return r.Wait != nil && now.Before(r.Wait.Until)
+	}
+	return r.Done()
+}
 
 // FlowLogEntry is one action of a run.
 type FlowLogEntry struct {
@@ -68,6 +92,17 @@ type FlowLogEntry struct {
 	// LambdaRequest and LambdaResponse are InvokeLambdaFunction's payloads.
 	LambdaRequest  json.RawMessage `json:",omitempty"`
 	LambdaResponse json.RawMessage `json:",omitempty"`
+	// LambdaAttempts are its invocations, one per attempt: Amazon Connect
+	// retries a throttled or failed invocation within the time limit.
+	LambdaAttempts []LambdaAttempt `json:",omitempty"`
+}
+
+// LambdaAttempt is one invocation of an InvokeLambdaFunction action: its
+// number (1 for the first), how long it took and its error, "" if none.
+type LambdaAttempt struct {
+	Attempt        int
+	DurationMillis int64
+	Error          string `json:",omitempty"`
 }
 
 // startFlow runs flowID for a newly started contact c if it is a TASK or
@@ -154,14 +189,17 @@ func (s *Service) FlowRunOf(ctx context.Context, instanceID, contactID string) (
 	return run, err
 }
 
-// WaitFlowRun returns the run of the contact once it has stopped, polling
-// the store (so it sees runs of any process sharing it) until ctx is done.
+// WaitFlowRun returns the run of the contact once it has stopped
+// (FlowRun.Stopped: ended, or waiting in a Wait the clock has not
+// passed), polling the store (so it sees runs of any process sharing it)
+// until ctx is done. A test that moves the clock past a Wait calls it
+// again to see the run go on.
 func (s *Service) WaitFlowRun(ctx context.Context, instanceID, contactID string) (*FlowRun, error) {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		run, err := s.FlowRunOf(ctx, instanceID, contactID)
-		if err != nil || run.Done() {
+		if err != nil || run.Stopped(s.now()) {
 			return run, err
 		}
 		select {
@@ -172,8 +210,10 @@ func (s *Service) WaitFlowRun(ctx context.Context, instanceID, contactID string)
 	}
 }
 
-// InterruptFlowRuns marks every RUNNING run INTERRUPTED: a process calls it
-// as it starts, before it runs flows, because no run survives its process.
+// InterruptFlowRuns marks every RUNNING or WAITING run INTERRUPTED: a
+// process calls it as it starts, before it runs flows, because no run
+// survives its process (a Wait included: connectd keeps a run's log, not
+// the state to go on with, such as flow attributes and $.External).
 // It returns how many it marked.
 func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
 	n := 0
@@ -191,8 +231,11 @@ func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
 			if run.Done() {
 				continue
 			}
-			run.Status, run.Ended = FlowRunInterrupted, s.now()
 			run.Reason = "The server stopped while the flow was running; connectd does not resume flows."
+			if run.Status == FlowRunWaiting && run.Wait != nil {
+				run.Reason = fmt.Sprintf("The server stopped while the flow waited in Wait %q; connectd does not resume flows.", run.Wait.Identifier)
+			}
+			run.Status, run.Ended, run.Wait = FlowRunInterrupted, s.now(), nil
 			if err := putRun(ctx, tx, &run); err != nil {
 				return err
 			}

@@ -79,6 +79,10 @@ func (s *Snapshot) Validate(now time.Time) error {
 			return Errorf(EINVALID, "%s: InitiationTimestamp is older than the %d-month retention period.", where, RetentionMonths)
 		case !c.DisconnectTimestamp.IsZero() && c.DisconnectTimestamp.Before(c.InitiationTimestamp):
 			return Errorf(EINVALID, "%s: DisconnectTimestamp is before InitiationTimestamp.", where)
+		case !c.EnqueueTimestamp.IsZero() && c.QueueID == "":
+			return Errorf(EINVALID, "%s: EnqueueTimestamp needs the QueueId the contact was queued in.", where)
+		case !c.EnqueueTimestamp.IsZero() && c.EnqueueTimestamp.Before(c.InitiationTimestamp):
+			return Errorf(EINVALID, "%s: EnqueueTimestamp is before InitiationTimestamp.", where)
 		case utf8.RuneCountInString(c.Name) > 1024 || utf8.RuneCountInString(c.Description) > 4096:
 			return Errorf(EINVALID, "%s: Name may have at most 1024 characters, Description 4096.", where)
 		}

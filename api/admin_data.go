@@ -48,21 +48,23 @@ type wireSnapshotInstance struct {
 }
 
 type wireSnapshotContact struct {
-	InstanceId          string            `json:"InstanceId"`
-	Id                  string            `json:"Id"`
-	InitialContactId    string            `json:"InitialContactId,omitempty"`
-	PreviousContactId   string            `json:"PreviousContactId,omitempty"`
-	RelatedContactId    string            `json:"RelatedContactId,omitempty"`
-	Channel             string            `json:"Channel"`
-	InitiationMethod    string            `json:"InitiationMethod,omitempty"`
-	InitiationTimestamp *epoch            `json:"InitiationTimestamp,omitempty"`
-	DisconnectTimestamp *epoch            `json:"DisconnectTimestamp,omitempty"`
-	LastUpdateTimestamp *epoch            `json:"LastUpdateTimestamp,omitempty"`
-	ScheduledTimestamp  *epoch            `json:"ScheduledTimestamp,omitempty"`
-	Name                string            `json:"Name,omitempty"`
-	Description         string            `json:"Description,omitempty"`
-	QueueId             string            `json:"QueueId,omitempty"`
-	Attributes          map[string]string `json:"Attributes,omitempty"`
+	InstanceId          string `json:"InstanceId"`
+	Id                  string `json:"Id"`
+	InitialContactId    string `json:"InitialContactId,omitempty"`
+	PreviousContactId   string `json:"PreviousContactId,omitempty"`
+	RelatedContactId    string `json:"RelatedContactId,omitempty"`
+	Channel             string `json:"Channel"`
+	InitiationMethod    string `json:"InitiationMethod,omitempty"`
+	InitiationTimestamp *epoch `json:"InitiationTimestamp,omitempty"`
+	DisconnectTimestamp *epoch `json:"DisconnectTimestamp,omitempty"`
+	LastUpdateTimestamp *epoch `json:"LastUpdateTimestamp,omitempty"`
+	ScheduledTimestamp  *epoch `json:"ScheduledTimestamp,omitempty"`
+	Name                string `json:"Name,omitempty"`
+	Description         string `json:"Description,omitempty"`
+	QueueId             string `json:"QueueId,omitempty"`
+	// EnqueueTimestamp is when a flow queued the contact in QueueId.
+	EnqueueTimestamp *epoch            `json:"EnqueueTimestamp,omitempty"`
+	Attributes       map[string]string `json:"Attributes,omitempty"`
 	// References and Tags are the contact's own (contact_details.go).
 	References map[string]wireSnapshotReference `json:"References,omitempty"`
 	Tags       map[string]string                `json:"Tags,omitempty"`
@@ -143,7 +145,8 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			Channel: connectd.Channel(wc.Channel), InitiationMethod: connectd.InitiationMethod(wc.InitiationMethod),
 			InitiationTimestamp: timeOr(wc.InitiationTimestamp, now), DisconnectTimestamp: wc.DisconnectTimestamp.Time(),
 			LastUpdateTimestamp: wc.LastUpdateTimestamp.Time(), ScheduledTimestamp: wc.ScheduledTimestamp.Time(),
-			Name: wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
+			EnqueueTimestamp: wc.EnqueueTimestamp.Time(),
+			Name:             wc.Name, Description: wc.Description, QueueID: wc.QueueId, Attributes: wc.Attributes,
 			Tags: wc.Tags,
 		}
 		c.References = importedReferences(wc.References)
@@ -196,7 +199,8 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			Channel: string(c.Channel), InitiationMethod: string(c.InitiationMethod),
 			InitiationTimestamp: epochOf(c.InitiationTimestamp), DisconnectTimestamp: epochOf(c.DisconnectTimestamp),
 			LastUpdateTimestamp: epochOf(c.LastUpdateTimestamp), ScheduledTimestamp: epochOf(c.ScheduledTimestamp),
-			Name: c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
+			EnqueueTimestamp: epochOf(c.EnqueueTimestamp),
+			Name:             c.Name, Description: c.Description, QueueId: c.QueueID, Attributes: c.Attributes,
 			References: snapshotReferences(c.References), Tags: c.Tags, State: snapshotState(c.State),
 		}
 		if len(wc.Tags) == 0 {

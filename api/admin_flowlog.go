@@ -16,8 +16,10 @@ const maxFlowLogWait = 60 * time.Second
 // flowLogRoute serves GET /_connectd/instances/{id}/contacts/{contact}/flow-log:
 // the contact's flow run (connectd.FlowRun, its Status and one entry per
 // action). With ?wait=SECONDS (at most 60) it answers once the run has
-// stopped, or with the run as it stands when the wait is over: flows run
-// asynchronously, as in Amazon Connect, and this is how a test waits.
+// stopped (ended, or paused in a Wait the clock has not passed:
+// connectd.FlowRun.Stopped), or with the run as it stands when the wait is
+// over: flows run asynchronously, as in Amazon Connect, and this is how a
+// test waits.
 func (s *Server) flowLogRoute(method, path string) adminHandler {
 	rest, ok := strings.CutPrefix(path, "/_connectd/instances/")
 	if !ok {

@@ -30,7 +30,8 @@ type wireContact struct {
 }
 
 type wireQueueInfo struct {
-	Id string `json:"Id"`
+	Id               string `json:"Id"`
+	EnqueueTimestamp *epoch `json:"EnqueueTimestamp,omitempty"`
 }
 
 func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
@@ -47,7 +48,7 @@ func toWireContact(owner connectd.Owner, ct *connectd.Contact) wireContact {
 		w.Attributes = map[string]string{}
 	}
 	if ct.QueueID != "" {
-		w.QueueInfo = &wireQueueInfo{Id: ct.QueueID}
+		w.QueueInfo = &wireQueueInfo{Id: ct.QueueID, EnqueueTimestamp: epochOf(ct.EnqueueTimestamp)}
 	}
 	w.wireContactState = contactState(ct.State)
 	return w

@@ -193,6 +193,20 @@ func TestInvalidContactFlowProblems(t *testing.T) {
 			{"Identifier":"a","Type":"UpdateContactAttributes","Parameters":{}},
 			{"Identifier":"b","Type":"InvokeLambdaFunction","Parameters":{"LambdaFunctionARN":"arn","InvocationTimeLimitSeconds":"9","ResponseValidation":{"ResponseType":"XML"}}}]}`,
 			[]string{"needs the parameter Attributes", "InvocationTimeLimitSeconds must be an integer from 1 to 8", "ResponseType must be STRING_MAP or JSON"}},
+		{"wait", `{"Version":"2019-10-30","StartAction":"a","Actions":[
+			{"Identifier":"a","Type":"Wait","Parameters":{}},
+			{"Identifier":"b","Type":"Wait","Parameters":{"TimeoutSeconds":"604801"}},
+			{"Identifier":"c","Type":"Wait","Parameters":{"TimeoutSeconds":0,"Events":["CustomerReturned","Teleported"]}},
+			{"Identifier":"d","Type":"Wait","Parameters":{"TimeoutSeconds":"$.Attributes.secs","Events":"CustomerReturned"}},
+			{"Identifier":"e","Type":"Wait","Parameters":{"TimeoutSeconds":604800,"Events":["BotParticipantDisconnected"]}}]}`,
+			[]string{"needs the parameter TimeoutSeconds", "TimeoutSeconds must be an integer from 1 to 604800", "TimeoutSeconds must be an integer from 1 to 604800",
+				"Events may hold only", "Events must be a list"}},
+		{"target queue", `{"Version":"2019-10-30","StartAction":"a","Actions":[
+			{"Identifier":"a","Type":"UpdateContactTargetQueue","Parameters":{}},
+			{"Identifier":"b","Type":"UpdateContactTargetQueue","Parameters":{"QueueId":"q","AgentId":"u"}},
+			{"Identifier":"c","Type":"UpdateContactTargetQueue","Parameters":{"AgentId":"$.Attributes.agent"}},
+			{"Identifier":"d","Type":"TransferContactToQueue"}]}`,
+			[]string{"needs the parameter QueueId or AgentId", "QueueId or AgentId, not both"}},
 		{"too many actions", manyActions(251), []string{"251 actions; a flow may have at most 250"}},
 	}
 	for _, tc := range cases {

@@ -90,7 +90,7 @@ func (s *Server) searchContacts(ctx context.Context, c *call, in *searchContacts
 			ScheduledTimestamp: epochOf(ct.ScheduledTimestamp), Tags: ct.Tags,
 		}
 		if ct.QueueID != "" {
-			w.QueueInfo = &wireQueueInfo{Id: ct.QueueID}
+			w.QueueInfo = &wireQueueInfo{Id: ct.QueueID, EnqueueTimestamp: epochOf(ct.EnqueueTimestamp)}
 		}
 		out.Contacts = append(out.Contacts, w)
 	}

@@ -13,7 +13,10 @@ import (
 // prints it.
 type flowRun struct {
 	ContactID, FlowID, FlowName, Status, Reason string
-	Entries                                     []struct {
+	Wait                                        *struct {
+		Identifier, Until string
+	}
+	Entries []struct {
 		Identifier, Type, Branch, Error, Message, Results string
 		DurationMillis                                    int64
 	}
@@ -26,8 +29,9 @@ func (a *app) contactFlowLogCommand() *cobra.Command {
 		Short: "Show the log of a contact's flow run (control plane)",
 		Long: `Show the log of the flow run of a contact started on a stored flow: one row per
 action (identifier, type, branch taken, error, message), then the run's status
-(RUNNING, COMPLETED, FAILED or INTERRUPTED). Flows run asynchronously; --wait
-waits up to that many seconds for the run to stop. -o json shows every entry
+(RUNNING, WAITING, COMPLETED, FAILED or INTERRUPTED; a WAITING run is paused in
+a Wait action until the clock passes the time shown). Flows run asynchronously;
+--wait waits up to that many seconds for the run to stop or reach a Wait. -o json shows every entry
 in full, resolved parameters and Lambda request and response included.`,
 		Example: "  connectd contact flow-log 2c6f3a0e-8f1b-4c1e-9d2a-5b7e4f6a8c90 --wait 5",
 		Args:    cobra.ExactArgs(1),
@@ -67,6 +71,9 @@ in full, resolved parameters and Lambda request and response included.`,
 				return err
 			}
 			status := strings.TrimSpace(run.Status + " " + run.Reason)
+			if run.Wait != nil {
+				status += fmt.Sprintf(" in Wait %q until %s", run.Wait.Identifier, run.Wait.Until)
+			}
 			_, err = fmt.Fprintf(a.stdout, "\nFlow %s (%s): %s\n", run.FlowName, run.FlowID, status)
 			return err
 		}),

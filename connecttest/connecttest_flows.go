@@ -41,7 +41,9 @@ func (p flowParts) close() {
 // LambdaFunc is a Go function registered as a Lambda function: it gets the
 // ContactFlowEvent and returns the function's result (for a flow's
 // STRING_MAP validation, a map[string]string), or an error, which the flow
-// sees as a function error.
+// sees as a function error; a *lambdastub.ServiceError instead fails the
+// invocation as the Lambda service would (429 throttled, 500), which the
+// flow retries as Amazon Connect does.
 type LambdaFunc func(ctx context.Context, event json.RawMessage) (any, error)
 
 // RegisterLambda makes fn answer the flows' InvokeLambdaFunction actions
@@ -52,7 +54,11 @@ func (s *Server) RegisterLambda(arn string, fn LambdaFunc) {
 
 // WaitFlow waits until the flow of a contact has stopped (flows run
 // asynchronously, as in Amazon Connect) and returns its log; ENOTFOUND
-// if no flow ran for the contact, an error if ctx ends first.
+// if no flow ran for the contact, an error if ctx ends first. A run paused
+// in a Wait action counts as stopped (Status WAITING, Wait saying until
+// when): it goes on only when Clock() passes the wait's end, so WaitFlow
+// returns it rather than hang; after moving the clock past the end, call
+// WaitFlow again to see the run go on.
 func (s *Server) WaitFlow(ctx context.Context, instanceID, contactID string) (*connectd.FlowRun, error) {
 	return s.svc.WaitFlowRun(ctx, instanceID, contactID)
 }

@@ -13,7 +13,8 @@ import (
 func Emulated() []string {
 	return []string{"UpdateContactAttributes", "UpdateFlowAttributes", "Compare", "EndFlowExecution",
 		"DisconnectParticipant", "TransferToFlow", "InvokeLambdaFunction", "TagContact", "UnTagContact",
-		"MessageParticipant", "Loop", "DistributeByPercentage", "CheckHoursOfOperation"}
+		"MessageParticipant", "Loop", "DistributeByPercentage", "CheckHoursOfOperation", "Wait",
+		"UpdateContactTargetQueue", "TransferContactToQueue"}
 }
 
 // step runs one action and says where the run goes next.
@@ -22,7 +23,7 @@ func (x *execution) step(ctx context.Context, a *connectd.FlowAction) outcome {
 	if err != nil {
 		return failed(nil, err)
 	}
-	d := &data{c: c, owner: x.owner, flowAttrs: x.flowAttrs, external: x.external}
+	d := &data{c: c, owner: x.owner, flowAttrs: x.flowAttrs, external: x.external, queue: x.targetQueue}
 	switch a.Type {
 	case "UpdateContactAttributes":
 		return x.updateContactAttributes(ctx, d, a)
@@ -65,6 +66,12 @@ func (x *execution) step(ctx context.Context, a *connectd.FlowAction) outcome {
 		return outcome{params: params}
 	case "CheckHoursOfOperation":
 		return x.checkHours(ctx, d, a)
+	case "Wait":
+		return x.wait(ctx, d, a)
+	case "UpdateContactTargetQueue":
+		return x.setTargetQueue(d, a)
+	case "TransferContactToQueue":
+		return x.transferToQueue(ctx, d)
 	case "Loop":
 		return x.loop(d, a)
 	case "DistributeByPercentage":

@@ -24,6 +24,10 @@ type execution struct {
 	flowAttrs map[string]string
 	external  map[string]any
 	loops     map[string]int
+	// targetQueue is the contact's TargetQueue (UpdateContactTargetQueue),
+	// at first the queue the contact was started with (TransferContact's
+	// QueueId).
+	targetQueue string
 }
 
 // outcome is what an action decided: the next action's identifier (or ""
@@ -35,9 +39,13 @@ type outcome struct {
 	results string
 	message string
 	end     bool // the action ends the flow (EndFlowExecution, ...)
-	params  map[string]any
-	req     []byte
-	resp    []byte
+	// interrupted: the Runner closed while the action waited (Wait).
+	interrupted bool
+	params      map[string]any
+	req         []byte
+	resp        []byte
+	// attempts are InvokeLambdaFunction's invocations, retries included.
+	attempts []connectd.LambdaAttempt
 	// transfer is the flow TransferToFlow continues in.
 	transfer *connectd.Flow
 }
@@ -72,6 +80,10 @@ func (x *execution) run(ctx context.Context) {
 		}
 		begin := time.Now()
 		o := x.step(ctx, a)
+		if o.interrupted {
+			x.finish(context.WithoutCancel(ctx), connectd.FlowRunInterrupted, fmt.Sprintf("The server stopped while the flow waited in Wait %q.", a.Identifier))
+			return
+		}
 		if o.next == "" && !o.end && o.errType == "" {
 			o.next = a.Transitions.NextAction
 		}
@@ -82,7 +94,7 @@ func (x *execution) run(ctx context.Context) {
 			Timestamp: x.r.now(), ContactFlowID: x.flow.ID, ContactFlowName: x.flow.Name,
 			Identifier: a.Identifier, Type: a.Type, Parameters: o.params, Results: o.results,
 			Branch: o.next, Error: o.errType, Message: o.message,
-			DurationMillis: time.Since(begin).Milliseconds(), LambdaRequest: o.req, LambdaResponse: o.resp,
+			DurationMillis: time.Since(begin).Milliseconds(), LambdaRequest: o.req, LambdaResponse: o.resp, LambdaAttempts: o.attempts,
 		}
 		x.log.Entries = append(x.log.Entries, entry)
 		if o.transfer != nil {

@@ -34,6 +34,8 @@ type env struct {
 	lambdas *lambdastub.Server
 	inst    string
 	url     string
+	clock   *connectd.ManualClock
+	runner  *flow.Runner
 }
 
 func newEnv(t *testing.T, opts ...func(*flow.Config)) *env {
@@ -76,7 +78,7 @@ func newEnv(t *testing.T, opts ...func(*flow.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, svc: svc, client: client, lambdas: stub, inst: aws.ToString(out.Id), url: srv.URL}
+	return &env{t: t, svc: svc, client: client, lambdas: stub, inst: aws.ToString(out.Id), url: srv.URL, clock: clock, runner: runner}
 }
 
 // flow stores a published flow made of actions (JSON objects), starting

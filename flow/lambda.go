@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
@@ -23,6 +24,17 @@ import (
 type Invoker interface {
 	Invoke(ctx context.Context, functionARN string, payload []byte, async bool) ([]byte, error)
 }
+
+// RetryableError is an Invoker's error that Amazon Connect retries: "If
+// your Lambda invocation gets throttled, the request is retried. It is
+// also retried if a general service failure (500 error) happens."
+type RetryableError struct{ Err error }
+
+// Error implements the error interface.
+func (e *RetryableError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the invocation's error.
+func (e *RetryableError) Unwrap() error { return e.Err }
 
 // sdkInvoker is an Invoker over the Go SDK's Lambda client.
 type sdkInvoker struct{ client *lambda.Client }
@@ -62,6 +74,9 @@ func LambdaAt(ctx context.Context, endpoint string) (Invoker, error) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
+		// The SDK's own retries are off: invokeLambda retries as Amazon
+		// Connect does, and logs each attempt.
+		o.Retryer = aws.NopRetryer{}
 	})
 	return &sdkInvoker{client: client}, nil
 }
@@ -73,7 +88,14 @@ func (s *sdkInvoker) Invoke(ctx context.Context, arn string, payload []byte, asy
 	}
 	out, err := s.client.Invoke(ctx, in)
 	if err != nil {
-		return nil, fmt.Errorf("invoke %s: %w", arn, err)
+		err = fmt.Errorf("invoke %s: %w", arn, err)
+		// Throttling (429 TooManyRequestsException and the like) and
+		// service failures (5xx) are the errors Amazon Connect retries.
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) && (re.HTTPStatusCode() == 429 || re.HTTPStatusCode() >= 500) {
+			err = &RetryableError{Err: err}
+		}
+		return nil, err
 	}
 	if out.FunctionError != nil {
 		return out.Payload, fmt.Errorf("function %s failed (%s): %s", arn, aws.ToString(out.FunctionError), out.Payload)
@@ -122,13 +144,13 @@ func (x *execution) invokeLambda(ctx context.Context, d *data, a *connectd.FlowA
 	}
 	callCtx, cancel := context.WithTimeout(ctx, time.Duration(seconds)*time.Second)
 	defer cancel()
-	resp, err := x.r.cfg.Lambda.Invoke(callCtx, arn, payload, async)
+	resp, err := x.invokeWithRetries(callCtx, &o, arn, payload, async)
 	if len(resp) > 0 && json.Valid(resp) {
 		o.resp = resp
 	}
 	switch {
 	case err != nil && errors.Is(callCtx.Err(), context.DeadlineExceeded):
-		o.errType, o.message = "NoMatchingError", fmt.Sprintf("The function did not answer within InvocationTimeLimitSeconds (%d s).", seconds)
+		o.errType, o.message = "NoMatchingError", fmt.Sprintf("The function did not answer within InvocationTimeLimitSeconds (%d s; %d attempts).", seconds, len(o.attempts))
 		return o
 	case err != nil:
 		o.errType, o.message = "NoMatchingError", err.Error()
@@ -177,8 +199,10 @@ func contactFlowEvent(d *data, params map[string]string) any {
 		attrs = map[string]string{}
 	}
 	var queue any
-	if c.QueueID != "" {
-		queue = map[string]any{"ARN": inst.ARN() + "/queue/" + c.QueueID, "Name": c.QueueID}
+	// "Queue: The current queue": the TargetQueue the flow set, else the
+	// queue the contact was started or queued in.
+	if d.queue != "" {
+		queue = map[string]any{"ARN": inst.ARN() + "/queue/" + d.queue, "Name": d.queue}
 	}
 	refs := map[string]any{}
 	for k, r := range c.References {
@@ -206,4 +230,45 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// maxLambdaAttempts is one invocation and "up to three" retries.
+const maxLambdaAttempts = 4
+
+// lambdaBackoff is the pause before the first retry, doubled before each
+// further one. The documentation names no backoff; this one keeps all
+// four attempts well inside the shortest time limit (1 s).
+const lambdaBackoff = 50 * time.Millisecond
+
+// invokeWithRetries invokes the function, retrying as the Invoke AWS
+// Lambda function block documents: a throttled invocation or a service
+// failure (RetryableError) is retried "up to three times, for a maximum
+// of 8 seconds", here the block's InvocationTimeLimitSeconds, which ctx
+// carries and which bounds every attempt and pause together. A function
+// error (the function ran and failed), an endpoint that cannot be reached
+// or the time limit is not retried. Each attempt goes in o.attempts, for
+// the flow log.
+func (x *execution) invokeWithRetries(ctx context.Context, o *outcome, arn string, payload []byte, async bool) ([]byte, error) {
+	pause := lambdaBackoff
+	for n := 1; ; n++ {
+		begin := time.Now()
+		resp, err := x.r.cfg.Lambda.Invoke(ctx, arn, payload, async)
+		at := connectd.LambdaAttempt{Attempt: n, DurationMillis: time.Since(begin).Milliseconds()}
+		if err != nil {
+			at.Error = err.Error()
+		}
+		o.attempts = append(o.attempts, at)
+		var retry *RetryableError
+		if err == nil || !errors.As(err, &retry) || n == maxLambdaAttempts {
+			return resp, err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return resp, err
+		case <-t.C:
+		}
+		pause *= 2
+	}
 }

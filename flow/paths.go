@@ -15,6 +15,8 @@ type data struct {
 	owner     connectd.Owner
 	flowAttrs map[string]string
 	external  map[string]any
+	// queue is the contact's TargetQueue, "" for none.
+	queue string
 }
 
 // lookup resolves one reference such as $.Attributes.tier,

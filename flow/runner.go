@@ -98,7 +98,7 @@ func (r *Runner) StartFlow(owner connectd.Owner, contact *connectd.Contact, flow
 	go func() {
 		defer r.wg.Done()
 		x := &execution{r: r, began: time.Now(), owner: owner, contact: contact, flow: flow, log: run,
-			flowAttrs: map[string]string{}, external: map[string]any{}}
+			flowAttrs: map[string]string{}, external: map[string]any{}, targetQueue: contact.QueueID}
 		x.run(r.ctx)
 	}()
 }

@@ -12,8 +12,8 @@ const (
 	deleteContact = `DELETE FROM contacts WHERE instance_id = $1 AND id = $2`
 	insertContact = `INSERT INTO contacts (instance_id, id, initial_contact_id, previous_contact_id,
 		related_contact_id, channel, initiation_method, name, description, queue_id, client_token,
-		initiated_at, scheduled_at, disconnected_at, updated_at, attributes)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+		initiated_at, scheduled_at, disconnected_at, updated_at, attributes, enqueued_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 	updateChainMap = `UPDATE contacts SET attributes = $1, updated_at = coalesce($2, updated_at)
 		WHERE instance_id = $3 AND id = $4`
 	endContact = `UPDATE contacts SET disconnected_at = $1, updated_at = $1 WHERE instance_id = $2 AND id = $3`

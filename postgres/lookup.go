@@ -11,7 +11,8 @@ import (
 )
 
 // contactColumns are the columns scanContact reads, attributes last.
-const contactColumns = stored.ContactColumns + `, c.initiated_at, c.scheduled_at, c.disconnected_at, c.updated_at`
+const contactColumns = stored.ContactColumns + `, c.initiated_at, c.scheduled_at, c.disconnected_at, c.updated_at,
+	c.enqueued_at`
 
 // queryContact reads one live contact of an owner's instance, with its
 // chain's map from the initial contact's row. Both contact rows are found
@@ -151,12 +152,13 @@ func scanContact(r pgx.Row) (*connectd.Contact, error) {
 		previous, related, token *string
 		initiated, updated       time.Time
 		scheduled, disconnected  *time.Time
+		enqueued                 *time.Time
 		channel, method          string
 		attrs                    []byte
 	)
 	err := r.Scan(&c.InstanceID, &c.ID, &c.InitialContactID, &previous, &related,
 		&channel, &method, &c.Name, &c.Description, &c.QueueID, &token,
-		&initiated, &scheduled, &disconnected, &updated, &attrs)
+		&initiated, &scheduled, &disconnected, &updated, &enqueued, &attrs)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +166,7 @@ func scanContact(r pgx.Row) (*connectd.Contact, error) {
 	c.Channel, c.InitiationMethod = connectd.Channel(channel), connectd.InitiationMethod(method)
 	c.InitiationTimestamp, c.LastUpdateTimestamp = initiated.UTC(), updated.UTC()
 	c.ScheduledTimestamp, c.DisconnectTimestamp = timeOf(scheduled), timeOf(disconnected)
+	c.EnqueueTimestamp = timeOf(enqueued)
 	if c.Attributes, err = decodeMap(attrs); err != nil {
 		return nil, err
 	}

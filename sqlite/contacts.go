@@ -13,8 +13,8 @@ const (
 	deleteContact = `DELETE FROM contacts WHERE instance_id = ? AND id = ?`
 	insertContact = `INSERT INTO contacts (instance_id, id, initial_contact_id, previous_contact_id,
 		related_contact_id, channel, initiation_method, name, description, queue_id, client_token,
-		initiated_ms, scheduled_ms, disconnected_ms, updated_ms, attributes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		initiated_ms, scheduled_ms, disconnected_ms, updated_ms, attributes, enqueued_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateChainMap = `UPDATE contacts SET attributes = ?, updated_ms = coalesce(?, updated_ms)
 		WHERE instance_id = ? AND id = ?`
 	updateStop = `UPDATE contacts SET disconnected_ms = ?, updated_ms = ? WHERE instance_id = ? AND id = ?`

@@ -10,7 +10,8 @@ import (
 )
 
 // contactColumns are the columns scanContact reads, before a map.
-const contactColumns = stored.ContactColumns + `, c.initiated_ms, c.scheduled_ms, c.disconnected_ms, c.updated_ms`
+const contactColumns = stored.ContactColumns + `, c.initiated_ms, c.scheduled_ms, c.disconnected_ms, c.updated_ms,
+	c.enqueued_ms`
 
 // Contact lookups; each is a lookup through an index (see the plan test).
 // Contact rows are found through the primary key (instance_id, id) and the
@@ -116,11 +117,12 @@ func scanContact(r scanner) (*connectd.Contact, error) {
 		c                                connectd.Contact
 		previous, related, token, attrs  sql.NullString
 		initiated, scheduled, ended, upd sql.NullInt64
+		enqueued                         sql.NullInt64
 		channel, method                  string
 	)
 	err := r.Scan(&c.InstanceID, &c.ID, &c.InitialContactID, &previous, &related,
 		&channel, &method, &c.Name, &c.Description, &c.QueueID, &token,
-		&initiated, &scheduled, &ended, &upd, &attrs)
+		&initiated, &scheduled, &ended, &upd, &enqueued, &attrs)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +130,7 @@ func scanContact(r scanner) (*connectd.Contact, error) {
 	c.Channel, c.InitiationMethod = connectd.Channel(channel), connectd.InitiationMethod(method)
 	c.InitiationTimestamp, c.ScheduledTimestamp = timeOf(initiated), timeOf(scheduled)
 	c.DisconnectTimestamp, c.LastUpdateTimestamp = timeOf(ended), timeOf(upd)
+	c.EnqueueTimestamp = timeOf(enqueued)
 	m, err := decodeMap(attrs)
 	if err != nil {
 		return nil, err

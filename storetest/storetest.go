@@ -37,6 +37,7 @@ func RunStoreTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) c
 		{"StorageConfigs", storageTests},
 		{"ContactAPI", contactAPITests},
 		{"Flows", flowTests},
+		{"Queue", queueTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -237,6 +238,7 @@ func wantSameContact(t *testing.T, got, want *connectd.Contact) {
 		{"ScheduledTimestamp", got.ScheduledTimestamp, want.ScheduledTimestamp},
 		{"DisconnectTimestamp", got.DisconnectTimestamp, want.DisconnectTimestamp},
 		{"LastUpdateTimestamp", got.LastUpdateTimestamp, want.LastUpdateTimestamp},
+		{"EnqueueTimestamp", got.EnqueueTimestamp, want.EnqueueTimestamp},
 	} {
 		if !tm.got.Equal(tm.want) {
 			t.Errorf("%s = %v, want %v", tm.name, tm.got, tm.want)

@@ -7,6 +7,7 @@ package lambdastub
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,8 +17,22 @@ import (
 )
 
 // Func is a Lambda function: it gets the event and returns the value to
-// encode as its result, or an error (a function error, as Unhandled).
+// encode as its result, or an error: a function error (X-Amz-Function-Error
+// Unhandled), unless it is a *ServiceError.
 type Func func(ctx context.Context, event json.RawMessage) (any, error)
+
+// ServiceError, returned by a Func, makes the Invoke call fail as the
+// Lambda service fails it rather than the function: Status 429 with Type
+// TooManyRequestsException is a throttled invocation, 500 ServiceException
+// a service failure (the errors Amazon Connect retries).
+type ServiceError struct {
+	Status  int
+	Type    string
+	Message string
+}
+
+// Error implements the error interface.
+func (e *ServiceError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Type, e.Message) }
 
 // Server serves the Invoke API for its registered functions. The zero
 // value is not usable; call New.
@@ -75,6 +90,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, ferr := fn(r.Context(), event)
+	var se *ServiceError
+	if errors.As(ferr, &se) {
+		writeError(w, se.Status, se.Type, se.Message)
+		return
+	}
 	if r.Header.Get("X-Amz-Invocation-Type") == "Event" {
 		w.WriteHeader(http.StatusAccepted)
 		return

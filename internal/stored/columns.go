@@ -8,7 +8,8 @@ import (
 
 // ContactColumns are the columns of contacts c that both stores spell
 // alike, in the order of ContactValues; each store follows them with its
-// four time columns (initiated, scheduled, disconnected, updated).
+// five time columns (initiated, scheduled, disconnected, updated,
+// enqueued).
 const ContactColumns = `c.instance_id, c.id, c.initial_contact_id, c.previous_contact_id,
 	c.related_contact_id, c.channel, c.initiation_method, c.name, c.description,
 	c.queue_id, c.client_token`
@@ -32,13 +33,14 @@ type Driver struct {
 // insertContact columns (instance_id, id, initial_contact_id,
 // previous_contact_id, related_contact_id, channel, initiation_method,
 // name, description, queue_id, client_token, initiated, scheduled,
-// disconnected, updated, attributes), with own as the map document.
+// disconnected, updated, attributes, enqueued), with own as the map
+// document.
 func (d Driver) ContactValues(c *connectd.Contact, own any) []any {
 	return []any{c.InstanceID, c.ID, c.InitialContactID,
 		d.Optional(c.PreviousContactID), d.Optional(c.RelatedContactID), string(c.Channel),
 		string(c.InitiationMethod), c.Name, c.Description, c.QueueID, d.Optional(c.ClientToken),
 		d.Time(c.InitiationTimestamp), d.Time(c.ScheduledTimestamp), d.Time(c.DisconnectTimestamp),
-		d.Time(c.LastUpdateTimestamp), own}
+		d.Time(c.LastUpdateTimestamp), own, d.Time(c.EnqueueTimestamp)}
 }
 
 // InstanceValues returns the values of inst's row in the order of both
