@@ -68,6 +68,17 @@ const (
 	DefaultHealthCheckPeriod = 5 * time.Second
 )
 
+// DefaultMaxConns is the pool's size unless the DSN sets pool_max_conns.
+// pgxpool's own default, max(4, cores), sizes the pool by this process's
+// cores, but a unit of work holds its connection across its round trips
+// and its commit's WAL flush, when neither side computes: with 64 clients
+// on two cores, 4 connections served 370–400 UpdateContactAttributes a
+// second and 16 served 660–830 in the same sitting (BENCHMARKS.md,
+// "PostgreSQL write path"). Replicas × pool size must stay under the
+// server's max_connections (100 by default, less its reserved ones): six
+// replicas at most on a default server; set pool_max_conns for more.
+const DefaultMaxConns = 16
+
 // Store is the connectd.Port of a PostgreSQL database. It is safe for concurrent
 // use, and several Stores (in one process or in many) may share a database.
 type Store struct {
@@ -145,6 +156,9 @@ func poolConfig(dsn string) (*pgxpool.Config, error) {
 	if !strings.Contains(dsn, "pool_max_conn_lifetime") {
 		cfg.MaxConnLifetime = DefaultMaxConnLifetime
 		cfg.MaxConnLifetimeJitter = DefaultMaxConnLifetime / 10 // replicas do not all reconnect at once
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	if !strings.Contains(dsn, "pool_health_check_period") {
 		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod
