@@ -37,6 +37,11 @@ const (
 	ENOTTERMINATED = "not_terminated"
 	// EUNAVAILABLE is a store that cannot be reached right now.
 	EUNAVAILABLE = "unavailable"
+	// EBUSY is a store too busy to take the work now (no read connection
+	// or no place in the writer's queue came free in time): like
+	// EUNAVAILABLE, a 503 the client should retry, but an overload rather
+	// than an outage.
+	EBUSY = "busy"
 	// EINTERNAL is anything else: a bug or an unexpected failure.
 	EINTERNAL = "internal"
 )

@@ -43,7 +43,11 @@ func Sweep(ctx context.Context, p Purger, interval time.Duration, batch int, log
 		for {
 			n, err := p.PurgeExpired(ctx, batch)
 			if err != nil {
-				if ctx.Err() == nil {
+				switch {
+				case ctx.Err() != nil:
+				case ErrorCode(err) == EBUSY: // an overloaded store: the next tick tries again
+					log.Warn("retention sweep put off: the store is busy", "err", err)
+				default:
 					log.Error("retention sweep failed", "err", err)
 				}
 				break

@@ -93,14 +93,14 @@ func exceptionFor(code string) string {
 		return excDestination
 	case connectd.ENOTTERMINATED:
 		return excNotTerminated
-	case connectd.EUNAVAILABLE:
+	case connectd.EUNAVAILABLE, connectd.EBUSY:
 		return excUnavailable
 	default: // EINTERNAL
 		return excInternal
 	}
 }
 
-// retryAfterSeconds is the Retry-After of a 503: a primary's failover
+// retryAfterSeconds is the Retry-After of a 503 or 429: a primary's failover
 // under a fencing manager takes a few seconds, and a second is the
 // header's smallest unit.
 const retryAfterSeconds = "1"
@@ -111,9 +111,17 @@ type wireError struct {
 	exc     string
 	message string
 	status  int
+	cause   error // what ended the work, for the log line; nil if nothing
 }
 
-func (e *wireError) Error() string { return e.exc + ": " + e.message }
+func (e *wireError) Error() string {
+	if e.cause != nil {
+		return e.exc + ": " + e.message + ": " + e.cause.Error()
+	}
+	return e.exc + ": " + e.message
+}
+
+func (e *wireError) Unwrap() error { return e.cause }
 
 // toException turns any error from a handler into the exception, status and
 // message to send for operation op. Internal errors get a generic message.
@@ -149,12 +157,14 @@ func (m *wireModel) toException(op string, err error) (exc string, code int, mes
 // X-Amzn-ErrorType and {"Message": ...}, the member name of the model's
 // error shapes.
 //
-// A 503 carries Retry-After (RFC 9110, section 10.2.3): a failover takes
-// seconds, and a client or load balancer that honours the header waits
-// about that long; the AWS SDKs retry a 503 with their own backoff.
+// A 503 or 429 carries Retry-After (RFC 9110, section 10.2.3; RFC 6585,
+// section 4): a failover takes seconds, an overload (admission.go) or a
+// rate quota passes in about as long, and a client or load balancer that
+// honours the header waits about that long; the AWS SDKs retry both with
+// their own backoff.
 func writeError(w http.ResponseWriter, exc string, code int, message string) {
 	w.Header().Set("X-Amzn-ErrorType", exc)
-	if code == http.StatusServiceUnavailable {
+	if code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	writeJSON(w, code, struct {

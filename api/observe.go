@@ -41,6 +41,7 @@ func (s *Server) observer() Observer {
 // requestInfo is what serveRequest learnt of a request, for its log line.
 type requestInfo struct {
 	id              string
+	start           time.Time // when ServeHTTP began, where the request deadline counts from
 	op              string
 	account, region string
 	err             error
@@ -55,6 +56,15 @@ func requestID(r *http.Request) string {
 		return info.id
 	}
 	return uuid.NewString()
+}
+
+// requestStart returns when ServeHTTP began serving r (now, for a request
+// that did not come through it).
+func requestStart(r *http.Request) time.Time {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		return info.start
+	}
+	return time.Now()
 }
 
 // noteCall records what the operation's call learnt for the log line.
@@ -74,7 +84,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	info := &requestInfo{id: uuid.NewString()}
+	info := &requestInfo{id: uuid.NewString(), start: start}
 	rec := &statusRecorder{ResponseWriter: w}
 	s.serveRequest(rec, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
 	took := time.Since(start)

@@ -6,12 +6,14 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/google/uuid"
@@ -69,6 +71,9 @@ type Config struct {
 	// literals, that may address the control plane (say, a compose
 	// service's name); see guardControlPlane.
 	AdminHosts []string
+	// Admission bounds the work taken on at once (admission.go); its zero
+	// value means the defaults.
+	Admission Admission
 	// AllowedOrigins are the web origins (scheme://host[:port]), besides
 	// loopback ones, whose pages may call the Connect API when Auth is nil;
 	// see guardBrowser.
@@ -85,6 +90,10 @@ type Server struct {
 	ready    atomic.Bool
 	faults   faults
 	throttle throttler
+	// admission is cfg.Admission with its defaults; searches gates the
+	// Search* operations (nil: no limit).
+	admission Admission
+	searches  *gate
 }
 
 // call is one decoded request on its way to a handler.
@@ -114,6 +123,8 @@ func New(cfg Config) *Server {
 	model := newWireModel()
 	s := &Server{cfg: cfg, log: cfg.Logger, model: model, router: newRouter(model)}
 	s.ready.Store(!cfg.NotReady)
+	s.admission = cfg.Admission.withDefaults()
+	s.searches = newGate(s.admission.Searches, s.admission.QueueWait)
 	s.throttle.buckets = map[string]*rate.Limiter{}
 	s.handlers = s.operations()
 	maps.Copy(s.handlers, s.flowOperations())
@@ -180,9 +191,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	resp, err := s.dispatch(c, h)
 	if err != nil {
 		exc, code, msg := s.model.toException(op, err)
-		if code >= 500 {
-			s.log.Error("request failed", "request_id", c.requestID, "operation", op, "err", err)
-		}
+		s.logFailure(c, code, err)
 		writeOpError(w, err, exc, code, msg)
 	} else {
 		if resp == nil {
@@ -193,17 +202,63 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	noteCall(r, c, err)
 }
 
-// dispatch runs an operation's handler behind the throttle and any injected
-// faults.
+// dispatch runs an operation's handler behind the throttle, any injected
+// faults, the admission gate of its class and the request deadline (see
+// admission.go). Injected latency is outside the deadline: it stands for
+// a slow network or service the developer asked for, however long.
 func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if s.cfg.Throttle && !s.throttle.allow(c.owner, c.op) {
 		s.observer().Throttled(c.op)
 		return nil, &wireError{exc: s.model.throttleException(c.op), message: "Rate exceeded for " + c.op + "."}
 	}
-	if err := s.inject(c.r.Context(), c.op); err != nil {
-		return nil, err
+	client := c.r.Context()
+	release, ok := s.gateFor(c.op).enter(client)
+	if !ok {
+		if client.Err() != nil {
+			return nil, s.overloaded(client, client, c.op, client.Err())
+		}
+		return nil, &wireError{exc: s.model.throttleException(c.op), message: fmt.Sprintf(
+			"connectd runs at most %d searches at once (--max-searches) and none came free within %v; retry later.",
+			s.admission.Searches, s.admission.QueueWait)}
 	}
-	return h(c.r.Context(), c)
+	defer release()
+	began := time.Now()
+	if err := s.inject(client, c.op); err != nil {
+		return nil, s.overloaded(client, client, c.op, err)
+	}
+	injected := time.Since(began)
+	ctx := client
+	if d := s.admission.RequestTimeout; d > 0 {
+		// Counted from the request's arrival (less any injected latency):
+		// under load, reading and verifying it took a part already.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadlineCause(client, requestStart(c.r).Add(d+injected), errDeadline)
+		defer cancel()
+		c.r = c.r.WithContext(ctx)
+	}
+	resp, err := h(ctx, c)
+	return resp, s.overloaded(client, ctx, c.op, err)
+}
+
+// logFailure logs a failed request by what it says about connectd: a
+// client that went away is no failure of connectd's (debug), an overload
+// answered with a retryable 503 is a warning, any other 5xx an error.
+func (s *Server) logFailure(c *call, code int, err error) {
+	attrs := []any{"request_id", c.requestID, "operation", c.op, "err", err}
+	switch {
+	case code == statusCanceled:
+		s.log.Debug("request cancelled by the client", attrs...)
+	case code == http.StatusServiceUnavailable && isOverload(err):
+		s.log.Warn("request shed: connectd is overloaded", attrs...)
+	case code >= 500:
+		s.log.Error("request failed", attrs...)
+	}
+}
+
+// isOverload reports whether err is connectd's request deadline or a
+// store too busy to take the work.
+func isOverload(err error) bool {
+	return errors.Is(err, errDeadline) || connectd.ErrorCode(err) == connectd.EBUSY
 }
 
 // headerBytes approximates the size of the request line and headers as sent.

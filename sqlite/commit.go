@@ -36,10 +36,14 @@ var errClosed = errors.New("sqlite: the store is closed")
 // commit that makes it durable.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *txn) error) error {
 	j := &job{ctx: ctx, op: op, fn: fn, done: make(chan error, 1)}
+	queued := time.NewTimer(s.queueWait) // see admission.go
+	defer queued.Stop()
 	select {
 	case s.jobs <- j:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-queued.C:
+		return s.errQueueFull()
 	case <-s.closing:
 		return errClosed
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/connectd/connectd"
 	sqlitedriver "modernc.org/sqlite"
@@ -20,6 +21,10 @@ type Options struct {
 	// are a volume that was not mounted or a database deleted by mistake,
 	// and starting empty would hide either.
 	NewDatabase bool
+	// ReadWait bounds a View's wait for a read connection, QueueWait a
+	// write's wait for the committer (see admission.go); zero means
+	// DefaultReadWait and DefaultQueueWait.
+	ReadWait, QueueWait time.Duration
 }
 
 // Files Open keeps beside FileName in the data directory.

@@ -23,8 +23,14 @@ func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) erro
 }
 
 // View runs fn on the read pool, which in WAL mode sees only committed
-// data and never waits for the writer.
+// data and never waits for the writer. It first takes a read slot, waiting
+// a bounded time for one (see enterRead).
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
+	release, err := s.enterRead(ctx)
+	if err != nil {
+		return wrap(op, err)
+	}
+	defer release()
 	r := &rows{s: s, q: s.reader}
 	r.Tables = tables(r)
 	return wrap(op, fn(r))

@@ -74,6 +74,13 @@ type querier interface {
 // txn is a write transaction whose queries go through the writer's
 // statement cache.
 //
+// Its statements run without their caller's cancellation (detached): the
+// driver stops a statement whose context ends with sqlite3_interrupt, and
+// an interrupted INSERT, UPDATE or DELETE rolls back the whole transaction
+// (SQLite's documentation of sqlite3_interrupt), that is every write of the
+// group commit, not just the one whose client gave up. A job whose client
+// went away before the committer reached it is skipped instead (runInTx).
+//
 // The writer pool has exactly one connection, and the transaction holds it,
 // so a statement cannot be prepared on the pool while the transaction runs
 // (that would wait for the connection forever). A query the cache lacks runs
@@ -109,6 +116,7 @@ func (t *txn) prepareMissed(ctx context.Context) {
 
 // ExecContext runs a statement in the transaction.
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -117,6 +125,7 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 // QueryRowContext runs a query for one row in the transaction.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -125,6 +134,7 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // QueryContext runs a query in the transaction.
 func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

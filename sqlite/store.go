@@ -69,6 +69,11 @@ type Store struct {
 	closeErr  error
 
 	commits connectd.CommitHook // see ObserveCommits
+
+	// Bounded waits (admission.go): a slot per read connection (nil in
+	// memory mode) and how long to wait for one, or for the committer.
+	readSlots           chan struct{}
+	readWait, queueWait time.Duration
 }
 
 // pragmas returns the pragmas applied by the driver to every new connection of both pools,
@@ -109,6 +114,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{clock: clock, log: log}
+	s.readWait, s.queueWait = opts.waits()
 	var err error
 	if path == MemoryPath {
 		err = s.openMemory()
@@ -192,6 +198,7 @@ func (s *Store) openFile(dir string, opts Options) error {
 	n := max(4, runtime.GOMAXPROCS(0))
 	s.read.SetMaxOpenConns(n)
 	s.read.SetMaxIdleConns(n)
+	s.readSlots = make(chan struct{}, n)
 	return nil
 }
 

@@ -26,6 +26,16 @@
 //
 //	go run ./cmd/connectd-load -startup /tmp/connectd
 //	go run ./cmd/connectd-load -startup /tmp/connectd -preload 1000000 -startup-load 10s
+//
+// With -server BINARY it starts the built binary and measures it, reading
+// its CPU time from /proc/PID/stat; -op mixed is issue 18's mixed load
+// (1,000 connections of updates, gets, describes, starts and searches, the
+// answers by status, per-operation latencies); -wrk drives the binary with
+// wrk from a Lua table of pre-signed requests (wrk/replay.lua):
+//
+//	go run ./cmd/connectd-load -server /tmp/connectd -op mixed -c 1000 -duration 60s -n 2000
+//	go run ./cmd/connectd-load -server /tmp/connectd -wrk wrk -op update
+//	go run ./cmd/connectd-load -endpoint http://127.0.0.1:4566 -op get -wrk-table /tmp/get.lua
 package main
 
 import (
@@ -57,6 +67,12 @@ type config struct {
 	cpuProfile  string
 	memProfile  string
 
+	timeout   time.Duration // client timeout of a request, in the mixed load
+	server    string        // path of a connectd binary to start and measure
+	wrk       string        // path of wrk, to drive -server with instead
+	wrkTable  string        // file to write a Lua table of pre-signed requests to
+	serveYard string        // address to serve the yardstick on, for wrk
+
 	startup     string        // path of the connectd binary whose start-up to measure
 	startupRuns int           // start-ups to measure
 	startupLoad time.Duration // load applied to the binary after start-up, to read its memory under load
@@ -76,7 +92,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c config
 	fs.StringVar(&c.endpoint, "endpoint", "", "connectd to measure; empty starts one in-process on -data")
-	fs.StringVar(&c.op, "op", "update", "operation to replay: update (UpdateContactAttributes) or get (GetContactAttributes)")
+	fs.StringVar(&c.op, "op", "update", "operation to replay: update (UpdateContactAttributes), get (GetContactAttributes), or mixed (40 % update, 30 % get, 10 % DescribeContact, 10 % StartTaskContact, 10 % SearchContacts; one round, no yardstick)")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "client timeout of each request of -op mixed (a timed-out connection is dialled again)")
+	fs.StringVar(&c.server, "server", "", "start this connectd `binary` (serve --auth sigv4 on -data or a temp directory) and measure it, its CPU time read from /proc/PID/stat")
+	fs.StringVar(&c.wrkTable, "wrk-table", "", "write -n requests for -op, signed for -endpoint, as a Lua table to this `file` for wrk/replay.lua, and exit")
+	fs.StringVar(&c.serveYard, "serve-yardstick", "", "serve the bare net/http yardstick on this `host:port` until interrupted, for wrk")
+	fs.StringVar(&c.wrk, "wrk", "", "with -server: drive it with this wrk `binary` (one thread, -c connections, pre-signed requests from a Lua table; see BENCHMARKS.md)")
 	fs.StringVar(&c.auth, "auth", "sigv4", "SigV4 mode of the in-process connectd: sigv4 (verify every request) or none (only read the credential scope)")
 	fs.IntVar(&c.connections, "c", 64, "keep-alive connections")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "duration of each round's measurement, of each server")
@@ -101,8 +122,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if c.op != "update" && c.op != "get" {
-		return fmt.Errorf("-op must be update or get, not %q", c.op)
+	if c.op != "update" && c.op != "get" && c.op != "mixed" {
+		return fmt.Errorf("-op must be update, get or mixed, not %q", c.op)
+	}
+	if c.server != "" && (c.endpoint != "" || c.startup != "") {
+		return fmt.Errorf("-server starts the connectd it measures: give no -endpoint or -startup with it")
+	}
+	if c.wrk != "" && (c.server == "" || c.op == "mixed") {
+		return fmt.Errorf("-wrk drives a -server binary with -op update or get")
 	}
 	if c.auth != "sigv4" && c.auth != "none" {
 		return fmt.Errorf("-auth must be sigv4 or none, not %q", c.auth)
@@ -115,7 +142,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if time.Duration(2*c.rounds)*c.duration+time.Minute > maxSkew {
 		return fmt.Errorf("-rounds %d of 2 × -duration %v outlast the %v a pre-signed request stays valid", c.rounds, c.duration, maxSkew)
 	}
-	if c.startup != "" {
+	switch {
+	case c.serveYard != "":
+		return serveYardstick(ctx, c.serveYard, stdout)
+	case c.wrkTable != "" && (c.endpoint == "" || c.op == "mixed"):
+		return fmt.Errorf("-wrk-table signs requests for a running connectd: give its -endpoint, and -op update or get")
+	case c.wrkTable != "":
+		return writeTable(ctx, c, stdout)
+	case c.startup != "":
 		return measureStartup(ctx, c, stdout)
 	}
 	return measure(ctx, c, stdout)

@@ -22,6 +22,7 @@ type result struct {
 	errors   int
 	elapsed  time.Duration
 	cpu      time.Duration   // this process's CPU time (user+system) during the round
+	server   time.Duration   // a -server binary's CPU time during the round
 	lat      []time.Duration // sorted
 }
 
@@ -46,9 +47,13 @@ func (r result) cpuPerRequest() time.Duration {
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("%9.0f req/s  p50 %-9v p99 %-9v p99.9 %-9v errors %d  cpu/req %v",
+	s := fmt.Sprintf("%9.0f req/s  p50 %-9v p99 %-9v p99.9 %-9v errors %d  cpu/req %v",
 		r.rps(), r.pct(50).Round(time.Microsecond), r.pct(99).Round(time.Microsecond),
 		r.pct(99.9).Round(time.Microsecond), r.errors, r.cpuPerRequest().Round(time.Microsecond))
+	if r.server > 0 && r.requests > 0 {
+		s += fmt.Sprintf(" (client) server cpu/req %v", (r.server / time.Duration(r.requests)).Round(time.Microsecond))
+	}
+	return s
 }
 
 // cpuTime is the process's CPU time so far, user and system.
@@ -138,8 +143,11 @@ func drive(ctx context.Context, host string, reqs [][]byte, next *atomic.Uint64,
 
 // yardstick is the bare net/http server every figure is compared with: it
 // reads the body and answers {}.
-func yardstick() (url string, stop func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func yardstick() (url string, stop func(), err error) { return yardstickOn("127.0.0.1:0") }
+
+// yardstickOn is the yardstick listening on addr.
+func yardstickOn(addr string) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,7 +18,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
 	"github.com/connectd/connectd"
@@ -118,6 +114,24 @@ func preload(ctx context.Context, store *sqlite.Store, n int, out io.Writer) err
 // (with c.attrs attributes each, so that a get returns as many) and
 // pre-signs c.requests requests for c.op.
 func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
+	inst, ids, err := setupContacts(ctx, c, target, func(int) map[string]string { return attributes(0, c.attrs) })
+	if err != nil {
+		return nil, err
+	}
+	p := newPresigner(c, target)
+	reqs := make([][]byte, c.requests)
+	for i := range reqs {
+		if reqs[i], err = p.attributesRequest(ctx, c.op, inst, ids[i%len(ids)], attributes(i, c.attrs)); err != nil {
+			return nil, err
+		}
+	}
+	return reqs, nil
+}
+
+// setupContacts creates an instance and c.contacts task contacts in it
+// through the SDK, contact i with the attributes attrsOf(i), and returns
+// the instance's id and the contacts'.
+func setupContacts(ctx context.Context, c config, target string, attrsOf func(i int) map[string]string) (instance string, ids []string, err error) {
 	creds := credentials.NewStaticCredentialsProvider(c.accessKey, c.secretKey, "")
 	client := connect.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: creds},
 		func(o *connect.Options) { o.BaseEndpoint = aws.String(target) })
@@ -126,45 +140,25 @@ func prepare(ctx context.Context, c config, target string) ([][]byte, error) {
 		InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(true),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("create instance: %w", err)
+		return "", nil, fmt.Errorf("create instance: %w", err)
 	}
-	ids, err := startContacts(ctx, client, aws.ToString(inst.Id), c.contacts, attributes(0, c.attrs))
+	ids, err = startContacts(ctx, client, aws.ToString(inst.Id), c.contacts, attrsOf)
+	return aws.ToString(inst.Id), ids, err
+}
+
+// attributesRequest signs an UpdateContactAttributes of attrs (op
+// "update": new values in every request, so that every update changes the
+// map and the search index kept from it) or a GetContactAttributes (op
+// "get") of contact.
+func (p *presigner) attributesRequest(ctx context.Context, op, instance, contact string, attrs map[string]string) ([]byte, error) {
+	if op != "update" {
+		return p.sign(ctx, http.MethodGet, "/contact/attributes/"+instance+"/"+contact, nil)
+	}
+	body, err := json.Marshal(map[string]any{"InstanceId": instance, "InitialContactId": contact, "Attributes": attrs})
 	if err != nil {
 		return nil, err
 	}
-	cred, err := creds.Retrieve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("credentials: %w", err)
-	}
-	signer := v4.NewSigner()
-	now := time.Now()
-	reqs := make([][]byte, c.requests)
-	for i := range reqs {
-		contact := ids[i%len(ids)]
-		var r *http.Request
-		var body []byte
-		if c.op == "update" {
-			// New values in every request, so that every update changes
-			// the map (and the search index kept from it).
-			body, _ = json.Marshal(map[string]any{"InstanceId": aws.ToString(inst.Id), "InitialContactId": contact,
-				"Attributes": attributes(i, c.attrs)})
-			r, _ = http.NewRequest(http.MethodPost, target+"/contact/attributes", bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/json")
-		} else {
-			r, _ = http.NewRequest(http.MethodGet, target+"/contact/attributes/"+aws.ToString(inst.Id)+"/"+contact, nil)
-		}
-		sum := sha256.Sum256(body)
-		if err := signer.SignHTTP(ctx, cred, r, hex.EncodeToString(sum[:]), "connect", "us-east-1", now); err != nil {
-			return nil, fmt.Errorf("sign: %w", err)
-		}
-		if body != nil {
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		if reqs[i], err = serialise(r); err != nil {
-			return nil, err
-		}
-	}
-	return reqs, nil
+	return p.sign(ctx, http.MethodPost, "/contact/attributes", body)
 }
 
 // attributes returns n attributes key00…key<n-1> with values unique to i.
@@ -176,10 +170,10 @@ func attributes(i, n int) map[string]string {
 	return m
 }
 
-// startContacts starts n task contacts with attrs in instance, from a few
-// goroutines at once so that their writes share commits, and returns
-// their ids.
-func startContacts(ctx context.Context, client *connect.Client, instance string, n int, attrs map[string]string) ([]string, error) {
+// startContacts starts n task contacts in instance, contact i with the
+// attributes attrsOf(i), from a few goroutines at once so that their
+// writes share commits, and returns their ids.
+func startContacts(ctx context.Context, client *connect.Client, instance string, n int, attrsOf func(i int) map[string]string) ([]string, error) {
 	ids := make([]string, n)
 	var (
 		next  atomic.Int64
@@ -193,7 +187,7 @@ func startContacts(ctx context.Context, client *connect.Client, instance string,
 			defer wg.Done()
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
 				out, err := client.StartTaskContact(ctx, &connect.StartTaskContactInput{
-					InstanceId: aws.String(instance), Name: aws.String("load"), ContactFlowId: aws.String("flow"), Attributes: attrs,
+					InstanceId: aws.String(instance), Name: aws.String("load"), ContactFlowId: aws.String("flow"), Attributes: attrsOf(i),
 				})
 				if err != nil {
 					mu.Lock()
@@ -217,29 +211,43 @@ func firstErr(a, b error) error {
 	return b
 }
 
-// measure runs the rounds and prints the figures.
+// measure runs the rounds (or the mixed load) and prints the figures.
 func measure(ctx context.Context, c config, out io.Writer) error {
-	target := c.endpoint
-	if target == "" {
+	srv := server{url: c.endpoint}
+	switch {
+	case c.server != "":
+		s, stop, err := startServer(ctx, c)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		srv = s
+	case srv.url == "":
 		url, stop, err := startConnectd(ctx, c, out)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		target = url
+		srv.url = url
 	}
-	reqs, err := prepare(ctx, c, target)
+	if c.op == "mixed" {
+		return mixed(ctx, c, srv, out)
+	}
+	if c.wrk != "" {
+		return wrkRounds(ctx, c, srv, out)
+	}
+	reqs, err := prepare(ctx, c, srv.url)
 	if err != nil {
 		return err
 	}
-	_, err = rounds(ctx, c, target, reqs, out)
+	_, err = rounds(ctx, c, srv, reqs, out)
 	return err
 }
 
 // rounds alternates yardstick and connectd rounds over reqs and prints each
 // round and a summary. The same bytes go to both servers: the Host header
 // stays the one that was signed, and neither server routes on it.
-func rounds(ctx context.Context, c config, target string, reqs [][]byte, out io.Writer) (summary, error) {
+func rounds(ctx context.Context, c config, srv server, reqs [][]byte, out io.Writer) (summary, error) {
 	fmt.Fprintf(out, "op=%s auth=%s connections=%d duration=%v contacts=%d attrs=%d requests=%d preload=%d rounds=%d\n",
 		c.op, c.auth, c.connections, c.duration, c.contacts, c.attrs, c.requests, c.preload, c.rounds)
 	var yard string
@@ -265,7 +273,9 @@ func rounds(ctx context.Context, c config, target string, reqs [][]byte, out io.
 		if err != nil {
 			return s, err
 		}
-		r, err := replay(ctx, target, reqs, c.connections, c.duration)
+		srv0 := srv.cpu()
+		r, err := replay(ctx, srv.url, reqs, c.connections, c.duration)
+		r.server = srv.cpu() - srv0
 		stopProfile()
 		if err != nil {
 			return s, fmt.Errorf("connectd: %w", err)
@@ -280,7 +290,7 @@ func rounds(ctx context.Context, c config, target string, reqs [][]byte, out io.
 	if err := writeAllocProfile(c.memProfile); err != nil {
 		return s, err
 	}
-	s.print(out, c.yardstick, c.endpoint == "")
+	s.print(out, c.yardstick, c.endpoint == "" && c.server == "")
 	return s, nil
 }
 
@@ -320,7 +330,7 @@ func (s *summary) print(out io.Writer, yard, inProcess bool) {
 	slices.Sort(ratios)
 	fmt.Fprintf(out, "median yardstick  %v\n", med(s.yard))
 	fmt.Fprintf(out, "ratio: median of rounds %.3f (min %.3f, max %.3f); best connectd %.0f req/s / best yardstick %.0f req/s = %.3f\n",
-		ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
+		median(ratios), ratios[0], ratios[len(ratios)-1], best, bestYard, best/bestYard)
 	if !inProcess {
 		return // this process's CPU time is the client's alone
 	}

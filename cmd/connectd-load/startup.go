@@ -220,7 +220,7 @@ func loadBinary(ctx context.Context, c config, pid int, url string, idle memory,
 	}()
 	c.preload = 0    // already in the directory; the header line would say otherwise
 	c.endpoint = url // out of process: the summary leaves out CPU per request
-	_, err = rounds(ctx, c, url, reqs, out)
+	_, err = rounds(ctx, c, server{url: url, pid: pid}, reqs, out)
 	close(done)
 	wg.Wait()
 	if err != nil {

@@ -48,6 +48,9 @@ type serveConfig struct {
 	// maxConns caps the connections served at once.
 	maxConns int
 	outbox   outboxConfig
+	// admission bounds the work taken on at once (admission.go).
+	admissionFlags admissionFlags
+	admission      api.Admission
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -102,6 +105,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	var skew string
 	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock (either way),\nas a Go `duration` such as 15m or 90s [CONNECTD_MAX_SKEW]")
 	opsFlags(fs, def, &c)
+	addAdmissionFlags(fs, def, &c.admissionFlags)
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, "Usage: connectd serve [flags]\n\nRuns connectd. Flags:\n")
 		fs.PrintDefaults()
@@ -122,6 +126,10 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		return c, errUsage
 	}
 	var err error
+	if c.admission, err = c.admissionFlags.parse(); err != nil {
+		fmt.Fprintf(e.stderr, "connectd serve: %v\n", err)
+		return c, errUsage
+	}
 	if c.maxSkew, err = time.ParseDuration(skew); err != nil || c.maxSkew <= 0 {
 		fmt.Fprintf(e.stderr, "connectd serve: --max-skew must be a positive duration such as 15m, not %q\n", skew)
 		return c, errUsage
@@ -219,7 +227,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		Admin: cfg.admin, Throttle: cfg.throttle == "aws", NotReady: cfg.init != "",
 		Observer: observer, Metrics: metricsHandler,
 		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
-		AllowedOrigins: cfg.allowedOrigins,
+		AllowedOrigins: cfg.allowedOrigins, Admission: cfg.admission,
 	})
 	srv := newHTTPServer(handler, log, defaultTimeouts())
 	ln = netutil.LimitListener(api.WrapListener(ln), cfg.maxConns)

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/api"
 )
 
 func TestParseServeFlagsAndEnvironment(t *testing.T) {
@@ -28,14 +29,19 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute, maxConns: defaultMaxConns,
-		ops: opsConfig{logFormat: "text", metrics: true}, outbox: outboxConfig{events: "none", cap: connectd.DefaultOutboxCap}}
+		ops: opsConfig{logFormat: "text", metrics: true}, outbox: outboxConfig{events: "none", cap: connectd.DefaultOutboxCap},
+		admissionFlags: admissionFlags{requestTimeout: "3s", maxSearches: "2", searchWait: "1s"},
+		admission:      api.Admission{RequestTimeout: 3 * time.Second, Searches: 2, QueueWait: time.Second}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("got %+v, want %+v (flag beats environment, environment beats default)", cfg, want)
 	}
 	environ["CONNECTD_ADMIN"], environ["CONNECTD_THROTTLE"], environ["CONNECTD_SEED"] = "false", "aws", "42"
 	environ["CONNECTD_ADMIN_HOSTS"], environ["CONNECTD_MAX_CONNECTIONS"], environ["CONNECTD_NEW_DATABASE"] = "connectd, connectd.test", "50", "true"
 	environ["CONNECTD_CONTACT_EVENTS"], environ["CONNECTD_OUTBOX_CAP"] = "eventbridge", "7"
+	// 0 turns the deadline and the search limit off (Admission's -1).
+	environ["CONNECTD_REQUEST_TIMEOUT"], environ["CONNECTD_MAX_SEARCHES"], environ["CONNECTD_SEARCH_WAIT"] = "0", "0", "250ms"
 	if cfg, err := parseServe(nil, e); err != nil || cfg.admin || cfg.throttle != "aws" || cfg.seed != "42" ||
+		cfg.admission != (api.Admission{RequestTimeout: -1, Searches: -1, QueueWait: 250 * time.Millisecond}) ||
 		cfg.outbox != (outboxConfig{events: "eventbridge", cap: 7}) ||
 		!reflect.DeepEqual(cfg.adminHosts, []string{"connectd", "connectd.test"}) || cfg.maxConns != 50 || !cfg.newDatabase {
 		t.Fatalf("environment: %+v, %v", cfg, err)
@@ -43,6 +49,7 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"},
 		{"--auth", "iam"}, {"--max-connections", "0"}, {"--max-connections", "many"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"},
 		{"--contact-events", "sns"}, {"--outbox-cap", "0"}, {"--outbox-cap", "lots"},
+		{"--request-timeout", "soon"}, {"--request-timeout", "-1s"}, {"--max-searches", "-1"}, {"--max-searches", "two"}, {"--search-wait", "0s"},
 		{"--read-data", "postgres://u@standby/db"}, {"--data", "postgres://u@db/db", "--read-data", "./dir"}} {
 		if _, err := parseServe(bad, e); !errors.Is(err, errUsage) {
 			t.Fatalf("%v: %v, want usage error", bad, err)
