@@ -36,6 +36,8 @@ type Tx interface {
 
 	SettingsTx
 	ContactStateTx
+	// SearchIndexTx keeps the search index's keys (search_index.go).
+	SearchIndexTx
 	// Instance returns the owner's instance id, or nil.
 	Instance(ctx context.Context, owner Owner, id string) (*Instance, error)
 	// InstanceExists reports whether the owner has the instance id.

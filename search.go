@@ -102,6 +102,10 @@ type AttributeCriteria struct {
 type AttributeCriterion struct {
 	Key    string
 	Values []string
+	// Indexed is set by the Service for the store: the search index holds
+	// every pair of Key, so the store may answer from it; when false, the
+	// store matches the chain maps themselves (search_index.go).
+	Indexed bool
 }
 
 // SearchPage is one page of results.

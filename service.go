@@ -21,12 +21,15 @@ type Service struct {
 	// flows runs the flow a new TASK or CHAT contact names, if set
 	// (SetFlowStarter, service_flowruns.go).
 	flows FlowStarter
+	// backfill wakes IndexSearchKeys (search_index.go) when a key is
+	// registered; it holds at most one wake-up.
+	backfill chan struct{}
 }
 
 // NewService returns the Service of the store port, reading "now" from
 // clock (the clock the store was opened with, which decides retention).
 func NewService(port Port, clock Clock) *Service {
-	return &Service{port: port, clock: clock}
+	return &Service{port: port, clock: clock, backfill: make(chan struct{}, 1)}
 }
 
 // now is the clock's reading at the millisecond precision every store keeps.

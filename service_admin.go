@@ -42,6 +42,9 @@ func (s *Service) Export(ctx context.Context) (*Snapshot, error) {
 		if snap.Settings, err = exportSettings(ctx, tx, snap.Instances); err != nil {
 			return err
 		}
+		if snap.SearchableKeys, err = exportSearchableKeys(ctx, tx, snap.Instances); err != nil {
+			return err
+		}
 		if snap.Contacts, err = tx.AllContacts(ctx); err != nil {
 			return err
 		}
@@ -86,6 +89,11 @@ func (s *Service) Import(ctx context.Context, snap *Snapshot) error {
 			}
 		}
 		if err := importSettings(ctx, tx, snap); err != nil {
+			return err
+		}
+		// Before the contacts, so that the index's triggers index their
+		// pairs of these keys as they go in.
+		if err := importSearchableKeys(ctx, tx, snap); err != nil {
 			return err
 		}
 		for i, c := range snap.Contacts {

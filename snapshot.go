@@ -22,6 +22,10 @@ type Snapshot struct {
 	// Settings are connectd's own settings of instances of the snapshot,
 	// by instance id; an instance without an entry has the defaults.
 	Settings map[string]*InstanceSettings
+	// SearchableKeys are the keys searches may use in instances of the
+	// snapshot, by instance id; an instance without an entry allows every
+	// key (SetSearchableKeys).
+	SearchableKeys map[string][]string
 	// Flows and LambdaFunctions are the instances' contact flows and
 	// associated Lambda functions (service_flow_search.go).
 	Flows           []*Flow

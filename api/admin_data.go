@@ -45,6 +45,9 @@ type wireSnapshotInstance struct {
 	Tags                   map[string]string `json:"Tags,omitempty"`
 	// Settings are connectd's own (admin_settings.go), absent for defaults.
 	Settings *wireSnapshotSettings `json:"Settings,omitempty"`
+	// SearchableKeys are the keys searches may use (admin_search.go),
+	// absent for every key.
+	SearchableKeys []string `json:"SearchableKeys,omitempty"`
 }
 
 type wireSnapshotContact struct {
@@ -131,6 +134,16 @@ func (s *Server) importSnapshot(ctx context.Context, in wireSnapshot) (any, erro
 			inst.IdentityManagementType = connectd.IdentityConnectManaged
 		}
 		snap.Instances = append(snap.Instances, inst)
+		if wi.SearchableKeys != nil {
+			keys, err := checkSearchableKeys(wi.SearchableKeys)
+			if err != nil {
+				return nil, connectd.Errorf(connectd.EINVALID, "Instances[%d] (Id %q): SearchableKeys: %s", i, wi.Id, connectd.ErrorMessage(err))
+			}
+			if snap.SearchableKeys == nil {
+				snap.SearchableKeys = map[string][]string{}
+			}
+			snap.SearchableKeys[inst.ID] = keys
+		}
 		if wi.Settings != nil {
 			if snap.Settings == nil {
 				snap.Settings = map[string]*connectd.InstanceSettings{}
@@ -190,6 +203,7 @@ func (s *Server) exportData(ctx context.Context, r *http.Request) (any, error) {
 			IdentityManagementType: i.IdentityManagementType, DirectoryId: i.DirectoryID,
 			InboundCallsEnabled: &i.InboundCallsEnabled, OutboundCallsEnabled: &i.OutboundCallsEnabled,
 			CreatedTime: epochOf(i.CreatedTime), Tags: i.Tags, Settings: snapshotSettings(snap.Settings[i.ID]),
+			SearchableKeys: snap.SearchableKeys[i.ID],
 		})
 	}
 	for _, c := range snap.Contacts {

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -37,6 +38,8 @@ type Server struct {
 	svc   *connectd.Service
 	// flows: connecttest_flows.go.
 	flows flowParts
+	// stopBackfill ends the search index's backfill loop.
+	stopBackfill func()
 }
 
 type options struct {
@@ -108,7 +111,16 @@ func Start(opts ...Option) (*Server, error) {
 	if o.seed != nil {
 		cfg.NewID = connectd.NewSeededIDs(*o.seed)
 	}
-	s := &Server{opts: o, clock: clock, store: store, svc: svc, flows: flows}
+	// As in connectd serve: keys a search names are backfilled into the
+	// search index in the background.
+	backfillCtx, stopBackfill := context.WithCancel(context.Background())
+	backfilled := make(chan struct{})
+	go func() {
+		defer close(backfilled)
+		svc.IndexSearchKeys(backfillCtx, time.Minute, o.log)
+	}()
+	s := &Server{opts: o, clock: clock, store: store, svc: svc, flows: flows,
+		stopBackfill: func() { stopBackfill(); <-backfilled }}
 	s.http = httptest.NewUnstartedServer(api.New(cfg))
 	s.http.Listener = api.WrapListener(s.http.Listener) // AWS-shaped framing errors, as connectd serve
 	s.http.Start()
@@ -120,6 +132,7 @@ func Start(opts ...Option) (*Server, error) {
 func (s *Server) Close() error {
 	s.http.Close()
 	s.flows.close()
+	s.stopBackfill()
 	if err := s.store.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

@@ -14,10 +14,9 @@ import (
 // loadSearchBench loads the data storetest.SearchLoader describes with
 // one INSERT ... SELECT generate_series that the server runs by itself, so
 // the triggers index every row as any write would, and then ANALYZE.
-func loadSearchBench(b *testing.B, port connectd.Port, inst string, n int, now time.Time) {
+func loadSearchBench(b *testing.B, port connectd.Port, inst string, n int, now time.Time, span time.Duration) {
 	b.Helper()
 	pool, ctx := port.(*Store).pool, context.Background()
-	span := time.Duration(storetest.SearchBenchDays) * 24 * time.Hour
 	first, step := now.Add(-span), span/time.Duration(n)
 	_, err := pool.Exec(ctx, `
 		INSERT INTO contacts (instance_id, id, initial_contact_id, previous_contact_id, channel,

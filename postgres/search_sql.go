@@ -119,6 +119,18 @@ func (b *searchSQL) attributes(a *connectd.AttributeCriteria, cutoff time.Time) 
 			parts = append(parts, "false")
 			continue
 		}
+		if !c.Indexed {
+			// A key the index does not hold yet: the chain map itself,
+			// as the index would say (no value longer than it indexes).
+			// Slow, and only until the backfill makes the key ready.
+			key := b.arg(c.Key)
+			parts = append(parts, `EXISTS (SELECT 1 FROM contacts m
+				WHERE m.instance_id = c.instance_id AND m.id = c.initial_contact_id
+					AND m.attributes ->> `+key+` = ANY(`+b.arg(c.Values)+`)
+					AND char_length(m.attributes ->> `+key+`) <= 100
+					AND m.initiated_at >= `+b.arg(cutoff)+`)`)
+			continue
+		}
 		parts = append(parts, `EXISTS (SELECT 1 FROM contact_attribute_index x
 			WHERE x.instance_id = c.instance_id AND x.initial_contact_id = c.initial_contact_id
 				AND x.name = `+b.arg(c.Key)+` AND x.value = ANY(`+b.arg(c.Values)+`)

@@ -24,7 +24,8 @@ func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) erro
 
 // View runs fn on the read pool, which in WAL mode sees only committed
 // data and never waits for the writer. It first takes a read slot, waiting
-// a bounded time for one (see enterRead).
+// a bounded time for one (see enterRead). A search then moves its View into
+// one read transaction (snapshot), which ends before the slot is released.
 func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error) error {
 	release, err := s.enterRead(ctx)
 	if err != nil {
@@ -33,6 +34,7 @@ func (s *Store) View(ctx context.Context, op string, fn func(connectd.Tx) error)
 	defer release()
 	r := &rows{s: s, q: s.reader}
 	r.Tables = tables(r)
+	defer r.endSnapshot()
 	return wrap(op, fn(r))
 }
 
@@ -42,11 +44,13 @@ var errReadOnly = errors.New("sqlite: write in a read-only view")
 // rows is the connectd.Tx of a unit of work: its reads go through q (the
 // write transaction, or the read pool), its writes through w (nil in a
 // View). Nothing is locked: the single writer connection already runs every
-// write after the one before it.
+// write after the one before it. snap is a View's read transaction, once
+// it took one (snapshot, search_index.go).
 type rows struct {
-	s *Store
-	q querier
-	w *txn
+	s    *Store
+	q    querier
+	w    *txn
+	snap *sql.Tx
 
 	stored.Tables // the rows both stores read and write alike (see tables)
 }

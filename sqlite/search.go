@@ -39,11 +39,17 @@ func (r *rows) SearchSettings(ctx context.Context, owner connectd.Owner, instanc
 }
 
 // SearchContacts counts and reads one page of the matches, paging by keyset
-// on (sort key, id), with the plan chosen once for both.
+// on (sort key, id), with the plan chosen once for both. The plan, the
+// count and the page (and the View's reads after them, the page's details)
+// come from one read transaction, so TotalCount agrees with the page even
+// while writes commit.
 func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur *connectd.SearchCursor, limit int) ([]*connectd.Contact, int64, error) {
+	if err := r.snapshot(ctx); err != nil {
+		return nil, 0, err
+	}
 	s := r.s
 	cutoff := s.cutoff()
-	from, fromArgs, skip, err := s.plan(ctx, q, cutoff)
+	from, fromArgs, skip, err := r.plan(ctx, q, cutoff)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -54,7 +60,7 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	}
 	var total int64
 	countArgs := append(append([]any{}, fromArgs...), b.args...)
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+b.where(), countArgs...).Scan(&total); err != nil {
+	if err := r.q.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+b.where(), countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count: %w", err)
 	}
 	if cur != nil {
@@ -67,7 +73,7 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	query := "SELECT " + searchColumns + " FROM " + from + " WHERE " + b.where() +
 		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
-	contacts, err := summaries(ctx, s.read, []*connectd.Contact{}, query, args...)
+	contacts, err := summaries(ctx, r.q, []*connectd.Contact{}, query, args...)
 	return contacts, total, err
 }
 
@@ -76,18 +82,32 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 // By default it walks the instance's contacts in the time range, through
 // the contacts_search_* index, probing the attribute index per contact:
 // cost in proportion to the contacts in range. When a MATCH_ALL criterion
-// matches fewer chains than the range holds contacts (a rare value over a
-// long range), it walks that criterion's chains instead, through
-// contact_attribute_lookup, and joins their members. Both sizes are
-// counted through those indexes up to estimateCap, so choosing is cheap.
-func (s *Store) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) (from string, args []any, skip int, err error) {
-	from, skip = "contacts c", -1
+// on an indexed key matches fewer chains than the range holds contacts (a
+// rare value over a long range), it walks that criterion's chains instead,
+// through contact_attribute_lookup, and joins their members. Both sizes
+// are counted through those indexes up to estimateCap, so choosing is
+// cheap.
+//
+// The FROM names its indexes (INDEXED BY) because the choice is made here:
+// without sqlite_stat1 (connectd never runs ANALYZE) SQLite's own planner
+// walked the chains through the primary key, the instance's whole index,
+// and joined each to the contacts in range, not to its own members: a
+// value on 1,000 of 20,000 contacts took 9.4 s (issue 18; BENCHMARKS.md).
+func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) (from string, args []any, skip int, err error) {
+	skip = -1
 	col := dialect().TimeColumn(q.TimeRange)
-	if q.Attributes == nil || q.Attributes.Match == connectd.MatchAny || col == "" {
+	if col == "" {
+		return "contacts c", nil, skip, nil
+	}
+	from = "contacts c"
+	if idx := timeIndex(col); idx != "" {
+		from += " INDEXED BY " + idx
+	}
+	if q.Attributes == nil || q.Attributes.Match == connectd.MatchAny {
 		return from, nil, skip, nil
 	}
 	var inRange int
-	err = s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contacts c
+	err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+`
 		WHERE c.instance_id = ? AND `+col+` BETWEEN ? AND ? LIMIT ?)`,
 		q.InstanceID, q.Start.UnixMilli(), q.End.UnixMilli(), estimateCap).Scan(&inRange)
 	if err != nil {
@@ -95,12 +115,12 @@ func (s *Store) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64)
 	}
 	best := inRange
 	for i, c := range q.Attributes.Criteria {
-		if len(c.Values) == 0 {
+		if len(c.Values) == 0 || !c.Indexed {
 			continue
 		}
 		var n int
 		cargs := append([]any{q.InstanceID, c.Key}, anys(c.Values, func(v string) any { return v })...)
-		err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_attribute_index
+		err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_attribute_index INDEXED BY contact_attribute_lookup
 			WHERE instance_id = ? AND name = ? AND value IN (`+marks(len(c.Values))+`) LIMIT ?)`,
 			append(slices.Clone(cargs), estimateCap)...).Scan(&n)
 		if err != nil {
@@ -115,11 +135,25 @@ func (s *Store) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64)
 		return from, nil, skip, nil
 	}
 	// CROSS JOIN makes SQLite keep the chains as the outer loop.
-	from = `(SELECT initial_contact_id AS chain FROM contact_attribute_index
+	from = `(SELECT initial_contact_id AS chain FROM contact_attribute_index INDEXED BY contact_attribute_lookup
 		WHERE instance_id = ? AND name = ? AND value IN (` + marks(len(q.Attributes.Criteria[skip].Values)) + `)
 			AND initiated_ms >= ?) v
-		CROSS JOIN contacts c ON c.instance_id = ? AND c.initial_contact_id = v.chain`
+		CROSS JOIN contacts c INDEXED BY contacts_chain ON c.instance_id = ? AND c.initial_contact_id = v.chain`
 	return from, args, skip, nil
+}
+
+// timeIndex is the search index of a time column (migrations 0002, 0010),
+// or "" for a column without one.
+func timeIndex(col string) string {
+	switch col {
+	case "c.initiated_ms":
+		return "contacts_search_initiated"
+	case "c.scheduled_ms":
+		return "contacts_search_scheduled"
+	case "c.disconnected_ms":
+		return "contacts_search_disconnected"
+	}
+	return ""
 }
 
 func (r *rows) SearchableKeys(ctx context.Context, instanceID string) ([]string, bool, error) {

@@ -45,13 +45,31 @@ const attributeMatch = `EXISTS (SELECT 1 FROM contact_attribute_index x
 	WHERE x.instance_id = c.instance_id AND x.initial_contact_id = c.initial_contact_id
 		AND x.name = ? AND x.value IN (%s) AND x.initiated_ms >= ?)`
 
+// mapMatch is attributeMatch for a key the index does not hold yet: the
+// chain map itself, on the initial contact's row, has key with one of
+// values, as the index would say: no value longer than it indexes. It
+// parses the map of every contact it is asked about, so it is slow, and
+// only serves until the backfill makes the key ready.
+const mapMatch = `EXISTS (SELECT 1 FROM contacts m, json_each(m.attributes) j
+	WHERE m.instance_id = c.instance_id AND m.id = c.initial_contact_id
+		AND j.key = ? AND j.value IN (%s) AND m.initiated_ms >= ? AND length(j.value) <= 100)`
+
 // filters adds every condition of q except the attribute criteria and
 // the keyset position.
 func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff int64) {
-	b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
-	if col := dialect().TimeColumn(q.TimeRange); col != "" {
+	col := dialect().TimeColumn(q.TimeRange)
+	switch {
+	case q.TimeRange == connectd.TimeInitiation:
+		// One range on initiated_ms, its lower bound the later of the
+		// search's start and the cutoff: given two, SQLite without
+		// sqlite_stat1 bounded its index walk by the first, the cutoff,
+		// and read every live contact of the instance (issue 18).
+		b.add("c.instance_id = ? AND "+col+" BETWEEN ? AND ?", q.InstanceID, max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli())
+	case col != "":
+		b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
 		b.add(col+" BETWEEN ? AND ?", q.Start.UnixMilli(), q.End.UnixMilli())
-	} else {
+	default:
+		b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
 		b.add("0 = 1")
 	}
 	if len(q.Channels) > 0 {
@@ -110,7 +128,11 @@ func (b *searchSQL) attributes(a *connectd.AttributeCriteria, cutoff int64, skip
 			parts = append(parts, "0 = 1")
 			continue
 		}
-		parts = append(parts, strings.Replace(attributeMatch, "%s", marks(len(c.Values)), 1))
+		match := attributeMatch
+		if !c.Indexed {
+			match = mapMatch
+		}
+		parts = append(parts, strings.Replace(match, "%s", marks(len(c.Values)), 1))
 		args = append(args, c.Key)
 		args = append(args, anys(c.Values, func(v string) any { return v })...)
 		args = append(args, cutoff)

@@ -23,6 +23,12 @@ var searchTests = []storeTest{
 	{"IndexFollowsImportAndReset", testSearchImportReset},
 	{"LongValuesDoNotMatch", testSearchLongValues},
 	{"ContactTags", testSearchTags},
+	{"NewKeyFindsPastContacts", testSearchNewKey},
+	{"ConfiguredKeysIndexedFromFirstWrite", testSearchConfiguredKeys},
+	{"WritesDuringBackfill", testSearchWritesDuringBackfill},
+	{"IndexKeysFollowImportResetPurge", testSearchIndexKeysLifecycle},
+	{"TotalCountAgreesWithPageUnderWrites", testSearchSnapshot},
+	{"RegistrationRacesWrites", testSearchRegistrationRace},
 }
 
 // query returns a search of the fixture's instance over every initiation
@@ -75,15 +81,22 @@ func (f *fixture) searchIDs(q *connectd.SearchQuery, pageSize int) []string {
 	}
 }
 
-// wantIDs fails unless the search finds exactly want (in any order).
+// wantIDs fails unless the search finds exactly want (in any order), both
+// before the backfill of the search index has run (a key searched for the
+// first time is matched in the chain maps) and after it (from the index).
 func (f *fixture) wantIDs(what string, q *connectd.SearchQuery, want ...string) {
 	f.t.Helper()
-	got := f.searchIDs(q, 100)
-	slices.Sort(got)
 	want = slices.Clone(want)
 	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		f.t.Fatalf("%s: found %v, want %v", what, got, want)
+	for _, when := range []string{"before the backfill", "after the backfill"} {
+		got := f.searchIDs(q, 100)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			f.t.Fatalf("%s (%s): found %v, want %v", what, when, got, want)
+		}
+		if _, err := f.svc.BackfillSearchIndex(f.ctx); err != nil {
+			f.t.Fatal(err)
+		}
 	}
 }
 

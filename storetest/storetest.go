@@ -70,16 +70,19 @@ type fixture struct {
 	owner connectd.Owner
 	inst  *connectd.Instance
 	seq   int
+	port  connectd.Port // the store behind svc
 }
 
 func newFixture(t *testing.T, open func(t *testing.T, clock connectd.Clock) connectd.Port) *fixture {
 	clock := connectd.NewManualClock(start)
+	port := open(t, clock)
 	f := &fixture{
 		t:     t,
 		ctx:   t.Context(),
 		clock: clock,
-		svc:   connectd.NewService(open(t, clock), clock),
+		svc:   connectd.NewService(port, clock),
 		owner: connectd.Owner{AccountID: "111122223333", Region: "us-east-1"},
+		port:  port,
 	}
 	f.inst = f.instance(f.owner, "inst-main", "main")
 	return f

@@ -71,6 +71,10 @@ const (
 	// not pile up, in batches small enough not to hold the writer for long.
 	sweepInterval = time.Minute
 	sweepBatch    = 1000
+	// backfillInterval is how often the search index's backfill looks for
+	// keys left pending by a previous process or another replica; a key a
+	// search or a setting registers here is backfilled at once.
+	backfillInterval = time.Minute
 )
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -240,6 +244,12 @@ func serve(ctx context.Context, args []string, e env) error {
 		connectd.Sweep(sweepCtx, svc, sweepInterval, sweepBatch, log)
 	}()
 	defer func() { stopSweep(); <-swept }()
+	backfilled := make(chan struct{})
+	go func() {
+		defer close(backfilled)
+		svc.IndexSearchKeys(sweepCtx, backfillInterval, log)
+	}()
+	defer func() { stopSweep(); <-backfilled }()
 	deliveryObserver, _ := observer.(outbox.Observer) // nil without --metrics
 	stopDelivery, err := startDelivery(ctx, svc, clock, log, cfg.outbox, deliveryObserver)
 	if err != nil {

@@ -1,0 +1,93 @@
+package postgres
+
+import (
+	"context"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/migrations"
+	"github.com/connectd/connectd/internal/pgtest"
+	"github.com/jackc/pgx/v5"
+)
+
+// TestMigrationKeepsConfiguredKeys builds a database as connectd left it
+// before migration 0011 (every pair of every map indexed), then opens it:
+// the rows of an instance's configured searchable keys stay, ready; every
+// other row goes; a search on a dropped key still finds its contact.
+func TestMigrationKeepsConfiguredKeys(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	ms, err := migrations.Load(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`)
+	for _, m := range ms {
+		if m.Version >= 11 {
+			break
+		}
+		exec(m.SQL)
+		exec(`INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name)
+	}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+	for _, inst := range []struct{ id, keys string }{{"inst-keys", `["tier"]`}, {"inst-all", ""}} {
+		var keys any
+		if inst.keys != "" {
+			keys = inst.keys
+		}
+		exec(`INSERT INTO instances (id, account, region, status, created_at, searchable_keys) VALUES ($1, $2, $3, 'ACTIVE', now(), $4::jsonb)`,
+			inst.id, owner.AccountID, owner.Region, keys)
+		exec(`INSERT INTO contacts (instance_id, id, initial_contact_id, channel, initiation_method, initiated_at, updated_at, attributes)
+			VALUES ($1, 'c-1', 'c-1', 'TASK', 'API', $2, $2, '{"tier":"gold","lang":"en"}')`, inst.id, now)
+	}
+	var before int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM contact_attribute_index`).Scan(&before); err != nil || before != 4 {
+		t.Fatalf("before 0011 the index holds %d rows (%v), want 4", before, err)
+	}
+
+	s, err := Open(ctx, dsn, connectd.NewManualClock(now), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for inst, want := range map[string]map[string]int{"inst-keys": {"tier": 1}, "inst-all": {}} {
+		got, err := s.IndexedPairs(ctx, inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s after 0011: %v pairs, want %v", inst, got, want)
+		}
+	}
+	err = s.View(ctx, "test", func(tx connectd.Tx) error {
+		ks, err := tx.IndexedKeys(ctx, "inst-keys", []string{"tier", "lang"})
+		if err == nil && (len(ks) != 1 || ks[0].Key != "tier" || !ks[0].Ready) {
+			t.Errorf("inst-keys' indexed keys after 0011: %+v, want tier, ready", ks)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &connectd.SearchQuery{InstanceID: "inst-all", TimeRange: connectd.TimeInitiation, Start: now.Add(-time.Hour), End: now,
+		Attributes: &connectd.AttributeCriteria{Match: connectd.MatchAll, Criteria: []connectd.AttributeCriterion{{Key: "lang", Values: []string{"en"}}}}}
+	page, err := connectd.NewService(s, connectd.NewManualClock(now)).SearchContacts(ctx, owner, q)
+	if err != nil || len(page.Contacts) != 1 || page.TotalCount != 1 {
+		t.Fatalf("a dropped key's search after 0011: %+v, %v", page, err)
+	}
+}
