@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -58,8 +59,9 @@ const FileName = "connectd.db"
 // Store is the connectd.Port of an SQLite database. It is safe for
 // concurrent use.
 type Store struct {
-	writer *sql.DB // exactly one connection: all writes
-	read   *sql.DB // the read pool; the same *sql.DB as writer in memory mode
+	sql    *stored.Statements // stored.Tables' SQL (tables.go)
+	writer *sql.DB            // exactly one connection: all writes
+	read   *sql.DB            // the read pool; the same *sql.DB as writer in memory mode
 	// Prepared statements of each pool (see stmtCache).
 	writeStmts *stmtCache
 	reader     reader
@@ -136,7 +138,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	s := &Store{clock: clock, log: log, cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
+	s := &Store{clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
 	s.readWait, s.queueWait = opts.waits()
 	var err error
 	if path == MemoryPath {

@@ -53,7 +53,7 @@ type Statements struct {
 // rows embed it, so its methods are part of the store's connectd.Tx.
 type Tables struct {
 	DB     DB
-	SQL    Statements
+	SQL    *Statements // built once per store: units of work share it
 	Driver Driver
 }
 
