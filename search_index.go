@@ -163,7 +163,16 @@ func (s *Service) IndexSearchKeys(ctx context.Context, interval time.Duration, l
 	defer t.Stop()
 	for {
 		n, err := s.BackfillSearchIndex(ctx)
-		if err != nil && ctx.Err() == nil {
+		var busy <-chan time.Time // set when the store was too busy
+		switch {
+		case err == nil, ctx.Err() != nil:
+		case ErrorCode(err) == EBUSY:
+			// An overloaded store refused the batch (its bounded wait for
+			// the writer): no failure of the index, so a warning, and a
+			// prompt retry, as searches on a pending key read the maps.
+			log.Warn("search index backfill put off: the store is busy", "err", err)
+			busy = time.After(backfillBusyRetry)
+		default:
 			log.Error("search index backfill failed", "err", err)
 		}
 		if n > 0 {
@@ -173,7 +182,12 @@ func (s *Service) IndexSearchKeys(ctx context.Context, interval time.Duration, l
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-busy:
 		case <-s.backfill:
 		}
 	}
 }
+
+// backfillBusyRetry is how soon IndexSearchKeys tries again after the
+// store was too busy for a backfill batch.
+const backfillBusyRetry = time.Second
