@@ -82,11 +82,13 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 // By default it walks the instance's contacts in the time range, through
 // the contacts_search_* index, probing the attribute index per contact:
 // cost in proportion to the contacts in range. When a MATCH_ALL criterion
-// on an indexed key matches fewer chains than the range holds contacts (a
-// rare value over a long range), it walks that criterion's chains instead,
-// through contact_attribute_lookup, and joins their members. Both sizes
-// are counted through those indexes up to estimateCap, so choosing is
-// cheap.
+// on an indexed key matches fewer contacts than the range holds (a rare
+// value over a long range), it walks that criterion's members instead,
+// through contact_attribute_members (migration 0012), and joins each to
+// its contact. Over an initiation range the members' rows are bounded by
+// the range too, so that walk is always chosen: a common value's count is
+// one range scan of its matches, not a probe per contact in range. Both
+// sizes are counted up to estimateCap, so choosing is cheap.
 //
 // The FROM names its indexes (INDEXED BY) because the choice is made here:
 // without sqlite_stat1 (connectd never runs ANALYZE) SQLite's own planner
@@ -113,20 +115,26 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 	if err != nil {
 		return "", nil, 0, fmt.Errorf("estimate: %w", err)
 	}
+	// An initiation range bounds the members' rows too: their count is
+	// then of the matches in range, at most what the range holds.
+	initiated := q.TimeRange == connectd.TimeInitiation
 	best := inRange
 	for i, c := range q.Attributes.Criteria {
 		if len(c.Values) == 0 || !c.Indexed {
 			continue
 		}
 		var n int
+		cond := memberValues(len(c.Values), initiated)
 		cargs := append([]any{q.InstanceID, c.Key}, anys(c.Values, func(v string) any { return v })...)
-		err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_attribute_index INDEXED BY contact_attribute_lookup
-			WHERE instance_id = ? AND name = ? AND value IN (`+marks(len(c.Values))+`) LIMIT ?)`,
-			append(slices.Clone(cargs), estimateCap)...).Scan(&n)
+		if initiated {
+			cargs = append(cargs, max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli())
+		}
+		err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_attribute_members
+			WHERE `+cond+` LIMIT ?)`, append(slices.Clone(cargs), estimateCap)...).Scan(&n)
 		if err != nil {
 			return "", nil, 0, fmt.Errorf("estimate: %w", err)
 		}
-		if n < best {
+		if n < best || (initiated && n == best) {
 			best, skip = n, i
 			args = append(slices.Clone(cargs), cutoff, q.InstanceID)
 		}
@@ -134,12 +142,24 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 	if skip < 0 {
 		return from, nil, skip, nil
 	}
-	// CROSS JOIN makes SQLite keep the chains as the outer loop.
-	from = `(SELECT initial_contact_id AS chain FROM contact_attribute_index INDEXED BY contact_attribute_lookup
-		WHERE instance_id = ? AND name = ? AND value IN (` + marks(len(q.Attributes.Criteria[skip].Values)) + `)
-			AND initiated_ms >= ?) v
-		CROSS JOIN contacts c INDEXED BY contacts_chain ON c.instance_id = ? AND c.initial_contact_id = v.chain`
+	// CROSS JOIN makes SQLite keep the members as the outer loop, each
+	// joined to its contact through the primary key.
+	from = `(SELECT contact_id AS id FROM contact_attribute_members
+		WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), initiated) + ` AND chain_ms >= ?) v
+		CROSS JOIN contacts c ON c.instance_id = ? AND c.id = v.id`
 	return from, args, skip, nil
+}
+
+// memberValues is the condition on contact_attribute_members (migration
+// 0012) that a member's chain has key = one of n values, and, for an
+// initiation range, that the member's own initiated_ms is in it: a range
+// scan of the table's primary key per value.
+func memberValues(n int, initiated bool) string {
+	cond := `instance_id = ? AND name = ? AND value IN (` + marks(n) + `)`
+	if initiated {
+		cond += ` AND initiated_ms BETWEEN ? AND ?`
+	}
+	return cond
 }
 
 // timeIndex is the search index of a time column (migrations 0002, 0010),
