@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -74,7 +75,26 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
 	contacts, err := summaries(ctx, r.q, []*connectd.Contact{}, query, args...)
-	return contacts, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return contacts, total, pageDetails(ctx, r.q, q.InstanceID, contacts)
+}
+
+// pageDetails reads the References and Tags of a page's contacts in one
+// query: one per contact was most of a full page's time (issue 18).
+func pageDetails(ctx context.Context, q querier, instanceID string, contacts []*connectd.Contact) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	ids, err := json.Marshal(anys(contacts, func(c *connectd.Contact) any { return c.ID }))
+	if err != nil {
+		return fmt.Errorf("page ids: %w", err)
+	}
+	if err := attachDetails(ctx, q, contacts, queryPageDetails, instanceID, string(ids)); err != nil {
+		return fmt.Errorf("page details: %w", err)
+	}
+	return nil
 }
 
 // plan picks what the search walks first, and returns its FROM clause and
