@@ -65,7 +65,9 @@ type OutboxEntry struct {
 
 // OutboxTx is the outbox's part of a Tx.
 type OutboxTx interface {
-	// AppendOutbox stores e as a new PENDING entry and sets e.Seq.
+	// AppendOutbox stores e as a new PENDING entry and sets e.Seq, at
+	// the latest by the time the unit of work has committed (PostgreSQL
+	// sends the INSERT with COMMIT).
 	AppendOutbox(ctx context.Context, e *OutboxEntry) error
 	// PendingOutbox returns up to limit PENDING entries in Seq order,
 	// whatever their NextAttempt.

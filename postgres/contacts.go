@@ -41,8 +41,7 @@ func (r *rows) SetChainMap(ctx context.Context, instanceID, initialID string, m 
 	if err != nil {
 		return err
 	}
-	_, err = r.exec(ctx, updateChainMap, doc, nullTime(updated), instanceID, initialID)
-	return err
+	return r.later(updateChainMap, nil, doc, nullTime(updated), instanceID, initialID)
 }
 
 func (r *rows) EndContact(ctx context.Context, instanceID, id string, at time.Time) error {

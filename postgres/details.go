@@ -43,15 +43,32 @@ func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
 	return err
 }
 
+// LoadDetails uses the details LockContact read with its lock, unless a
+// write of the unit came since.
 func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
-	var refs, tags []byte
-	switch err := r.q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags); {
-	case errors.Is(err, pgx.ErrNoRows):
-		return nil
-	case err != nil:
+	if p := r.pre; p != nil && p.instanceID == c.InstanceID && p.id == c.ID {
+		return stored.Details(c, p.refs, p.tags)
+	}
+	p := prefetch{}
+	if err := p.scan(r.q.QueryRow(ctx, queryDetails, c.InstanceID, c.ID)); err != nil {
 		return err
 	}
-	return stored.Details(c, refs, tags)
+	return stored.Details(c, p.refs, p.tags)
+}
+
+// prefetch holds the details of contact id as queryDetails read them (nil
+// documents for a contact without a row).
+type prefetch struct {
+	instanceID, id string
+	refs, tags     []byte
+}
+
+// scan reads queryDetails' row, if there is one.
+func (p *prefetch) scan(row pgx.Row) error {
+	if err := row.Scan(&p.refs, &p.tags); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	return nil
 }
 
 // attachDetails loads the details of contacts in one query: every row

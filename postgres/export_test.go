@@ -1,5 +1,23 @@
 package postgres
 
+import (
+	"context"
+
+	"github.com/connectd/connectd"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
 // ResetPool closes every connection of s, so that its next requests
 // connect afresh, as they would after a connection's lifetime ended.
 func ResetPool(s *Store) { s.pool.Reset() }
+
+// OpenTraced is Open with tracer on every connection of the pool.
+func OpenTraced(ctx context.Context, dsn string, clock connectd.Clock, tracer pgx.QueryTracer) (*Store, error) {
+	return open(ctx, dsn, clock, nil, func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer })
+}
+
+// QueryRowForTest runs sql on s's pool and scans its one row into dest.
+func QueryRowForTest(ctx context.Context, s *Store, sql string, dest ...any) error {
+	return s.pool.QueryRow(ctx, sql).Scan(dest...)
+}

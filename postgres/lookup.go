@@ -65,11 +65,35 @@ func (r *rows) ContactRow(ctx context.Context, instanceID, id string) (*connectd
 }
 
 // LockContact and FindContact read a live contact of the owner's instance.
+//
+// LockContact also reads the contact's details in the same batch, as the
+// statement after the lock: the Service's next read is most often
+// LoadDetails of the contact it locked (an attribute update's event names
+// its tags), and that statement's snapshot, taken once the lock is held,
+// sees the latest committed details, as a read after the lock would. A
+// join in the locking statement would not: it reads the joined rows as of
+// that statement's start, before it waited for the lock.
 func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
 	if !r.write {
 		return nil, errReadOnly
 	}
-	return r.owned(ctx, lockContact, owner, instanceID, id)
+	var c *connectd.Contact
+	lock := &stmt{sql: lockContact, args: []any{r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region},
+		scan: func(row pgx.Row) (err error) {
+			if c, err = scanContact(row); errors.Is(err, pgx.ErrNoRows) {
+				c, err = nil, nil
+			}
+			return err
+		}}
+	pre := &prefetch{instanceID: instanceID, id: id}
+	details := &stmt{sql: queryDetails, args: []any{instanceID, id}, scan: pre.scan}
+	if err := r.u.send(ctx, lock, details); err != nil {
+		return nil, err
+	}
+	if c != nil {
+		r.pre = pre
+	}
+	return c, nil
 }
 
 func (r *rows) FindContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {

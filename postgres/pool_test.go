@@ -7,7 +7,8 @@ import (
 
 // TestPoolDefaults: without pool settings in the DSN, the pool uses the
 // failover defaults (minutes of connection lifetime, seconds between
-// health checks, a 2 s connect timeout per host); a DSN's own settings win.
+// health checks, a 2 s connect timeout per host, DefaultMaxConns
+// connections); a DSN's own settings win.
 func TestPoolDefaults(t *testing.T) {
 	cfg, err := poolConfig("host=h1,h2 user=u dbname=d sslmode=disable")
 	if err != nil {
@@ -18,16 +19,20 @@ func TestPoolDefaults(t *testing.T) {
 		t.Errorf("defaults: lifetime %v, health check %v, connect timeout %v, jitter %v",
 			cfg.MaxConnLifetime, cfg.HealthCheckPeriod, cfg.ConnConfig.ConnectTimeout, cfg.MaxConnLifetimeJitter)
 	}
+	if cfg.MaxConns != DefaultMaxConns {
+		t.Errorf("pool size %d, want DefaultMaxConns %d", cfg.MaxConns, DefaultMaxConns)
+	}
 	if len(cfg.ConnConfig.Fallbacks) != 1 {
 		t.Errorf("two hosts gave %d fallbacks, want 1", len(cfg.ConnConfig.Fallbacks))
 	}
-	cfg, err = poolConfig("postgres://u@h/d?pool_max_conn_lifetime=1h&pool_health_check_period=30s&connect_timeout=9")
+	cfg, err = poolConfig("postgres://u@h/d?pool_max_conn_lifetime=1h&pool_health_check_period=30s&connect_timeout=9&pool_max_conns=3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.MaxConnLifetime != time.Hour || cfg.HealthCheckPeriod != 30*time.Second || cfg.ConnConfig.ConnectTimeout != 9*time.Second {
-		t.Errorf("the DSN's own settings: lifetime %v, health check %v, connect timeout %v",
-			cfg.MaxConnLifetime, cfg.HealthCheckPeriod, cfg.ConnConfig.ConnectTimeout)
+	if cfg.MaxConnLifetime != time.Hour || cfg.HealthCheckPeriod != 30*time.Second || cfg.ConnConfig.ConnectTimeout != 9*time.Second ||
+		cfg.MaxConns != 3 {
+		t.Errorf("the DSN's own settings: lifetime %v, health check %v, connect timeout %v, pool size %d",
+			cfg.MaxConnLifetime, cfg.HealthCheckPeriod, cfg.ConnConfig.ConnectTimeout, cfg.MaxConns)
 	}
 }
 

@@ -12,16 +12,14 @@ import (
 
 var _ connectd.Port = (*Store)(nil)
 
-// Update runs fn in one READ COMMITTED transaction (see inTx), retried
-// from the start when it loses a deadlock or a serialization conflict.
-// With a read DSN, it then notes the primary's WAL position, so that this
-// Store's next Views wait for the standby to replay it (see reader).
+// Update runs fn in one READ COMMITTED transaction, pipelined (see unit),
+// retried from the start when it loses a deadlock or a serialization
+// conflict, or its connection died, before COMMIT (see inTx for why READ
+// COMMITTED with row locks). With a read DSN, it then notes the primary's
+// WAL position, so that this Store's next Views wait for the standby to
+// replay it (see reader).
 func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
-	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		r := &rows{s: s, q: tx, write: true}
-		r.Tables = tables(r)
-		return fn(r)
-	})
+	err := s.fail(op, s.retry(ctx, func() error { return s.update(ctx, fn) }))
 	if err == nil {
 		s.noteWrite(ctx)
 	}
@@ -91,6 +89,9 @@ type rows struct {
 	snap  pgx.Tx        // a View's snapshot, once it has taken one
 
 	stored.Tables // the rows both stores read and write alike (see tables)
+
+	u   *unit     // an Update's pipelined connection (q too)
+	pre *prefetch // details read with LockContact's lock, until the next write
 }
 
 // exec runs a write statement of the transaction.
@@ -98,8 +99,20 @@ func (r *rows) exec(ctx context.Context, sql string, args ...any) (int64, error)
 	if !r.write {
 		return 0, errReadOnly
 	}
+	r.pre = nil // the write may change the prefetched details
 	tag, err := r.q.Exec(ctx, sql, args...)
 	return tag.RowsAffected(), err
+}
+
+// later queues a write of an Update for its next batch (see unit): a
+// write the Service does not act on the outcome of, and that changes no
+// contact's details. scan, if not nil, reads its RETURNING row.
+func (r *rows) later(sql string, scan func(pgx.Row) error, args ...any) error {
+	if !r.write {
+		return errReadOnly
+	}
+	r.u.later(&stmt{sql: sql, args: args, scan: scan})
+	return nil
 }
 
 // one scans a query's single row into dest; found is false for no row.

@@ -14,6 +14,13 @@
 //     contact's row before counting its siblings). A transaction that loses
 //     a deadlock or a serialization conflict, or whose pooled connection
 //     died before COMMIT, is run again from the start.
+//   - An Update is pipelined (unit.go): BEGIN goes with its first
+//     statement, the writes the Service does not act on the outcome of
+//     (the chain map's UPDATE, the outbox INSERT) wait for its next read
+//     or for COMMIT, and LockContact reads the contact's details in the
+//     same batch as the lock. An UpdateContactAttributes is two round
+//     trips: BEGIN, lock, details; then UPDATE, INSERT, COMMIT (a test
+//     counts them). A read of a unit always sees its own writes.
 //   - Uniqueness across replicas (instance id and alias, contact id,
 //     ClientToken) rests on unique indexes; a violation is a
 //     connectd.Conflict for the Service to answer.
@@ -61,6 +68,17 @@ const (
 	DefaultHealthCheckPeriod = 5 * time.Second
 )
 
+// DefaultMaxConns is the pool's size unless the DSN sets pool_max_conns.
+// pgxpool's own default, max(4, cores), sizes the pool by this process's
+// cores, but a unit of work holds its connection across its round trips
+// and its commit's WAL flush, when neither side computes: with 64 clients
+// on two cores, 4 connections served 370–400 UpdateContactAttributes a
+// second and 16 served 660–830 in the same sitting (BENCHMARKS.md,
+// "PostgreSQL write path"). Replicas × pool size must stay under the
+// server's max_connections (100 by default, less its reserved ones): six
+// replicas at most on a default server; set pool_max_conns for more.
+const DefaultMaxConns = 16
+
 // Store is the connectd.Port of a PostgreSQL database. It is safe for concurrent
 // use, and several Stores (in one process or in many) may share a database.
 type Store struct {
@@ -80,12 +98,21 @@ type Store struct {
 // when the server cannot be reached or refuses the credentials. A nil log
 // discards.
 func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger) (*Store, error) {
+	return open(ctx, dsn, clock, log, nil)
+}
+
+// open is Open with tune, if not nil, applied to the pool's settings (the
+// tests' tracer).
+func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger, tune func(*pgxpool.Config)) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg, err := poolConfig(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if tune != nil {
+		tune(cfg)
 	}
 	f := &fence{log: log}
 	f.survey(ctx, &cfg.ConnConfig.Config)
@@ -129,6 +156,9 @@ func poolConfig(dsn string) (*pgxpool.Config, error) {
 	if !strings.Contains(dsn, "pool_max_conn_lifetime") {
 		cfg.MaxConnLifetime = DefaultMaxConnLifetime
 		cfg.MaxConnLifetimeJitter = DefaultMaxConnLifetime / 10 // replicas do not all reconnect at once
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	if !strings.Contains(dsn, "pool_health_check_period") {
 		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod

@@ -23,6 +23,7 @@ func RunPortTests(t *testing.T, open func(t *testing.T, clock connectd.Clock) co
 		{"LockedReadModifyWriteLosesNothing", testPortNoLostKeys},
 		{"RejectedUnitChangesNothing", testPortRejected},
 		{"ViewIsReadOnly", testPortViewReadOnly},
+		{"UnitReadsItsOwnWrites", testPortReadsOwnWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
