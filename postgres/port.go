@@ -152,3 +152,9 @@ func conflict(err error) error {
 	}
 	return err
 }
+
+// tables is this store's part of the row code it shares with sqlite: its
+// SQL and its driver (stored.Tables).
+func tables(r *rows) stored.Tables {
+	return stored.Tables{DB: db{r}, SQL: r.s.sql, Driver: driver()}
+}

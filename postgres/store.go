@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -82,6 +83,7 @@ const DefaultMaxConns = 16
 // Store is the connectd.Port of a PostgreSQL database. It is safe for concurrent
 // use, and several Stores (in one process or in many) may share a database.
 type Store struct {
+	sql     *stored.Statements // stored.Tables' SQL (tables.go)
 	pool    *pgxpool.Pool
 	fence   *fence
 	standby *reader // nil without a read DSN (see ReadFrom)
@@ -121,7 +123,7 @@ func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{pool: pool, fence: f, clock: clock, log: log}
+	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements()}
 	if err := s.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(&cfg.ConnConfig.Config, err)

@@ -15,8 +15,6 @@ const (
 		related_contact_id, channel, initiation_method, name, description, queue_id, client_token,
 		initiated_ms, scheduled_ms, disconnected_ms, updated_ms, attributes, enqueued_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	updateChainMap = `UPDATE contacts SET attributes = ?, updated_ms = coalesce(?, updated_ms)
-		WHERE instance_id = ? AND id = ?`
 	updateStop = `UPDATE contacts SET disconnected_ms = ?, updated_ms = ? WHERE instance_id = ? AND id = ?`
 	// updateNames sets Name and Description where the argument is not NULL.
 	updateNames = `UPDATE contacts SET name = coalesce(?, name), description = coalesce(?, description),
@@ -34,15 +32,6 @@ func (r *rows) InsertContact(ctx context.Context, c *connectd.Contact, own conne
 
 func (r *rows) DeleteContact(ctx context.Context, instanceID, id string) error {
 	_, err := r.exec(ctx, deleteContact, instanceID, id)
-	return err
-}
-
-func (r *rows) SetChainMap(ctx context.Context, instanceID, initialID string, m connectd.Attributes, updated time.Time) error {
-	doc, err := encodeMap(m)
-	if err != nil {
-		return err
-	}
-	_, err = r.exec(ctx, updateChainMap, doc, millis(truncate(updated)), instanceID, initialID)
 	return err
 }
 

@@ -21,6 +21,10 @@ type Options struct {
 	// are a volume that was not mounted or a database deleted by mistake,
 	// and starting empty would hide either.
 	NewDatabase bool
+	// CacheBytes caps the cache of committed contact rows (cache.go) by
+	// their estimated size: 0 means DefaultCacheBytes, a negative value
+	// turns the cache off.
+	CacheBytes int
 	// ReadWait bounds a View's wait for a read connection, QueueWait a
 	// write's wait for the committer (see admission.go); zero means
 	// DefaultReadWait and DefaultQueueWait.

@@ -19,34 +19,6 @@ const contactColumns = stored.ContactColumns + `, c.initiated_ms, c.scheduled_ms
 // contact row read, so an expired contact is absent and a chain whose
 // initial contact expired has no attributes.
 const (
-	// queryContact reads one live contact of an owner's instance, with its
-	// chain's map from the initial contact's row.
-	queryContact = `SELECT ` + contactColumns + `, ic.attributes
-	FROM contacts c
-	JOIN instances i ON i.id = c.instance_id
-	LEFT JOIN contacts ic ON ic.instance_id = c.instance_id AND ic.id = c.initial_contact_id
-		AND ic.initiated_ms >= ?1
-	WHERE c.instance_id = ?2 AND c.id = ?3 AND c.initiated_ms >= ?1
-		AND i.account = ?4 AND i.region = ?5`
-	// queryOwnRow is queryContact with the map kept on the row itself.
-	queryOwnRow = `SELECT ` + contactColumns + `, c.attributes
-	FROM contacts c
-	JOIN instances i ON i.id = c.instance_id
-	WHERE c.instance_id = ?2 AND c.id = ?3 AND c.initiated_ms >= ?1
-		AND i.account = ?4 AND i.region = ?5`
-	// queryChainOf is queryContact cut down to what GetContactAttributes
-	// needs: the same rows and filters, two columns instead of sixteen.
-	// Scanning the whole contact cost a fifth more CPU and half again the
-	// allocations (BenchmarkGetAttributes: about 50 against 40 µs, 137
-	// against 89 allocs).
-	queryChainOf = `SELECT c.initial_contact_id, ic.attributes
-	FROM contacts c
-	JOIN instances i ON i.id = c.instance_id
-	LEFT JOIN contacts ic ON ic.instance_id = c.instance_id AND ic.id = c.initial_contact_id
-		AND ic.initiated_ms >= ?1
-	WHERE c.instance_id = ?2 AND c.id = ?3 AND c.initiated_ms >= ?1
-		AND i.account = ?4 AND i.region = ?5`
-	queryChainMap = `SELECT attributes FROM contacts WHERE instance_id = ? AND id = ? AND initiated_ms >= ?`
 	// queryContactRow and queryContactByToken read a row whatever its age.
 	queryContactRow     = `SELECT ` + contactColumns + `, NULL FROM contacts c WHERE c.instance_id = ? AND c.id = ?`
 	queryContactByToken = `SELECT ` + contactColumns + `, NULL FROM contacts c WHERE c.instance_id = ? AND c.client_token = ?`
@@ -56,15 +28,6 @@ const (
 		WHERE instance_id = ? AND initial_contact_id = ? AND initiated_ms >= ?
 			AND initiation_method IN ('TRANSFER', 'QUEUE_TRANSFER')`
 )
-
-func (r *rows) FindContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
-	return r.contact(ctx, queryContact, r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region)
-}
-
-// LockContact needs no lock: the single writer runs one write at a time.
-func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
-	return r.contact(ctx, queryOwnRow, r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region)
-}
 
 func (r *rows) ContactRow(ctx context.Context, instanceID, id string) (*connectd.Contact, error) {
 	return r.contact(ctx, queryContactRow, instanceID, id)
@@ -81,27 +44,6 @@ func (r *rows) contact(ctx context.Context, query string, args ...any) (*connect
 		return nil, nil
 	}
 	return c, err
-}
-
-func (r *rows) LockChain(ctx context.Context, instanceID, initialID string) (connectd.Attributes, bool, error) {
-	var doc sql.NullString
-	found, err := r.one(ctx, queryChainMap, []any{instanceID, initialID, r.s.cutoff()}, &doc)
-	if err != nil {
-		return nil, false, err
-	}
-	m, err := decodeMap(doc)
-	return m, found, err
-}
-
-func (r *rows) ChainOf(ctx context.Context, owner connectd.Owner, instanceID, id string) (string, connectd.Attributes, bool, error) {
-	var initial string
-	var doc sql.NullString
-	found, err := r.one(ctx, queryChainOf, []any{r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region}, &initial, &doc)
-	if err != nil || !found {
-		return "", nil, false, err
-	}
-	m, err := decodeMap(doc)
-	return initial, m, err == nil, err
 }
 
 func (r *rows) CountPrevious(ctx context.Context, instanceID, previousID string) (int, error) {

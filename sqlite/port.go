@@ -83,3 +83,9 @@ func (r *rows) one(ctx context.Context, query string, args []any, dest ...any) (
 	}
 	return err == nil, err
 }
+
+// tables is this store's part of the row code it shares with postgres:
+// its SQL and its driver (stored.Tables).
+func tables(r *rows) stored.Tables {
+	return stored.Tables{DB: db{r}, SQL: r.s.sql, Driver: driver()}
+}

@@ -90,6 +90,7 @@ type txn struct {
 	tx     *sql.Tx
 	cache  *stmtCache
 	missed map[string]struct{}
+	ov     *overlay // told of every Exec, which may write (see runInTx)
 }
 
 // stmt returns the transaction's view of the cached statement for query, or
@@ -116,6 +117,9 @@ func (t *txn) prepareMissed(ctx context.Context) {
 
 // ExecContext runs a statement in the transaction.
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.ov != nil {
+		t.ov.wrote = true
+	}
 	ctx = context.WithoutCancel(ctx)
 	if st := t.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -144,6 +148,9 @@ func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // execScript runs SQL of several statements (a migration), which a prepared
 // statement cannot hold, outside the cache.
 func (t *txn) execScript(ctx context.Context, script string) error {
+	if t.ov != nil {
+		t.ov.wrote = true
+	}
 	_, err := t.tx.ExecContext(ctx, script)
 	return err
 }

@@ -15,6 +15,20 @@
 //     (synchronous=FULL: an fsync) that makes it durable.
 //   - A View runs on a separate read pool; in WAL mode it never blocks the
 //     writer and sees only committed data.
+//   - Contact rows, and with them the chains' maps, are served from a
+//     write-through cache of committed rows (cache.go), bounded by
+//     Options.CacheBytes (DefaultCacheBytes). It holds only what a commit
+//     made durable: a batch's rows go in after its commit and before any
+//     of its writes is acknowledged, so a read after a reply sees the
+//     write; a unit rolled back to its savepoint, or a failed batch,
+//     leaves nothing in it. SQLite's pre-update hook reports every change
+//     of a contacts row, by any statement, trigger or cascade, so no
+//     write path can leave a stale row in it (hook.go, overlay.go). The
+//     read half of every read-modify-write still runs on the one writer,
+//     after the write before it, so the cache changes nothing of the
+//     isolation above.
+//   - Every write of a row's map bumps its attributes_version (migration
+//     0011), whatever statement writes it.
 package sqlite
 
 import (
@@ -32,6 +46,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -44,8 +59,9 @@ const FileName = "connectd.db"
 // Store is the connectd.Port of an SQLite database. It is safe for
 // concurrent use.
 type Store struct {
-	writer *sql.DB // exactly one connection: all writes
-	read   *sql.DB // the read pool; the same *sql.DB as writer in memory mode
+	sql    *stored.Statements // stored.Tables' SQL (tables.go)
+	writer *sql.DB            // exactly one connection: all writes
+	read   *sql.DB            // the read pool; the same *sql.DB as writer in memory mode
 	// Prepared statements of each pool (see stmtCache).
 	writeStmts *stmtCache
 	reader     reader
@@ -69,6 +85,11 @@ type Store struct {
 	closeErr  error
 
 	commits connectd.CommitHook // see ObserveCommits
+
+	// cache holds committed contact rows (cache.go); ov is the open
+	// batch's view of them, the committer's alone (overlay.go).
+	cache *rowCache
+	ov    *overlay
 
 	// Bounded waits (admission.go): a slot per read connection (nil in
 	// memory mode) and how long to wait for one, or for the committer.
@@ -113,7 +134,11 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{clock: clock, log: log}
+	cacheBytes := opts.CacheBytes
+	if cacheBytes == 0 {
+		cacheBytes = DefaultCacheBytes
+	}
+	s := &Store{clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
 	s.readWait, s.queueWait = opts.waits()
 	var err error
 	if path == MemoryPath {
@@ -147,10 +172,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 // connection, or the data would vanish with it.
 func (s *Store) openMemory() error {
 	q := url.Values{"_pragma": {"foreign_keys(1)"}, "_txlock": {"immediate"}}
-	db, err := sql.Open("sqlite", MemoryPath+"?"+q.Encode())
-	if err != nil {
-		return fmt.Errorf("sqlite: open in-memory database: %w", err)
-	}
+	db := openHooked(MemoryPath+"?"+q.Encode(), s.ov.changed)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
@@ -179,11 +201,7 @@ func (s *Store) openFile(dir string, opts Options) error {
 		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 		return u.String()
 	}
-	s.writer, err = sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}}))
-	if err != nil {
-		s.lock.Close()
-		return fmt.Errorf("sqlite: open writer: %w", err)
-	}
+	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"}}), s.ov.changed)
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
 	s.writer.SetConnMaxLifetime(0)

@@ -13,7 +13,8 @@ type DB interface {
 	// Exec runs a write and returns how many rows it changed; it fails in
 	// a read-only unit of work.
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
-	// Insert runs a write that returns one integer (INSERT ... RETURNING);
+	// Insert runs an INSERT and returns the new row's integer key (by
+	// RETURNING, or SQLite's rowid of the row inserted);
 	// it fails in a read-only unit of work.
 	Insert(ctx context.Context, query string, args ...any) (int64, error)
 	// One scans the single row of query into dest; false if there is none.
@@ -52,7 +53,7 @@ type Statements struct {
 // rows embed it, so its methods are part of the store's connectd.Tx.
 type Tables struct {
 	DB     DB
-	SQL    Statements
+	SQL    *Statements // built once per store: units of work share it
 	Driver Driver
 }
 

@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"maps"
+	"sync"
+
+	"github.com/connectd/connectd"
+)
+
+// DefaultCacheBytes is the default cap of the row cache (Options.CacheBytes):
+// about 60,000 contacts of 10 short attributes. With it the process stays
+// well under 64 MiB of resident memory when idle, whatever the database
+// holds (BENCHMARKS.md, "SQLite write path and reads").
+const DefaultCacheBytes = 16 << 20
+
+// recentChanges is how many recently changed rowids the cache remembers, so
+// that a read that raced a commit cannot store what it read (see fill).
+const recentChanges = 4096
+
+// rowKey names a contact row.
+type rowKey struct{ instance, id string }
+
+// entry is one committed contact row as the cache keeps it: the row without
+// details, the map kept on the row itself (not its chain's, for a later
+// member), its attributes_version, the owner of its instance, and its
+// rowid, which is how a change of the row is recognised (see hook.go). An
+// entry is never changed once built; a write makes a new one.
+type entry struct {
+	rowid           int64
+	account, region string
+	c               connectd.Contact // Attributes: the row's own map
+	version         int64
+	size            int
+}
+
+// newEntry builds an entry and estimates its memory.
+func newEntry(rowid int64, account, region string, c connectd.Contact, version int64) *entry {
+	e := &entry{rowid: rowid, account: account, region: region, c: c, version: version}
+	e.size = 256 + len(c.InstanceID) + len(c.ID) + len(c.InitialContactID) + len(c.PreviousContactID) +
+		len(c.RelatedContactID) + len(c.Name) + len(c.Description) + len(c.QueueID) + len(c.ClientToken)
+	for k, v := range c.Attributes {
+		e.size += 64 + len(k) + len(v) // a map slot and both string headers
+	}
+	return e
+}
+
+// live reports whether the entry's contact is within retention at cutoff.
+func (e *entry) live(cutoff int64) bool { return e.c.InitiationTimestamp.UnixMilli() >= cutoff }
+
+// owned reports whether the entry's instance belongs to owner.
+func (e *entry) owned(owner connectd.Owner) bool {
+	return e.account == owner.AccountID && e.region == owner.Region
+}
+
+// contact returns a copy of the row the caller may change.
+func (e *entry) contact() *connectd.Contact {
+	c := e.c
+	c.Attributes = e.attributes()
+	return &c
+}
+
+// attributes returns a copy of the row's own map (never nil).
+func (e *entry) attributes() connectd.Attributes {
+	m := make(connectd.Attributes, len(e.c.Attributes))
+	maps.Copy(m, e.c.Attributes)
+	return m
+}
+
+// rowCache is the write-through cache of committed contact rows, and so of
+// committed chain maps. It holds only what a commit made durable: the
+// committer puts a batch's rows in after its commit (apply), and a reader
+// of the read pool may add a row it read (fill) only if no commit changed
+// that row since the read began. Its size is capped at max bytes (by the
+// entries' estimates); past the cap it drops arbitrary entries, which only
+// costs a later read its trip to SQLite.
+type rowCache struct {
+	mu    sync.Mutex
+	max   int
+	used  int
+	rows  map[rowKey]*entry
+	byRow map[int64]rowKey
+	// gen counts applied commits. changed holds the generation in which
+	// each recently changed rowid was last changed; ring is the order
+	// they came in, and floor the newest generation forgotten from it.
+	gen     uint64
+	changed map[int64]uint64
+	ring    [recentChanges]change
+	next    int
+	floor   uint64
+}
+
+// change is one rowid changed in generation gen.
+type change struct {
+	rowid int64
+	gen   uint64
+}
+
+func newRowCache(max int) *rowCache {
+	return &rowCache{max: max, rows: map[rowKey]*entry{}, byRow: map[int64]rowKey{}, changed: map[int64]uint64{}}
+}
+
+// get returns the cached row of k, or nil.
+func (rc *rowCache) get(k rowKey) *entry {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.rows[k]
+}
+
+// generation is taken before a read whose row may be filled in.
+func (rc *rowCache) generation() uint64 {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.gen
+}
+
+// fill adds e, read from committed data after generation g was taken,
+// unless a commit since g changed its row (the read may predate that
+// commit) or the cache already has the row.
+func (rc *rowCache) fill(e *entry, g uint64) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if g < rc.floor {
+		return // too old to tell
+	}
+	if cg, ok := rc.changed[e.rowid]; ok && cg > g {
+		return
+	}
+	k := rowKey{e.c.InstanceID, e.c.ID}
+	if _, ok := rc.rows[k]; ok {
+		return
+	}
+	rc.put(k, e)
+}
+
+// apply is what the committer does after a commit: it drops every row the
+// batch changed (dirty rowids) and puts in the batch's rows as the commit
+// left them. After a failed commit it is called with the rows the batch
+// touched as dirty and nothing to put, so no state of the failed batch can
+// stay.
+func (rc *rowCache) apply(dirty map[int64]struct{}, put map[rowKey]*entry) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.gen++
+	for r := range dirty {
+		rc.forget(r)
+	}
+	for k, e := range put {
+		rc.forget(e.rowid)
+		if old, ok := rc.rows[k]; ok {
+			rc.drop(k, old)
+		}
+		rc.put(k, e)
+	}
+}
+
+// forget drops the row r and remembers that it changed now.
+func (rc *rowCache) forget(r int64) {
+	if k, ok := rc.byRow[r]; ok {
+		rc.drop(k, rc.rows[k])
+	}
+	if old := rc.ring[rc.next]; old.gen != 0 {
+		if rc.changed[old.rowid] == old.gen {
+			delete(rc.changed, old.rowid)
+		}
+		rc.floor = max(rc.floor, old.gen)
+	}
+	rc.ring[rc.next] = change{rowid: r, gen: rc.gen}
+	rc.next = (rc.next + 1) % recentChanges
+	rc.changed[r] = rc.gen
+}
+
+// put adds e under k, evicting arbitrary entries while over the cap. Map
+// iteration order is random enough that no pattern of use keeps one row
+// out.
+func (rc *rowCache) put(k rowKey, e *entry) {
+	if e.size > rc.max {
+		return
+	}
+	if other, ok := rc.byRow[e.rowid]; ok && other != k {
+		rc.drop(other, rc.rows[other]) // the rowid now names k's row
+	}
+	for rc.used+e.size > rc.max && len(rc.rows) > 0 {
+		for ok, old := range rc.rows {
+			rc.drop(ok, old)
+			break
+		}
+	}
+	rc.rows[k] = e
+	rc.byRow[e.rowid] = k
+	rc.used += e.size
+}
+
+// drop removes the entry e under k.
+func (rc *rowCache) drop(k rowKey, e *entry) {
+	delete(rc.rows, k)
+	if rc.byRow[e.rowid] == k {
+		delete(rc.byRow, e.rowid)
+	}
+	rc.used -= e.size
+}
+
+// stats returns the number of entries and their estimated bytes.
+func (rc *rowCache) stats() (n, bytes int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return len(rc.rows), rc.used
+}

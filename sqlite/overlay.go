@@ -1,0 +1,133 @@
+package sqlite
+
+// overlay is what the committer's open batch has done to cached rows, kept
+// apart from the shared rowCache until the batch commits: the rows its
+// units read or wrote (as the transaction now has them) and the rowids its
+// statements changed. SQLite's pre-update hook reports every change of a
+// contacts row, by any statement or trigger (see hook.go), so a write that
+// does not know about the cache still hides the row's cached entry from the
+// rest of the batch and drops it at the commit.
+//
+// It has two layers: the unit (savepoint) running now, and the units of
+// the batch already released. A unit rolled back to its savepoint loses
+// its layer, and so leaves nothing behind; a failed batch loses both. Only
+// the committer goroutine uses it.
+type overlay struct {
+	unit, batch layer
+	// wrote is set by any statement that may have written, of any table
+	// (runInTx's attempt without savepoints needs to know).
+	wrote bool
+}
+
+// layer is the rows and changed rowids of a unit or of a batch; keyOf
+// finds a row of rows by its rowid.
+type layer struct {
+	rows  map[rowKey]*entry
+	keyOf map[int64]rowKey
+	dirty map[int64]struct{}
+}
+
+func newLayer() layer {
+	return layer{rows: map[rowKey]*entry{}, keyOf: map[int64]rowKey{}, dirty: map[int64]struct{}{}}
+}
+
+// put adds e to the layer.
+func (l *layer) put(e *entry) {
+	k := rowKey{e.c.InstanceID, e.c.ID}
+	if old, ok := l.rows[k]; ok {
+		delete(l.keyOf, old.rowid)
+	}
+	l.rows[k] = e
+	l.keyOf[e.rowid] = k
+}
+
+// drop removes the row r from the layer, if it is there.
+func (l *layer) drop(r int64) {
+	if k, ok := l.keyOf[r]; ok {
+		delete(l.rows, k)
+		delete(l.keyOf, r)
+	}
+}
+
+func (l *layer) clear() {
+	clear(l.rows)
+	clear(l.keyOf)
+	clear(l.dirty)
+}
+
+func newOverlay() *overlay { return &overlay{unit: newLayer(), batch: newLayer()} }
+
+// changed is the pre-update hook's report that a row of table changes;
+// for contacts, r is its rowid.
+func (o *overlay) changed(table string, r int64) {
+	o.wrote = true
+	if table != "contacts" {
+		return
+	}
+	o.unit.dirty[r] = struct{}{}
+	o.unit.drop(r)
+}
+
+// stage records e as the row the unit's transaction now has.
+func (o *overlay) stage(e *entry) { o.unit.put(e) }
+
+// lookup returns the batch's view of k: the entry and true if the batch
+// knows the row (nil if it changed it unseen, so it must be read again), or
+// false if the shared cache may answer, provided that its entry's rowid is
+// not hidden.
+func (o *overlay) lookup(k rowKey) (*entry, bool) {
+	if e, ok := o.unit.rows[k]; ok {
+		return e, true
+	}
+	if e, ok := o.batch.rows[k]; ok {
+		if _, changed := o.unit.dirty[e.rowid]; changed {
+			return nil, true
+		}
+		return e, true
+	}
+	return nil, false
+}
+
+// hidden reports whether the batch changed row r, which makes the shared
+// cache's entry for it stale for the batch.
+func (o *overlay) hidden(r int64) bool {
+	if _, ok := o.unit.dirty[r]; ok {
+		return true
+	}
+	_, ok := o.batch.dirty[r]
+	return ok
+}
+
+// release keeps the unit's layer: its savepoint was released.
+func (o *overlay) release() {
+	for r := range o.unit.dirty {
+		o.batch.dirty[r] = struct{}{}
+		o.batch.drop(r)
+	}
+	for _, e := range o.unit.rows {
+		o.batch.put(e)
+	}
+	o.rollback()
+}
+
+// rollback forgets the unit's layer: its savepoint was rolled back.
+func (o *overlay) rollback() { o.unit.clear() }
+
+// reset forgets everything, for the next batch.
+func (o *overlay) reset() {
+	o.unit.clear()
+	o.batch.clear()
+}
+
+// everything is every rowid the batch touched, changed or read, for
+// dropping them all after a failed commit.
+func (o *overlay) everything() map[int64]struct{} {
+	all := make(map[int64]struct{}, len(o.batch.dirty)+len(o.batch.rows))
+	for r := range o.batch.dirty {
+		all[r] = struct{}{}
+	}
+	for _, e := range o.batch.rows {
+		all[e.rowid] = struct{}{}
+	}
+	return all
+}
