@@ -82,12 +82,8 @@ func (s *Service) searchOnce(ctx context.Context, owner Owner, q *SearchQuery) (
 				return err
 			}
 		}
-		// Every ContactSearchSummary carries the contact's Tags.
-		for _, c := range page.Contacts {
-			if err := tx.LoadDetails(ctx, c); err != nil {
-				return err
-			}
-		}
+		// Every ContactSearchSummary carries the contact's Tags, which
+		// the store has read with the page (one query, not one a contact).
 		return nil
 	})
 	if err != nil {

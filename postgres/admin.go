@@ -36,7 +36,7 @@ func (r *rows) AllContacts(ctx context.Context) ([]*connectd.Contact, error) {
 	if err != nil {
 		return nil, err
 	}
-	return out, attachDetails(ctx, r.q, out)
+	return out, attachDetails(ctx, r.q, out, queryAllDetails)
 }
 
 func (r *rows) DeleteExpired(ctx context.Context, limit int) (int, error) {

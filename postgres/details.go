@@ -17,6 +17,10 @@ const (
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
 	deleteDetails   = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
 	queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
+	// queryPageDetails reads the details of a search's page in one query
+	// rather than one per contact.
+	queryPageDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details
+		WHERE instance_id = $1 AND contact_id = ANY($2)`
 )
 
 // SaveDetails upserts the jsonb documents, or deletes the row of a contact
@@ -67,10 +71,11 @@ func (p *prefetch) scan(row pgx.Row) error {
 	return nil
 }
 
-// attachDetails loads the details of contacts (an export) in one scan.
-func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact) error {
+// attachDetails loads the details of contacts in one query: every row
+// (an export, queryAllDetails) or those the query selects by args.
+func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact, query string, args ...any) error {
 	a := stored.NewAttacher(contacts)
-	rs, err := q.Query(ctx, queryAllDetails)
+	rs, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,18 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 		}
 		return c, err
 	})
-	return contacts, total, err
+	if err != nil || len(contacts) == 0 {
+		return contacts, total, err
+	}
+	// The page's References and Tags in one query, not one per contact.
+	ids := make([]string, len(contacts))
+	for i, c := range contacts {
+		ids[i] = c.ID
+	}
+	if err := attachDetails(ctx, r.q, contacts, queryPageDetails, q.InstanceID, ids); err != nil {
+		return nil, 0, fmt.Errorf("page details: %w", err)
+	}
+	return contacts, total, nil
 }
 
 // SearchSettings reads the keys and the secret of a search in one query,

@@ -37,7 +37,7 @@ func (r *rows) AllContacts(ctx context.Context) ([]*connectd.Contact, error) {
 	if err := errors.Join(rs.Err(), rs.Close()); err != nil {
 		return nil, err
 	}
-	if err := attachDetails(ctx, r.q, out); err != nil {
+	if err := attachDetails(ctx, r.q, out, queryAllDetails); err != nil {
 		return nil, fmt.Errorf("contact details: %w", err)
 	}
 	return out, nil

@@ -17,6 +17,10 @@ const (
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
 	deleteDetails   = `DELETE FROM contact_details WHERE instance_id = ? AND contact_id = ?`
 	queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
+	// queryPageDetails reads the details of a search's page, whose ids go
+	// as one JSON array, in one query rather than one per contact.
+	queryPageDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details
+		WHERE instance_id = ? AND contact_id IN (SELECT value FROM json_each(?))`
 )
 
 func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
@@ -50,10 +54,11 @@ func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
 	return err
 }
 
-// attachDetails loads the details of contacts (an export) in one scan.
-func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact) error {
+// attachDetails loads the details of contacts in one query: every row
+// (an export, queryAllDetails) or those the query selects by args.
+func attachDetails(ctx context.Context, q querier, contacts []*connectd.Contact, query string, args ...any) error {
 	a := stored.NewAttacher(contacts)
-	rs, err := q.QueryContext(ctx, queryAllDetails)
+	rs, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -59,8 +60,16 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 		b.attributes(q.Attributes, cutoff, skip)
 	}
 	var total int64
+	count := "SELECT count(*) FROM " + from + " WHERE " + b.where()
 	countArgs := append(append([]any{}, fromArgs...), b.args...)
-	if err := r.q.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE "+b.where(), countArgs...).Scan(&total); err != nil {
+	if skip >= 0 && membersAlone(q) {
+		// The members' rows hold all the search asks: count them alone,
+		// one range scan, without joining each to its contact.
+		count = `SELECT count(*) FROM contact_attribute_members
+			WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), true) + ` AND chain_ms >= ?`
+		countArgs = fromArgs[:len(fromArgs)-1] // all but the join's instance
+	}
+	if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count: %w", err)
 	}
 	if cur != nil {
@@ -74,7 +83,26 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
 	contacts, err := summaries(ctx, r.q, []*connectd.Contact{}, query, args...)
-	return contacts, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return contacts, total, pageDetails(ctx, r.q, q.InstanceID, contacts)
+}
+
+// pageDetails reads the References and Tags of a page's contacts in one
+// query: one per contact was most of a full page's time (issue 18).
+func pageDetails(ctx context.Context, q querier, instanceID string, contacts []*connectd.Contact) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	ids, err := json.Marshal(anys(contacts, func(c *connectd.Contact) any { return c.ID }))
+	if err != nil {
+		return fmt.Errorf("page ids: %w", err)
+	}
+	if err := attachDetails(ctx, q, contacts, queryPageDetails, instanceID, string(ids)); err != nil {
+		return fmt.Errorf("page details: %w", err)
+	}
+	return nil
 }
 
 // plan picks what the search walks first, and returns its FROM clause and
@@ -82,11 +110,13 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 // By default it walks the instance's contacts in the time range, through
 // the contacts_search_* index, probing the attribute index per contact:
 // cost in proportion to the contacts in range. When a MATCH_ALL criterion
-// on an indexed key matches fewer chains than the range holds contacts (a
-// rare value over a long range), it walks that criterion's chains instead,
-// through contact_attribute_lookup, and joins their members. Both sizes
-// are counted through those indexes up to estimateCap, so choosing is
-// cheap.
+// on an indexed key matches fewer contacts than the range holds (a rare
+// value over a long range), it walks that criterion's members instead,
+// through contact_attribute_members (migration 0012), and joins each to
+// its contact. Over an initiation range the members' rows are bounded by
+// the range too, so that walk is always chosen: a common value's count is
+// one range scan of its matches, not a probe per contact in range. Both
+// sizes are counted up to estimateCap, so choosing is cheap.
 //
 // The FROM names its indexes (INDEXED BY) because the choice is made here:
 // without sqlite_stat1 (connectd never runs ANALYZE) SQLite's own planner
@@ -113,20 +143,26 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 	if err != nil {
 		return "", nil, 0, fmt.Errorf("estimate: %w", err)
 	}
+	// An initiation range bounds the members' rows too: their count is
+	// then of the matches in range, at most what the range holds.
+	initiated := q.TimeRange == connectd.TimeInitiation
 	best := inRange
 	for i, c := range q.Attributes.Criteria {
 		if len(c.Values) == 0 || !c.Indexed {
 			continue
 		}
 		var n int
+		cond := memberValues(len(c.Values), initiated)
 		cargs := append([]any{q.InstanceID, c.Key}, anys(c.Values, func(v string) any { return v })...)
-		err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_attribute_index INDEXED BY contact_attribute_lookup
-			WHERE instance_id = ? AND name = ? AND value IN (`+marks(len(c.Values))+`) LIMIT ?)`,
-			append(slices.Clone(cargs), estimateCap)...).Scan(&n)
+		if initiated {
+			cargs = append(cargs, max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli())
+		}
+		err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM contact_attribute_members
+			WHERE `+cond+` LIMIT ?)`, append(slices.Clone(cargs), estimateCap)...).Scan(&n)
 		if err != nil {
 			return "", nil, 0, fmt.Errorf("estimate: %w", err)
 		}
-		if n < best {
+		if n < best || (initiated && n == best) {
 			best, skip = n, i
 			args = append(slices.Clone(cargs), cutoff, q.InstanceID)
 		}
@@ -134,12 +170,33 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 	if skip < 0 {
 		return from, nil, skip, nil
 	}
-	// CROSS JOIN makes SQLite keep the chains as the outer loop.
-	from = `(SELECT initial_contact_id AS chain FROM contact_attribute_index INDEXED BY contact_attribute_lookup
-		WHERE instance_id = ? AND name = ? AND value IN (` + marks(len(q.Attributes.Criteria[skip].Values)) + `)
-			AND initiated_ms >= ?) v
-		CROSS JOIN contacts c INDEXED BY contacts_chain ON c.instance_id = ? AND c.initial_contact_id = v.chain`
+	// CROSS JOIN makes SQLite keep the members as the outer loop, each
+	// joined to its contact through the primary key.
+	from = `(SELECT contact_id AS id FROM contact_attribute_members
+		WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), initiated) + ` AND chain_ms >= ?) v
+		CROSS JOIN contacts c ON c.instance_id = ? AND c.id = v.id`
 	return from, args, skip, nil
+}
+
+// membersAlone reports whether a search driven by the members of its one
+// attribute criterion asks nothing else of a contact than what the
+// members' rows hold: the instance and the initiation range.
+func membersAlone(q *connectd.SearchQuery) bool {
+	return q.TimeRange == connectd.TimeInitiation && len(q.Attributes.Criteria) == 1 &&
+		len(q.Channels) == 0 && len(q.InitiationMethods) == 0 && len(q.QueueIDs) == 0 && len(q.AgentIDs) == 0 &&
+		(q.Name == nil || len(q.Name.Texts) == 0) && q.Tags == nil
+}
+
+// memberValues is the condition on contact_attribute_members (migration
+// 0012) that a member's chain has key = one of n values, and, for an
+// initiation range, that the member's own initiated_ms is in it: a range
+// scan of the table's primary key per value.
+func memberValues(n int, initiated bool) string {
+	cond := `instance_id = ? AND name = ? AND value IN (` + marks(n) + `)`
+	if initiated {
+		cond += ` AND initiated_ms BETWEEN ? AND ?`
+	}
+	return cond
 }
 
 // timeIndex is the search index of a time column (migrations 0002, 0010),

@@ -45,6 +45,9 @@ func TestMigrationKeepsConfiguredKeys(t *testing.T) {
 			inst.id, owner.AccountID, owner.Region, sql.NullString{String: inst.keys, Valid: inst.keys != ""})
 		exec(`INSERT INTO contacts (instance_id, id, initial_contact_id, channel, initiation_method, initiated_ms, updated_ms, attributes)
 			VALUES (?, 'c-1', 'c-1', 'TASK', 'API', ?, ?, '{"tier":"gold","lang":"en"}')`, inst.id, now.UnixMilli(), now.UnixMilli())
+		// A chain member, which migration 0012 gives the chain's rows.
+		exec(`INSERT INTO contacts (instance_id, id, initial_contact_id, previous_contact_id, channel, initiation_method, initiated_ms, updated_ms)
+			VALUES (?, 'c-2', 'c-1', 'c-1', 'TASK', 'TRANSFER', ?, ?)`, inst.id, now.UnixMilli()-1, now.UnixMilli()-1)
 	}
 	var before int
 	if err := db.QueryRow(`SELECT count(*) FROM contact_attribute_index`).Scan(&before); err != nil || before != 4 {
@@ -81,7 +84,13 @@ func TestMigrationKeepsConfiguredKeys(t *testing.T) {
 	q := &connectd.SearchQuery{InstanceID: "inst-all", TimeRange: connectd.TimeInitiation, Start: now.Add(-time.Hour), End: now,
 		Attributes: &connectd.AttributeCriteria{Match: connectd.MatchAll, Criteria: []connectd.AttributeCriterion{{Key: "lang", Values: []string{"en"}}}}}
 	page, err := service(s).SearchContacts(t.Context(), owner, q)
-	if err != nil || len(page.Contacts) != 1 || page.TotalCount != 1 {
+	if err != nil || len(page.Contacts) != 2 || page.TotalCount != 2 {
 		t.Fatalf("a dropped key's search after 0010: %+v, %v", page, err)
+	}
+	// A kept key's search reads the per-member rows of 0012.
+	q.InstanceID, q.Attributes.Criteria[0] = "inst-keys", connectd.AttributeCriterion{Key: "tier", Values: []string{"gold"}, Indexed: true}
+	page, err = service(s).SearchContacts(t.Context(), owner, q)
+	if err != nil || len(page.Contacts) != 2 || page.TotalCount != 2 {
+		t.Fatalf("a kept key's search after 0012: %+v, %v", page, err)
 	}
 }

@@ -21,6 +21,7 @@ var searchTests = []storeTest{
 	{"Retention", testSearchRetention},
 	{"IndexFollowsDeletes", testSearchIndexDeletes},
 	{"IndexFollowsImportAndReset", testSearchImportReset},
+	{"IndexFollowsChainMembers", testSearchIndexMembers},
 	{"LongValuesDoNotMatch", testSearchLongValues},
 	{"ContactTags", testSearchTags},
 	{"NewKeyFindsPastContacts", testSearchNewKey},
