@@ -47,14 +47,19 @@ func (s *Service) StartChatContact(ctx context.Context, owner Owner, c *Contact,
 // exist, a destination that must be allowed).
 func (s *Service) startContact(ctx context.Context, owner Owner, in *Contact, check func(Tx) error) (*Contact, error) {
 	var out *Contact
+	var flow *pendingFlow
 	err := s.port.Update(ctx, "create contact", func(tx Tx) error {
+		flow = nil // a unit of work may run again (Port)
 		if check != nil {
 			if err := check(tx); err != nil {
 				return err
 			}
 		}
 		var err error
-		out, err = s.createContact(ctx, tx, owner, in)
+		if out, err = s.createContact(ctx, tx, owner, in); err != nil {
+			return err
+		}
+		flow, err = s.prepareFlow(ctx, tx, owner, out, in.ContactFlowID)
 		return err
 	})
 	switch conflictOf(err) {
@@ -71,7 +76,7 @@ func (s *Service) startContact(ctx context.Context, owner Owner, in *Contact, ch
 	if err != nil {
 		return nil, err
 	}
-	s.startFlow(ctx, owner, out, in.ContactFlowID)
+	s.start(flow)
 	return out, nil
 }
 

@@ -97,7 +97,9 @@ func (s *Service) UntagContact(ctx context.Context, owner Owner, instanceID, con
 // second, the order used everywhere).
 func (s *Service) TransferContact(ctx context.Context, owner Owner, t *Transfer) (*Contact, error) {
 	var out *Contact
+	var flow *pendingFlow
 	err := s.port.Update(ctx, "transfer contact", func(tx Tx) error {
+		flow = nil // a unit of work may run again (Port)
 		old, err := lock(ctx, tx, owner, t.InstanceID, t.ContactID)
 		if err != nil {
 			return err
@@ -130,6 +132,9 @@ func (s *Service) TransferContact(ctx context.Context, owner Owner, t *Transfer)
 		if out, err = s.createContact(ctx, tx, owner, TransferredContact(old, t)); err != nil {
 			return err
 		}
+		if flow, err = s.prepareFlow(ctx, tx, owner, out, t.ContactFlowID); err != nil {
+			return err
+		}
 		return s.ended(ctx, tx, owner, t.InstanceID, old.ID, RecordFacts{NextContactID: out.ID, TransferCompleted: s.now()})
 	})
 	switch conflictOf(err) {
@@ -144,7 +149,7 @@ func (s *Service) TransferContact(ctx context.Context, owner Owner, t *Transfer)
 	if err != nil {
 		return nil, err
 	}
-	s.startFlow(ctx, owner, out, t.ContactFlowID)
+	s.start(flow)
 	return out, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"time"
 )
 
@@ -105,39 +104,53 @@ type LambdaAttempt struct {
 	Error          string `json:",omitempty"`
 }
 
-// startFlow runs flowID for a newly started contact c if it is a TASK or
-// CHAT contact, a FlowStarter is set and the instance has that flow. A
+// pendingFlow is a contact's flow run stored in the unit of work that
+// stored the contact, to start once that unit has committed.
+type pendingFlow struct {
+	owner Owner
+	c     *Contact
+	flow  *Flow
+	run   *FlowRun
+}
+
+// prepareFlow stores, in the unit of work tx that created contact c, the
+// run of flowID if c is a TASK or CHAT contact, a FlowStarter is set and
+// the instance has that flow; nil when there is nothing to run. A
 // ContactFlowId the instance has no flow for starts the contact and runs
 // nothing, as before flows existed. A contact that already has a run (a
-// retried start answered with its first contact) is not run again. The
-// contact is already stored, so a failure here is logged, not returned.
-func (s *Service) startFlow(ctx context.Context, owner Owner, c *Contact, flowID string) {
+// retried start answered with its first contact) is not run again.
+//
+// The run is stored with the contact, not in a unit of its own after it:
+// a second unit could be refused (the request's deadline, a writer too
+// busy under load) after the contact was acknowledged, leaving a started
+// contact whose flow never ran.
+func (s *Service) prepareFlow(ctx context.Context, tx Tx, owner Owner, c *Contact, flowID string) (*pendingFlow, error) {
 	if s.flows == nil || flowID == "" || (c.Channel != ChannelTask && c.Channel != ChannelChat) {
-		return
+		return nil, nil
 	}
-	run := &FlowRun{InstanceID: c.InstanceID, ContactID: c.ID, FlowID: flowID, Status: FlowRunRunning, Started: s.now()}
-	var flow *Flow
-	err := s.port.Update(ctx, "start flow", func(tx Tx) error {
-		flow = nil
-		b, err := tx.FlowDoc(ctx, c.InstanceID, DocFlow, flowIDOf(flowID))
-		if err != nil || b == nil {
-			return err
-		}
-		if prior, err := tx.FlowDoc(ctx, c.InstanceID, DocRun, c.ID); err != nil || prior != nil {
-			return err
-		}
-		if flow, err = decodeFlow(b); err != nil {
-			return err
-		}
-		run.FlowID, run.FlowName = flow.ID, flow.Name
-		return putRun(ctx, tx, run)
-	})
+	b, err := tx.FlowDoc(ctx, c.InstanceID, DocFlow, flowIDOf(flowID))
+	if err != nil || b == nil {
+		return nil, err
+	}
+	if prior, err := tx.FlowDoc(ctx, c.InstanceID, DocRun, c.ID); err != nil || prior != nil {
+		return nil, err
+	}
+	flow, err := decodeFlow(b)
 	if err != nil {
-		slog.Default().Error("start flow", "contact", c.ID, "flow", flowID, "err", err)
-		return
+		return nil, err
 	}
-	if flow != nil {
-		s.flows.StartFlow(owner, c, flow, run)
+	run := &FlowRun{InstanceID: c.InstanceID, ContactID: c.ID, FlowID: flow.ID, FlowName: flow.Name,
+		Status: FlowRunRunning, Started: s.now()}
+	if err := putRun(ctx, tx, run); err != nil {
+		return nil, err
+	}
+	return &pendingFlow{owner: owner, c: c, flow: flow, run: run}, nil
+}
+
+// start hands a committed contact's stored run to the FlowStarter.
+func (s *Service) start(p *pendingFlow) {
+	if p != nil {
+		s.flows.StartFlow(p.owner, p.c, p.flow, p.run)
 	}
 }
 
