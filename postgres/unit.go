@@ -122,9 +122,13 @@ func (u *unit) commit(ctx context.Context) error {
 		return &errCommit{errors.New("the server rolled the transaction back (" + end.tag.String() + ")")}
 	case err == nil:
 		return nil
-	case errors.As(err, &pgErr) && end.tag.String() == "" && u.conn.Conn().PgConn().TxStatus() != 'I':
+	case errors.As(err, &pgErr) && end.tag.String() == "" && pgErr.Severity != "FATAL" &&
+		!u.conn.Conn().IsClosed() && u.conn.Conn().PgConn().TxStatus() != 'I':
 		// The server answered a statement before COMMIT with an error
 		// and is still in the (failed) transaction: COMMIT did not run.
+		// A FATAL error closes the connection before the server says
+		// whether it is in a transaction (TxStatus still reads the BEGIN's
+		// state then), so the outcome is unknown: an errCommit.
 		return err
 	case sqlState(err) == codeSerialization:
 		return err // the server refused to commit: nothing was kept
@@ -135,12 +139,23 @@ func (u *unit) commit(ctx context.Context) error {
 // rollback ends a unit that failed, unless there is no transaction to end
 // (nothing was sent, or COMMIT ran). If ROLLBACK fails the connection is
 // left in its transaction and the pool destroys it on release.
+//
+// ROLLBACK does not use the request's context: a unit that failed because
+// that context ended (the client went away, connectd's request deadline)
+// would fail its ROLLBACK too, and every such request would cost the pool
+// a connection to rebuild, just when the server is overloaded.
 func (u *unit) rollback(ctx context.Context) {
 	if u.conn.Conn().PgConn().TxStatus() == 'I' {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
 	_, _ = u.conn.Exec(ctx, "ROLLBACK") //nolint:errcheck // see above
 }
+
+// rollbackTimeout bounds a ROLLBACK, which runs without the request's
+// context; past it the pool destroys the connection instead.
+const rollbackTimeout = 5 * time.Second
 
 // Exec runs sql after the queue, in one batch with it.
 func (u *unit) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
