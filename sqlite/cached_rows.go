@@ -38,6 +38,12 @@ func (r *rows) cached(k rowKey) *entry {
 // none: from memory if it can (cached), else read, and then remembered by
 // the batch (a write) or filled into the shared cache (a View).
 func (r *rows) row(ctx context.Context, k rowKey) (*entry, error) {
+	if r.snap != nil {
+		// A View in its read transaction (a search) sees the database as
+		// of that transaction's start: the cache may hold newer rows, and
+		// what it reads may be older than the cache's generation says.
+		return r.readRow(ctx, k)
+	}
 	if e := r.cached(k); e != nil {
 		return e, nil
 	}
