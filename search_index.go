@@ -44,6 +44,8 @@ type SearchIndexTx interface {
 	// pairs. They are Ready at once if the instance has no contact, else
 	// pending with an empty After. An unknown instance registers nothing.
 	RegisterIndexedKeys(ctx context.Context, instanceID string, keys []string) error
+	// CountIndexedKeys returns how many keys the instance has registered.
+	CountIndexedKeys(ctx context.Context, instanceID string) (int, error)
 	// PendingIndexedKeys returns up to limit keys of any instance that are
 	// not Ready.
 	PendingIndexedKeys(ctx context.Context, limit int) ([]IndexedKey, error)
@@ -59,6 +61,16 @@ type SearchIndexTx interface {
 // reads: small, so that each unit holds the store's writer for about a
 // millisecond or two and writes queued behind it barely wait.
 const BackfillBatch = 500
+
+// MaxSearchRegisteredKeys bounds the keys an instance's search index
+// holds through searches: a search naming a new key past it reads the
+// chain maps for that key, as a search before its backfill does, and
+// registers nothing. Without it any client could register keys without
+// end by searching for made-up names, each costing a backfill of the whole
+// instance (and, on PostgreSQL, a pause of the writers to register it).
+// Amazon Connect searches only the keys an administrator configured;
+// configured keys are always registered, whatever this bound.
+const MaxSearchRegisteredKeys = 100
 
 // kickBackfill wakes IndexSearchKeys at once; it never blocks (the
 // channel holds one wake-up).

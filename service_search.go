@@ -30,7 +30,9 @@ func (s *Service) SearchContacts(ctx context.Context, owner Owner, q *SearchQuer
 }
 
 // searchOnce is SearchContacts in one View; when a key of q is not
-// registered in the search index, it returns the keys of q instead.
+// registered in the search index and the instance may register more
+// (MaxSearchRegisteredKeys), it returns the keys of q instead, to register.
+// Past the bound, keys that are not registered are matched in the maps.
 func (s *Service) searchOnce(ctx context.Context, owner Owner, q *SearchQuery) (page *SearchPage, missing []string, err error) {
 	err = s.port.View(ctx, "search contacts", func(tx Tx) error {
 		page, missing = nil, nil
@@ -56,8 +58,14 @@ func (s *Service) searchOnce(ctx context.Context, owner Owner, q *SearchQuery) (
 			}
 			var ok bool
 			if sq, ok = indexedQuery(q, registered); !ok {
-				missing = named
-				return nil
+				n, err := tx.CountIndexedKeys(ctx, q.InstanceID)
+				if err != nil {
+					return err
+				}
+				if n+len(named)-len(registered) <= MaxSearchRegisteredKeys {
+					missing = named
+					return nil
+				}
 			}
 		}
 		limit := q.Limit

@@ -120,3 +120,8 @@ func (s *Store) IndexedPairs(ctx context.Context, instanceID string) (map[string
 	}
 	return out, nil
 }
+
+func (r *rows) CountIndexedKeys(ctx context.Context, instanceID string) (n int, err error) {
+	_, err = r.one(ctx, `SELECT count(*) FROM contact_attribute_keys WHERE instance_id = $1`, []any{instanceID}, &n)
+	return n, err
+}

@@ -143,3 +143,8 @@ func (s *Store) IndexedPairs(ctx context.Context, instanceID string) (map[string
 	}
 	return out, rs.Err()
 }
+
+func (r *rows) CountIndexedKeys(ctx context.Context, instanceID string) (n int, err error) {
+	_, err = r.one(ctx, `SELECT count(*) FROM contact_attribute_keys WHERE instance_id = ?`, []any{instanceID}, &n)
+	return n, err
+}

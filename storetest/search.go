@@ -25,6 +25,7 @@ var searchTests = []storeTest{
 	{"LongValuesDoNotMatch", testSearchLongValues},
 	{"ContactTags", testSearchTags},
 	{"NewKeyFindsPastContacts", testSearchNewKey},
+	{"SearchKeyBound", testSearchKeyBound},
 	{"ConfiguredKeysIndexedFromFirstWrite", testSearchConfiguredKeys},
 	{"WritesDuringBackfill", testSearchWritesDuringBackfill},
 	{"IndexKeysFollowImportResetPurge", testSearchIndexKeysLifecycle},
