@@ -78,6 +78,12 @@ func update(i uint64, attrs int) connectd.Attributes {
 // ns/op is the inverse of the store's write throughput.
 func BenchmarkUpdateAttributes(b *testing.B) {
 	s, ids := benchContacts(b, 1000)
+	parallelUpdates(b, s, ids)
+}
+
+// parallelUpdates times b.N updates of 10 attributes of ids in s by 64
+// concurrent callers, reporting CPU per update.
+func parallelUpdates(b *testing.B, s *Store, ids []string) {
 	var seq atomic.Uint64
 	b.SetParallelism(32) // × GOMAXPROCS (2 here) goroutines: the load generator's 64
 	b.ReportAllocs()

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"fmt"
-	"sync/atomic"
 	"testing"
 )
 
@@ -23,18 +22,5 @@ func BenchmarkUpdateAttributesIndexed(b *testing.B) {
 	if _, err := service(s).BackfillSearchIndex(b.Context()); err != nil {
 		b.Fatal(err)
 	}
-	var seq atomic.Uint64
-	b.SetParallelism(32)
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer cpuPerOp(b)()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := seq.Add(1)
-			if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10)); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	parallelUpdates(b, s, ids)
 }
