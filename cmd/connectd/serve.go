@@ -51,6 +51,9 @@ type serveConfig struct {
 	// admission bounds the work taken on at once (admission.go).
 	admissionFlags admissionFlags
 	admission      api.Admission
+	// cpuProfile is a file to write a CPU profile of the whole run to,
+	// for the studies in BENCHMARKS.md.
+	cpuProfile string
 }
 
 // timeouts of the HTTP server: enough for a slow client on a real network,
@@ -107,6 +110,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&c.outbox.events, "contact-events", def("contact-events", "none"), "`sink` of contact events: none, or eventbridge (PutEvents at AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL) [CONNECTD_CONTACT_EVENTS]")
 	fs.IntVar(&c.outbox.cap, "outbox-cap", defInt(def("outbox-cap", ""), connectd.DefaultOutboxCap), "how many contact records and events the outbox keeps; past it the oldest are dropped [CONNECTD_OUTBOX_CAP]")
 	var skew string
+	fs.StringVar(&c.cpuProfile, "cpuprofile", def("cpuprofile", ""), "write a CPU profile (go tool pprof) of the whole run to this `file`, closed at shutdown [CONNECTD_CPUPROFILE]")
 	fs.StringVar(&skew, "max-skew", def("max-skew", "15m"), "how far a signature's X-Amz-Date may be from the real clock (either way),\nas a Go `duration` such as 15m or 90s [CONNECTD_MAX_SKEW]")
 	opsFlags(fs, def, &c)
 	addAdmissionFlags(fs, def, &c.admissionFlags)
@@ -186,6 +190,13 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "connectd serve: %v\n", err)
 		return errUsage
+	}
+	if cfg.cpuProfile != "" {
+		stop, err := startCPUProfile(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	// The control plane can move this clock; it starts at the system time.
 	clock := &connectd.OffsetClock{}
