@@ -35,16 +35,23 @@ func (s *Server) bind(c *call, in any) error {
 	if err != nil {
 		return err
 	}
-	if err := decodeBody(body, in); err != nil {
-		return err
-	}
 	tree := map[string]any{}
 	if len(bytes.TrimSpace(body)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		if err := dec.Decode(&tree); err != nil { // decodeBody has read it
-			return fmt.Errorf("decode the request body again: %w", err)
+		t, err := decodeTree(body)
+		if dup := duplicateError(err); dup != nil {
+			return dup
 		}
+		if err != nil || !fillFromTree(in, t) {
+			// The body is not plain enough for fillFromTree, or it is not
+			// valid: decodeBody decodes it into in, or says what is wrong.
+			if err := decodeBody(body, in); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("decode the request body: encoding/json read it, jsontext did not: %w", err)
+		}
+		tree = t
 	}
 	var bound map[string]any
 	for _, b := range o.Bind {
