@@ -216,7 +216,7 @@ func TestDuplicateMembersAre400(t *testing.T) {
 	c := s.newTask(t, inst, map[string]string{"k": "v"})
 	for body, where := range map[string]string{
 		`{"InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{"a":"1"},"Attributes":{"b":"2"}}`: "Attributes",
-		`{"InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{"a":"1","a":"2"}}`:               "Attributes.a",
+		`{"InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{"a":"1","a":"2"}}`:                "Attributes.a",
 		`{"InstanceId":"` + inst + `","InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{}}`:   "InstanceId",
 	} {
 		r := s.raw(t, "POST", "/contact/attributes", body)
