@@ -11,8 +11,9 @@ import (
 // MiB), so Go's default GOGC=100 collects every few thousand requests and
 // the collector took 6–14 % of the CPU under load (BENCHMARKS.md, session
 // 3). gcPercent 200 lets the heap grow to 3× the live data between
-// collections (GOGC 400 saved little more and took RSS under load from 54 to 90 MiB; 200 keeps it near 64); the soft memory limit makes the collector work harder
-// instead should that approach memLimit.
+// collections: RSS under load went from 54 to 64 MiB, where 400 took it
+// to 90 MiB for little more CPU saved. The soft memory limit makes the
+// collector work harder instead should the heap approach memLimit.
 const (
 	gcPercent = 200
 	memLimit  = 256 << 20
