@@ -36,11 +36,17 @@ const (
 	// transaction and reads it with the map kept on the row itself. The
 	// map must come from the locked row: a joined row would be read as of
 	// the statement's snapshot, not as of the lock, and an update that
-	// waited for the lock would merge into a stale map.
+	// waited for the lock would merge into a stale map. The owner is
+	// checked by an uncorrelated EXISTS (an InitPlan, run once, gating the
+	// scan) rather than a join: a join under FOR UPDATE costs the plan a
+	// nested loop and the join's row marks for a recheck after a wait,
+	// 15–60 µs of PostgreSQL's CPU per update (BENCHMARKS.md, "Issue 18,
+	// session 3: PostgreSQL write path CPU"). Same rows either way:
+	// c.instance_id = $2.
 	lockContact = `SELECT ` + contactColumns + `, c.attributes
-		FROM contacts c JOIN instances i ON i.id = c.instance_id
+		FROM contacts c
 		WHERE c.instance_id = $2 AND c.id = $3 AND c.initiated_at >= $1
-			AND i.account = $4 AND i.region = $5
+			AND EXISTS (SELECT 1 FROM instances i WHERE i.id = $2 AND i.account = $4 AND i.region = $5)
 		FOR UPDATE OF c`
 	lockChainMap    = `SELECT attributes FROM contacts WHERE instance_id = $1 AND id = $2 AND initiated_at >= $3 FOR UPDATE`
 	queryContactRow = `SELECT ` + contactColumns + `, NULL::jsonb FROM contacts c
