@@ -13,7 +13,7 @@ import (
 // after the commit; nothing here waits for a sink.
 
 // announce writes payload as a new PENDING entry of kind about contact c.
-func (s *Service) announce(ctx context.Context, tx Tx, c *Contact, kind OutboxKind, payload map[string]any) error {
+func (s *Service) announce(ctx context.Context, tx Tx, c *Contact, kind OutboxKind, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s of contact %s: %w", kind, c.ID, err)
