@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -67,8 +68,8 @@ func TestWrittenNoDestinationNeverTouched(t *testing.T) {
 	if n := len(st.received()); n != 0 || d.Delivered() != 0 {
 		t.Fatalf("%d calls to the sinks (%d delivered) for entries written NO_DESTINATION, want none", n, d.Delivered())
 	}
-	if obs.pending["CONTACT_EVENT"] != 0 || obs.pending["CONTACT_RECORD"] != 0 {
-		t.Errorf("pending gauge = %v, want 0 of each kind", obs.pending)
+	if want := map[string]int{"CONTACT_RECORD": 0, "CONTACT_EVENT": 0}; !maps.Equal(obs.pending, want) {
+		t.Errorf("pending gauge = %v, want %v", obs.pending, want)
 	}
 
 	// The instance gains a stream (in the store, which the Service reads
