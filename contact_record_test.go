@@ -85,18 +85,25 @@ func TestContactRecordDataModel(t *testing.T) {
 		"TransferredToEndpoint":       nil,
 		"VoiceIdResult":               nil,
 	}
-	if got, w := slices.Sorted(maps.Keys(rec)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, w) {
-		t.Fatalf("fields = %q\nwant     %q", got, w)
-	}
-	for k, w := range want {
-		gj, _ := json.Marshal(rec[k])
-		wj, _ := json.Marshal(w)
-		if string(gj) != string(wj) {
-			t.Errorf("%s = %s, want %s", k, gj, wj)
-		}
-	}
+	sameFields(t, "", rec, want)
 	if !slices.Equal(ContactRecordFields(), slices.Sorted(maps.Keys(want))) {
 		t.Error("ContactRecordFields is not the data model's list in its order")
+	}
+}
+
+// sameFields fails t unless got has exactly want's fields, each with the
+// JSON of want's value; prefix names the object in the messages.
+func sameFields(t *testing.T, prefix string, got, want map[string]any) {
+	t.Helper()
+	if g, w := slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)); !slices.Equal(g, w) {
+		t.Fatalf("%sfields = %q\nwant %q", prefix, g, w)
+	}
+	for k, w := range want {
+		gj, _ := json.Marshal(got[k])
+		wj, _ := json.Marshal(w)
+		if string(gj) != string(wj) {
+			t.Errorf("%s%s = %s, want %s", prefix, k, gj, wj)
+		}
 	}
 }
 
@@ -211,15 +218,8 @@ func TestContactEventFields(t *testing.T) {
 			"enqueueTimestamp": "2026-03-01T12:00:01.000Z"},
 		"tags": map[string]any{"team": "red"}, "updatedProperties": []any{"Tags"},
 	}
-	if got, w := slices.Sorted(maps.Keys(d)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, w) {
-		t.Fatalf("detail fields = %q\nwant            %q", got, w)
-	}
-	for k, w := range want {
-		gj, _ := json.Marshal(d[k])
-		wj, _ := json.Marshal(w)
-		if string(gj) != string(wj) {
-			t.Errorf("detail.%s = %s, want %s", k, gj, wj)
-		}
+	sameFields(t, "detail.", d, want)
+	for k := range d {
 		if !slices.Contains(eventDataModelFields, k) {
 			t.Errorf("detail.%s is not a field of the contact events data model", k)
 		}
