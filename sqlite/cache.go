@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"maps"
 	"sync"
 
 	"github.com/connectd/connectd"
@@ -35,6 +34,9 @@ type entry struct {
 
 // newEntry builds an entry and estimates its memory.
 func newEntry(rowid int64, account, region string, c connectd.Contact, version int64) *entry {
+	if c.Attributes == nil {
+		c.Attributes = connectd.Attributes{}
+	}
 	e := &entry{rowid: rowid, account: account, region: region, c: c, version: version}
 	e.size = 256 + len(c.InstanceID) + len(c.ID) + len(c.InitialContactID) + len(c.PreviousContactID) +
 		len(c.RelatedContactID) + len(c.Name) + len(c.Description) + len(c.QueueID) + len(c.ClientToken)
@@ -52,19 +54,19 @@ func (e *entry) owned(owner connectd.Owner) bool {
 	return e.account == owner.AccountID && e.region == owner.Region
 }
 
-// contact returns a copy of the row the caller may change.
+// contact returns a copy of the row the caller may change, except for its
+// map, which it shares with the entry (see attributes).
 func (e *entry) contact() *connectd.Contact {
 	c := e.c
-	c.Attributes = e.attributes()
 	return &c
 }
 
-// attributes returns a copy of the row's own map (never nil).
-func (e *entry) attributes() connectd.Attributes {
-	m := make(connectd.Attributes, len(e.c.Attributes))
-	maps.Copy(m, e.c.Attributes)
-	return m
-}
+// attributes returns the row's own map (never nil), shared with the entry
+// and with every other reader: no caller changes a map a Tx returns
+// (connectd.Tx says so; Merge copies), so reads need no copy of it. The
+// Directory and Memory suites check after every test that the cache
+// still agrees with SQLite (eachMode), which a caller's change would break.
+func (e *entry) attributes() connectd.Attributes { return e.c.Attributes }
 
 // rowCache is the write-through cache of committed contact rows, and so of
 // committed chain maps. It holds only what a commit made durable: the
