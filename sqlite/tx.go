@@ -60,11 +60,13 @@ func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
 
-// encodeMap stores a map as a JSON object, or NULL when it is empty
-// (stored.Map).
+// encodeMap stores a map as a JSON object, or NULL when it is empty: the
+// bytes of stored.Map, without its cost (appendMapJSON).
 func encodeMap(m map[string]string) (sql.NullString, error) {
-	doc, ok, err := stored.Map(m)
-	return sql.NullString{String: doc, Valid: ok}, err
+	if len(m) == 0 {
+		return sql.NullString{}, nil
+	}
+	return sql.NullString{String: string(appendMapJSON(nil, m)), Valid: true}, nil
 }
 
 // decodeMap reads what encodeMap stored; NULL reads as an empty map.
