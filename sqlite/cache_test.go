@@ -44,8 +44,9 @@ func cacheMismatches(t *testing.T, s *Store) []string {
 			out = append(out, fmt.Sprintf("cache holds %v, which the database does not", k))
 			continue
 		}
-		if got.rowid != e.rowid || got.version != e.version || !reflect.DeepEqual(got.c, e.c) {
-			out = append(out, fmt.Sprintf("cache holds %v as\n%+v v%d, the database as\n%+v v%d", k, e.c, e.version, got.c, got.version))
+		if got.rowid != e.rowid || got.version != e.version || got.hasDetails != e.hasDetails || !reflect.DeepEqual(got.c, e.c) {
+			out = append(out, fmt.Sprintf("cache holds %v as\n%+v v%d details %v, the database as\n%+v v%d details %v",
+				k, e.c, e.version, e.hasDetails, got.c, got.version, got.hasDetails))
 		}
 	}
 	return out
@@ -447,7 +448,7 @@ func TestCacheRefusesFillsThatRacedACommit(t *testing.T) {
 		return newEntry(rowid, "a", "r", connectd.Contact{InstanceID: "i", ID: id, Attributes: connectd.Attributes{}}, 0)
 	}
 	before := rc.generation()
-	rc.apply(map[int64]struct{}{7: {}}, nil)
+	rc.apply(map[int64]struct{}{7: {}}, nil, nil)
 	rc.fill(row(7, "c"), before)
 	if rc.get(rowKey{"i", "c"}) != nil {
 		t.Fatal("a read from before the commit that changed its row was stored")
@@ -462,7 +463,7 @@ func TestCacheRefusesFillsThatRacedACommit(t *testing.T) {
 	}
 	old := rc.generation()
 	for r := range int64(recentChanges + 1) {
-		rc.apply(map[int64]struct{}{1000 + r: {}}, nil)
+		rc.apply(map[int64]struct{}{1000 + r: {}}, nil, nil)
 	}
 	rc.fill(row(9, "e"), old)
 	if rc.get(rowKey{"i", "e"}) != nil {
