@@ -60,13 +60,11 @@ func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
 
-// encodeMap stores a map as a JSON object, or NULL when it is empty: the
-// bytes of stored.Map, without its cost (appendMapJSON).
+// encodeMap stores a map as a JSON object (stored.Map), or NULL when it is
+// empty.
 func encodeMap(m map[string]string) (sql.NullString, error) {
-	if len(m) == 0 {
-		return sql.NullString{}, nil
-	}
-	return sql.NullString{String: string(appendMapJSON(nil, m)), Valid: true}, nil
+	doc, ok, err := stored.Map(m)
+	return sql.NullString{String: doc, Valid: ok}, err
 }
 
 // decodeMap reads what encodeMap stored; NULL reads as an empty map.
