@@ -53,8 +53,14 @@ DROP TABLE contact_attribute_index;
 -- one in the binary map (->>), so that the cost follows the indexed keys,
 -- not the map's size. Members cannot join meanwhile: a new member's
 -- transaction locks the chain's initial contact first (service_contacts.go).
+--
+-- An instance without registered keys (the default) has no rows: one
+-- probe of its keys and nothing more, as before this migration.
 CREATE FUNCTION contact_attribute_members_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM contact_attribute_keys WHERE instance_id = NEW.instance_id) THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'UPDATE' THEN
         DELETE FROM contact_attribute_members m USING contacts c
         WHERE c.instance_id = NEW.instance_id AND c.initial_contact_id = NEW.id
