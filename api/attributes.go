@@ -25,7 +25,5 @@ func (s *Server) getContactAttributes(ctx context.Context, c *call, in *getConta
 	if attrs == nil {
 		attrs = map[string]string{}
 	}
-	return struct {
-		Attributes map[string]string `json:"Attributes"`
-	}{attrs}, nil
+	return attributesOutput{attrs}, nil
 }

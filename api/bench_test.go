@@ -29,6 +29,42 @@ type nopPort struct{}
 func (nopPort) Update(context.Context, string, func(connectd.Tx) error) error { return nil }
 func (nopPort) View(context.Context, string, func(connectd.Tx) error) error   { return nil }
 
+// chainPort is nopPort whose reads find one chain of 10 attributes, for
+// GetContactAttributes.
+type chainPort struct {
+	nopPort
+	m connectd.Attributes
+}
+
+func (p chainPort) View(_ context.Context, _ string, f func(connectd.Tx) error) error {
+	return f(chainTx{m: p.m})
+}
+
+// chainTx answers ChainOf only; the Get path calls nothing else when the
+// chain is found. The embedded nil Tx panics on any other call.
+type chainTx struct {
+	connectd.Tx
+	m connectd.Attributes
+}
+
+func (t chainTx) ChainOf(_ context.Context, _ connectd.Owner, _, id string) (string, connectd.Attributes, bool, error) {
+	return id, t.m, true, nil
+}
+
+// benchAttributes are the 10 attributes the load generator sends.
+func benchAttributes() map[string]string {
+	attrs := map[string]string{}
+	for k := range 10 {
+		attrs[fmt.Sprintf("key%02d", k)] = fmt.Sprintf("value-%d", k)
+	}
+	return attrs
+}
+
+const (
+	benchInstance = "4f2a3c1e-0000-4000-8000-000000000001"
+	benchContact  = "9b1d2e3f-0000-4000-8000-000000000002"
+)
+
 // BenchmarkUpdateContactAttributes is the HTTP layer's share of an
 // UpdateContactAttributes request as the load generator sends it (10
 // attributes): routing, reading, decoding and validating the body, the
@@ -36,6 +72,19 @@ func (nopPort) View(context.Context, string, func(connectd.Tx) error) error   { 
 // cached, as under load). The store is left out (see the sqlite package's
 // BenchmarkUpdateAttributes).
 func BenchmarkUpdateContactAttributes(b *testing.B) {
+	body, _ := json.Marshal(map[string]any{"InstanceId": benchInstance, "InitialContactId": benchContact, "Attributes": benchAttributes()})
+	benchOperation(b, nopPort{}, http.MethodPost, "/contact/attributes", body)
+}
+
+// BenchmarkGetContactAttributes is the same for GetContactAttributes of a
+// chain of 10 attributes: its two URI labels bound, the map encoded.
+func BenchmarkGetContactAttributes(b *testing.B) {
+	benchOperation(b, chainPort{m: benchAttributes()}, http.MethodGet, "/contact/attributes/"+benchInstance+"/"+benchContact, nil)
+}
+
+// benchOperation serves one signed request over port again and again, under
+// each auth mode.
+func benchOperation(b *testing.B, port connectd.Port, method, path string, body []byte) {
 	for _, mode := range []string{"none", "sigv4"} {
 		b.Run("auth="+mode, func(b *testing.B) {
 			log := slog.New(slog.DiscardHandler)
@@ -47,22 +96,17 @@ func BenchmarkUpdateContactAttributes(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := api.New(api.Config{Service: connectd.NewService(nopPort{}, connectd.SystemClock{}), Logger: log, Region: "us-east-1", Auth: authn})
-			attrs := map[string]string{}
-			for k := range 10 {
-				attrs[fmt.Sprintf("key%02d", k)] = fmt.Sprintf("value-%d", k)
+			h := api.New(api.Config{Service: connectd.NewService(port, connectd.SystemClock{}), Logger: log, Region: "us-east-1", Auth: authn})
+			req := httptest.NewRequest(method, "http://connect.us-east-1.amazonaws.com"+path, nil)
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
 			}
-			body, _ := json.Marshal(map[string]any{"InstanceId": "4f2a3c1e-0000-4000-8000-000000000001",
-				"InitialContactId": "9b1d2e3f-0000-4000-8000-000000000002", "Attributes": attrs})
-			req := httptest.NewRequest(http.MethodPost, "http://connect.us-east-1.amazonaws.com/contact/attributes", nil)
-			req.Header.Set("Content-Type", "application/json")
 			sum := sha256.Sum256(body)
 			cred := aws.Credentials{AccessKeyID: "AKIDBENCH", SecretAccessKey: "bench-secret"}
 			if err := v4.NewSigner().SignHTTP(b.Context(), cred, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
 			for b.Loop() {
 				r := req.Clone(req.Context())
 				r.Body = io.NopCloser(bytes.NewReader(body))

@@ -205,3 +205,27 @@ func (s *testServer) signedRaw(t *testing.T, method, path, body string) rawRespo
 	}
 	return s.do(t, req)
 }
+
+// TestDuplicateMembersAre400: a body that names a member twice, at any
+// depth, is refused and changes nothing. encoding/json would merge two
+// Attributes objects into the input but keep only the last in the tree
+// the checker reads, so the map checked and the map stored would differ.
+func TestDuplicateMembersAre400(t *testing.T) {
+	s := newServer(t)
+	inst := s.newInstance(t)
+	c := s.newTask(t, inst, map[string]string{"k": "v"})
+	for body, where := range map[string]string{
+		`{"InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{"a":"1"},"Attributes":{"b":"2"}}`: "Attributes",
+		`{"InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{"a":"1","a":"2"}}`:                "Attributes.a",
+		`{"InstanceId":"` + inst + `","InstanceId":"` + inst + `","InitialContactId":"` + c + `","Attributes":{}}`:   "InstanceId",
+	} {
+		r := s.raw(t, "POST", "/contact/attributes", body)
+		wantWireError(t, r, 400, "SerializationException")
+		if !strings.Contains(r.body, "twice ("+where+")") {
+			t.Errorf("%s: message %s does not name %s", body, r.body, where)
+		}
+	}
+	if got := s.get(t, inst, c); len(got) != 1 || got["k"] != "v" {
+		t.Fatalf("refused updates changed the map: %v", got)
+	}
+}

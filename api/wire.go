@@ -152,7 +152,13 @@ func jsonTypeName(goType string) string {
 
 // writeJSON writes v with status and the Content-Type every response carries.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		b = a.appendJSON(make([]byte, 0, 512))
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil { // only wire structs reach here; they always marshal
 		b = []byte(`{"Message":"An internal error occurred."}`)
 		status = http.StatusInternalServerError

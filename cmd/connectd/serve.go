@@ -191,6 +191,7 @@ func serve(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stderr, "connectd serve: %v\n", err)
 		return errUsage
 	}
+	tuneGC(log, e.getenv)
 	if cfg.cpuProfile != "" {
 		stop, err := startCPUProfile(cfg.cpuProfile)
 		if err != nil {
