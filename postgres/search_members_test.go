@@ -1,15 +1,11 @@
 package postgres
 
 import (
-	"context"
 	"maps"
 	"testing"
 	"time"
 
 	"github.com/connectd/connectd"
-	"github.com/connectd/connectd/internal/migrations"
-	"github.com/connectd/connectd/internal/pgtest"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestMigrationIndexesMembers builds a database as connectd left it before
@@ -20,37 +16,14 @@ import (
 // its member in one statement (row triggers run after it) leaves no row.
 func TestMigrationIndexesMembers(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.DSN(t)
+	dsn, conn, exec := schemaBefore(t, 12)
 	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	ms, err := migrations.Load(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := conn.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
 	count := func(q string, args ...any) (n int) {
 		t.Helper()
 		if err := conn.QueryRow(ctx, q, args...).Scan(&n); err != nil {
 			t.Fatalf("%.60s: %v", q, err)
 		}
 		return n
-	}
-	exec(`CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`)
-	for _, m := range ms {
-		if m.Version >= 12 {
-			break
-		}
-		exec(m.SQL)
-		exec(`INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name)
 	}
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
