@@ -1,11 +1,10 @@
 package connectd
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"maps"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -37,106 +36,183 @@ type RecordFacts struct {
 // isoTime is how records and events write a time: ISO 8601 in UTC to the
 // millisecond, as the data models' samples do ("2021-08-04T17:17:53.000Z"),
 // or nil (JSON null) for the zero time.
-func isoTime(t time.Time) any {
+func isoTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	s := t.UTC().Format("2006-01-02T15:04:05.000Z")
+	return &s
 }
 
-// orNull returns s, or nil (JSON null) for "".
-func orNull(s string) any {
+// orNull returns &s, or nil (JSON null) for "".
+func orNull(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return s
+	return &s
 }
 
-// contactRecordFields are the top-level fields of the contact records data
-// model, every one present in every record connectd writes: consumers such
-// as Salesforce's CTR Lambda index ctr['Agent'] and ctr['Queue'] directly,
-// so a missing key crashes them where a null does not. Those connectd has
-// no value for (there are no agents, recordings or media) are null.
-func contactRecordFields() []string {
-	return []string{
-		"AWSAccountId", "AWSContactTraceRecordFormatVersion", "Agent", "AgentConnectionAttempts",
-		"AnsweringMachineDetectionStatus", "Attributes", "Campaign", "Channel", "ConnectedToSystemTimestamp",
-		"ContactDetails", "ContactId", "ContactLens", "CustomerEndpoint", "CustomerVoiceActivity", "Description",
-		"DisconnectDetails", "DisconnectReason", "DisconnectTimestamp", "InitialContactId", "InitiationMethod",
-		"InitiationTimestamp", "InstanceARN", "LastPausedTimestamp", "LastResumedTimestamp", "LastUpdateTimestamp",
-		"MediaStreams", "Name", "NextContactId", "PreviousContactId", "QualityMetrics", "Queue", "Recording",
-		"Recordings", "References", "RelatedContactId", "RoutingCriteria", "ScheduledTimestamp",
-		"SegmentAttributes", "SystemEndpoint", "Tags", "TaskTemplateInfo", "TotalPauseCount",
-		"TotalPauseDurationInSeconds", "TransferCompletedTimestamp", "TransferredToEndpoint", "VoiceIdResult",
-	}
+// Absent is a field of a data model connectd has no value for (there are
+// no agents, recordings or media): always nil, written null, never left
+// out, because consumers such as Salesforce's CTR Lambda index
+// ctr['Agent'] and ctr['Queue'] directly, so a missing key crashes them
+// where a null does not.
+type Absent = *struct{}
+
+// ContactTraceRecord is a contact record as the contact records data model
+// (Administrator Guide, "Data model for contact records") writes it: every
+// top-level field, in the model's (alphabetical) order, each present in
+// every record connectd writes. A struct rather than a map so that the
+// encoding costs no sorting and no reflection over values: a record is
+// written for every change of an ended contact.
+type ContactTraceRecord struct {
+	AWSAccountId                       string            `json:"AWSAccountId"`
+	AWSContactTraceRecordFormatVersion string            `json:"AWSContactTraceRecordFormatVersion"`
+	Agent                              Absent            `json:"Agent"`
+	AgentConnectionAttempts            int               `json:"AgentConnectionAttempts"`
+	AnsweringMachineDetectionStatus    Absent            `json:"AnsweringMachineDetectionStatus"`
+	Attributes                         map[string]string `json:"Attributes"` // never nil: {} when empty
+	Campaign                           Absent            `json:"Campaign"`
+	Channel                            string            `json:"Channel"`
+	ConnectedToSystemTimestamp         Absent            `json:"ConnectedToSystemTimestamp"`
+	ContactDetails                     Absent            `json:"ContactDetails"`
+	ContactId                          string            `json:"ContactId"`
+	ContactLens                        Absent            `json:"ContactLens"`
+	CustomerEndpoint                   Absent            `json:"CustomerEndpoint"`
+	CustomerVoiceActivity              Absent            `json:"CustomerVoiceActivity"`
+	Description                        *string           `json:"Description"`
+	DisconnectDetails                  Absent            `json:"DisconnectDetails"`
+	DisconnectReason                   *string           `json:"DisconnectReason"`
+	DisconnectTimestamp                *string           `json:"DisconnectTimestamp"`
+	InitialContactId                   *string           `json:"InitialContactId"`
+	InitiationMethod                   string            `json:"InitiationMethod"`
+	InitiationTimestamp                *string           `json:"InitiationTimestamp"`
+	InstanceARN                        string            `json:"InstanceARN"`
+	LastPausedTimestamp                Absent            `json:"LastPausedTimestamp"`
+	LastResumedTimestamp               Absent            `json:"LastResumedTimestamp"`
+	LastUpdateTimestamp                *string           `json:"LastUpdateTimestamp"`
+	MediaStreams                       Absent            `json:"MediaStreams"`
+	Name                               *string           `json:"Name"`
+	NextContactId                      *string           `json:"NextContactId"`
+	PreviousContactId                  *string           `json:"PreviousContactId"`
+	QualityMetrics                     Absent            `json:"QualityMetrics"`
+	Queue                              *RecordQueue      `json:"Queue"`
+	Recording                          Absent            `json:"Recording"`
+	Recordings                         Absent            `json:"Recordings"`
+	References                         []RecordReference `json:"References"` // never nil: [] when empty
+	RelatedContactId                   *string           `json:"RelatedContactId"`
+	RoutingCriteria                    Absent            `json:"RoutingCriteria"`
+	ScheduledTimestamp                 *string           `json:"ScheduledTimestamp"`
+	SegmentAttributes                  Absent            `json:"SegmentAttributes"`
+	SystemEndpoint                     Absent            `json:"SystemEndpoint"`
+	Tags                               map[string]string `json:"Tags"` // never nil: {} when empty
+	TaskTemplateInfo                   Absent            `json:"TaskTemplateInfo"`
+	TotalPauseCount                    Absent            `json:"TotalPauseCount"`
+	TotalPauseDurationInSeconds        Absent            `json:"TotalPauseDurationInSeconds"`
+	TransferCompletedTimestamp         *string           `json:"TransferCompletedTimestamp"`
+	TransferredToEndpoint              Absent            `json:"TransferredToEndpoint"`
+	VoiceIdResult                      Absent            `json:"VoiceIdResult"`
+}
+
+// RecordQueue is a contact record's Queue (see recordQueue).
+type RecordQueue struct {
+	ARN              string  `json:"ARN"`
+	DequeueTimestamp *string `json:"DequeueTimestamp"`
+	Duration         *int64  `json:"Duration"`
+	EnqueueTimestamp *string `json:"EnqueueTimestamp"`
+	Name             Absent  `json:"Name"`
+}
+
+// RecordReference is one of a contact record's References.
+type RecordReference struct {
+	Name  string `json:"Name"`
+	Type  string `json:"Type"`
+	Value string `json:"Value"`
 }
 
 // ContactRecordFields lists the top-level fields of every contact record, in
-// the data model's (alphabetical) order.
+// the data model's (alphabetical) order: ContactTraceRecord's JSON names.
 func ContactRecordFields() []string { return contactRecordFields() }
+
+func contactRecordFields() []string {
+	t := reflect.TypeFor[ContactTraceRecord]()
+	out := make([]string, t.NumField())
+	for i := range out {
+		out[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return out
+}
 
 // ContactRecord returns the contact record of c, a contact of the owner's
 // instance read with its chain's map and its details (and its State, if
-// fields of it were deleted), as a JSON object.
+// fields of it were deleted). It shares nothing with c: the maps are
+// copies.
 //
 // InitialContactId is null for a contact that starts its chain, as in the
 // data model's samples: only a later contact of a chain names another.
-func ContactRecord(owner Owner, c *Contact, f RecordFacts) map[string]any {
-	rec := make(map[string]any, len(contactRecordFields()))
-	for _, k := range contactRecordFields() {
-		rec[k] = nil
-	}
+func ContactRecord(owner Owner, c *Contact, f RecordFacts) *ContactTraceRecord {
 	inst := &Instance{ID: c.InstanceID, Owner: owner}
+	arn := inst.ARN()
 	initial := c.InitialContactID
 	if c.IsInitial() {
 		initial = ""
 	}
-	attrs := map[string]string{}
-	maps.Copy(attrs, c.Attributes)
-	tags := map[string]string{}
-	maps.Copy(tags, c.Tags)
-	refs := []any{}
+	refs := make([]RecordReference, 0, len(c.References))
 	for _, name := range slices.Sorted(maps.Keys(c.References)) {
 		r := c.References[name]
-		refs = append(refs, map[string]any{"Name": name, "Type": r.Type, "Value": r.Value})
+		refs = append(refs, RecordReference{Name: name, Type: r.Type, Value: r.Value})
 	}
-	var queue any
+	rec := &ContactTraceRecord{
+		AWSAccountId:                       owner.AccountID,
+		AWSContactTraceRecordFormatVersion: ContactRecordFormatVersion,
+		Attributes:                         copyOrEmpty(c.Attributes),
+		Channel:                            string(c.Channel),
+		ContactId:                          c.ID,
+		Description:                        orNull(c.Description),
+		DisconnectReason:                   orNull(f.DisconnectReason),
+		DisconnectTimestamp:                isoTime(c.DisconnectTimestamp),
+		InitialContactId:                   orNull(initial),
+		InitiationMethod:                   string(c.InitiationMethod),
+		InitiationTimestamp:                isoTime(c.InitiationTimestamp),
+		InstanceARN:                        arn,
+		LastUpdateTimestamp:                isoTime(c.LastUpdateTimestamp),
+		Name:                               orNull(c.Name),
+		NextContactId:                      orNull(f.NextContactID),
+		PreviousContactId:                  orNull(c.PreviousContactID),
+		References:                         refs,
+		RelatedContactId:                   orNull(c.RelatedContactID),
+		ScheduledTimestamp:                 isoTime(c.ScheduledTimestamp),
+		Tags:                               copyOrEmpty(c.Tags),
+		TransferCompletedTimestamp:         isoTime(f.TransferCompleted),
+	}
 	if c.QueueID != "" {
-		queue = recordQueue(inst, c)
+		rec.Queue = recordQueue(arn, c)
 	}
-	maps.Copy(rec, map[string]any{
-		"AWSAccountId":                       owner.AccountID,
-		"AWSContactTraceRecordFormatVersion": ContactRecordFormatVersion,
-		"AgentConnectionAttempts":            0,
-		"Attributes":                         attrs,
-		"Channel":                            string(c.Channel),
-		"ContactId":                          c.ID,
-		"Description":                        orNull(c.Description),
-		"DisconnectReason":                   orNull(f.DisconnectReason),
-		"DisconnectTimestamp":                isoTime(c.DisconnectTimestamp),
-		"InitialContactId":                   orNull(initial),
-		"InitiationMethod":                   string(c.InitiationMethod),
-		"InitiationTimestamp":                isoTime(c.InitiationTimestamp),
-		"InstanceARN":                        inst.ARN(),
-		"LastUpdateTimestamp":                isoTime(c.LastUpdateTimestamp),
-		"Name":                               orNull(c.Name),
-		"NextContactId":                      orNull(f.NextContactID),
-		"PreviousContactId":                  orNull(c.PreviousContactID),
-		"Queue":                              queue,
-		"References":                         refs,
-		"RelatedContactId":                   orNull(c.RelatedContactID),
-		"ScheduledTimestamp":                 isoTime(c.ScheduledTimestamp),
-		"Tags":                               tags,
-		"TransferCompletedTimestamp":         isoTime(f.TransferCompleted),
-	})
 	if c.State != nil {
 		for _, field := range c.State.Redacted {
-			if k := recordFieldOf(field); k != "" {
-				rec[k] = nil
-			}
+			rec.null(recordFieldOf(field))
 		}
 	}
 	return rec
+}
+
+// copyOrEmpty returns a copy of m, never nil, so that it is written {}.
+func copyOrEmpty[M ~map[string]string](m M) map[string]string {
+	out := make(map[string]string, len(m))
+	maps.Copy(out, m)
+	return out
+}
+
+// null sets the record's field k (a recordFieldOf answer) to null, for
+// a field DeleteContactData deleted. CustomerEndpoint, the only one, is
+// null in every record already (connectd keeps no endpoint); the
+// deletion still goes through here so that a record never carries a
+// deleted field's value, whatever connectd comes to keep.
+func (r *ContactTraceRecord) null(k string) {
+	switch k {
+	case "CustomerEndpoint":
+		r.CustomerEndpoint = nil
+	}
 }
 
 // recordFieldOf returns the record field that holds the value of the
@@ -150,101 +226,21 @@ func recordFieldOf(contactField string) string {
 	return ""
 }
 
-// The contact event types connectd emits (Administrator Guide, "Contact
-// events data model").
-const (
-	EventInitiated         = "INITIATED"
-	EventConnectedToSystem = "CONNECTED_TO_SYSTEM"
-	EventQueued            = "QUEUED"
-	EventDisconnected      = "DISCONNECTED"
-	EventDataUpdated       = "CONTACT_DATA_UPDATED"
-)
-
-// What a CONTACT_DATA_UPDATED event says changed (its updatedProperties).
-const (
-	UpdatedAttributes = "UserDefinedAttributes"
-	UpdatedTags       = "Tags"
-)
-
-// ContactEventSource and ContactEventDetailType are the source and
-// detail-type of every Amazon Connect contact event on EventBridge.
-const (
-	ContactEventSource     = "aws.connect"
-	ContactEventDetailType = "Amazon Connect Contact Event"
-)
-
-// ContactEvent returns the contact event eventType of c at `at`, as
-// EventBridge delivers it to a rule's target: the envelope (version, id,
-// detail-type, source, account, time, region, resources: the contact's and
-// the instance's ARNs) around the detail of the contact events data model.
-// updated lists what a CONTACT_DATA_UPDATED changed. The id is derived from
-// the contact, the type and the time, so the same event keeps one id
-// across redeliveries.
-func ContactEvent(owner Owner, c *Contact, eventType string, at time.Time, updated []string) map[string]any {
-	inst := &Instance{ID: c.InstanceID, Owner: owner}
-	detail := map[string]any{
-		"eventType":           eventType,
-		"contactId":           c.ID,
-		"initialContactId":    c.InitialContactID,
-		"channel":             string(c.Channel),
-		"instanceArn":         inst.ARN(),
-		"initiationMethod":    string(c.InitiationMethod),
-		"initiationTimestamp": isoTime(c.InitiationTimestamp),
-	}
-	if c.PreviousContactID != "" {
-		detail["previousContactId"] = c.PreviousContactID
-	}
-	if c.RelatedContactID != "" {
-		detail["relatedContactId"] = c.RelatedContactID
-	}
-	if !c.DisconnectTimestamp.IsZero() {
-		detail["disconnectTimestamp"] = isoTime(c.DisconnectTimestamp)
-	}
-	if c.QueueID != "" {
-		q := map[string]any{"queueArn": inst.ARN() + "/queue/" + c.QueueID, "queueType": "STANDARD"}
-		if !c.EnqueueTimestamp.IsZero() {
-			q["enqueueTimestamp"] = isoTime(c.EnqueueTimestamp)
-		}
-		detail["queueInfo"] = q
-	}
-	if len(c.Tags) > 0 {
-		detail["tags"] = maps.Clone(c.Tags)
-	}
-	if len(updated) > 0 {
-		detail["updatedProperties"] = slices.Clone(updated)
-	}
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%s/%d", c.InstanceID, c.ID, eventType, at.UnixNano()))
-	h := hex.EncodeToString(sum[:16])
-	id := h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
-	return map[string]any{
-		"version":     "0",
-		"id":          id,
-		"detail-type": ContactEventDetailType,
-		"source":      ContactEventSource,
-		"account":     owner.AccountID,
-		"time":        at.UTC().Format(time.RFC3339),
-		"region":      owner.Region,
-		"resources":   []string{ContactARN(inst, c.ID), inst.ARN()},
-		"detail":      detail,
-	}
-}
-
-// recordQueue is a contact record's Queue: its ARN and, for a contact a
-// flow queued (TransferContactToQueue), EnqueueTimestamp. connectd has no
-// agents, so a queued contact leaves its queue only by ending: then
-// DequeueTimestamp is its DisconnectTimestamp and Duration the whole
-// seconds in between ("the difference in time, in whole seconds, between
-// EnqueueTimestamp and DequeueTimestamp", contact records data model).
-func recordQueue(inst *Instance, c *Contact) map[string]any {
-	q := map[string]any{
-		"ARN": inst.ARN() + "/queue/" + c.QueueID, "Name": nil,
-		"EnqueueTimestamp": nil, "DequeueTimestamp": nil, "Duration": nil,
-	}
+// recordQueue is a contact record's Queue, instARN the instance's ARN: its
+// ARN and, for a contact a flow queued (TransferContactToQueue),
+// EnqueueTimestamp. connectd has no agents, so a queued contact leaves its
+// queue only by ending: then DequeueTimestamp is its DisconnectTimestamp
+// and Duration the whole seconds in between ("the difference in time, in
+// whole seconds, between EnqueueTimestamp and DequeueTimestamp", contact
+// records data model).
+func recordQueue(instARN string, c *Contact) *RecordQueue {
+	q := &RecordQueue{ARN: instARN + "/queue/" + c.QueueID}
 	if !c.EnqueueTimestamp.IsZero() {
-		q["EnqueueTimestamp"] = isoTime(c.EnqueueTimestamp)
+		q.EnqueueTimestamp = isoTime(c.EnqueueTimestamp)
 		if !c.DisconnectTimestamp.IsZero() {
-			q["DequeueTimestamp"] = isoTime(c.DisconnectTimestamp)
-			q["Duration"] = int64(c.DisconnectTimestamp.Sub(c.EnqueueTimestamp) / time.Second)
+			q.DequeueTimestamp = isoTime(c.DisconnectTimestamp)
+			d := int64(c.DisconnectTimestamp.Sub(c.EnqueueTimestamp) / time.Second)
+			q.Duration = &d
 		}
 	}
 	return q

@@ -1,7 +1,10 @@
 package connectd
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -82,18 +85,25 @@ func TestContactRecordDataModel(t *testing.T) {
 		"TransferredToEndpoint":       nil,
 		"VoiceIdResult":               nil,
 	}
-	if got, w := slices.Sorted(maps.Keys(rec)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, w) {
-		t.Fatalf("fields = %q\nwant     %q", got, w)
-	}
-	for k, w := range want {
-		gj, _ := json.Marshal(rec[k])
-		wj, _ := json.Marshal(w)
-		if string(gj) != string(wj) {
-			t.Errorf("%s = %s, want %s", k, gj, wj)
-		}
-	}
+	sameFields(t, "", rec, want)
 	if !slices.Equal(ContactRecordFields(), slices.Sorted(maps.Keys(want))) {
 		t.Error("ContactRecordFields is not the data model's list in its order")
+	}
+}
+
+// sameFields fails t unless got has exactly want's fields, each with the
+// JSON of want's value; prefix names the object in the messages.
+func sameFields(t *testing.T, prefix string, got, want map[string]any) {
+	t.Helper()
+	if g, w := slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)); !slices.Equal(g, w) {
+		t.Fatalf("%sfields = %q\nwant %q", prefix, g, w)
+	}
+	for k, w := range want {
+		gj, _ := json.Marshal(got[k])
+		wj, _ := json.Marshal(w)
+		if string(gj) != string(wj) {
+			t.Errorf("%s%s = %s, want %s", prefix, k, gj, wj)
+		}
 	}
 }
 
@@ -115,6 +125,21 @@ func TestContactRecordInitialAndEmpty(t *testing.T) {
 	}
 }
 
+// eventJSON encodes ev as the outbox stores it and decodes it back as a
+// consumer reads it.
+func eventJSON(t *testing.T, ev *ContactEventMessage) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestContactEventEnvelope checks an event as EventBridge delivers it
 // (contact events data model) and that its id is stable for one event.
 func TestContactEventEnvelope(t *testing.T) {
@@ -122,7 +147,7 @@ func TestContactEventEnvelope(t *testing.T) {
 	c := &Contact{InstanceID: "i", ID: "c", InitialContactID: "c", Channel: ChannelVoice,
 		InitiationMethod: InitiationInbound, InitiationTimestamp: at}
 	owner := Owner{AccountID: "111122223333", Region: "us-west-2"}
-	ev := ContactEvent(owner, c, EventInitiated, at, nil)
+	ev := eventJSON(t, ContactEvent(owner, c, EventInitiated, at, nil))
 	inst := "arn:aws:connect:us-west-2:111122223333:instance/i"
 	for k, want := range map[string]any{"version": "0", "source": "aws.connect", "detail-type": "Amazon Connect Contact Event",
 		"account": "111122223333", "region": "us-west-2", "time": "2026-03-01T12:00:00Z"} {
@@ -130,22 +155,74 @@ func TestContactEventEnvelope(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, ev[k], want)
 		}
 	}
-	if r := ev["resources"].([]string); !slices.Equal(r, []string{inst + "/contact/c", inst}) {
+	if r := ev["resources"].([]any); len(r) != 2 || r[0] != inst+"/contact/c" || r[1] != inst {
 		t.Errorf("resources = %q", r)
 	}
 	d := ev["detail"].(map[string]any)
-	for k, want := range map[string]any{"eventType": "INITIATED", "contactId": "c", "initialContactId": "c",
-		"channel": "VOICE", "instanceArn": inst, "initiationMethod": "INBOUND", "initiationTimestamp": "2026-03-01T12:00:00.000Z"} {
-		if d[k] != want {
-			t.Errorf("detail.%s = %v, want %v", k, d[k], want)
+	want := map[string]any{"eventType": "INITIATED", "contactId": "c", "initialContactId": "c",
+		"channel": "VOICE", "instanceArn": inst, "initiationMethod": "INBOUND", "initiationTimestamp": "2026-03-01T12:00:00.000Z"}
+	if got, w := slices.Sorted(maps.Keys(d)), slices.Sorted(maps.Keys(want)); !slices.Equal(got, w) {
+		t.Errorf("detail fields = %q, want %q: the optional ones left out", got, w)
+	}
+	for k, w := range want {
+		if d[k] != w {
+			t.Errorf("detail.%s = %v, want %v", k, d[k], w)
 		}
 	}
 	id := ev["id"].(string)
-	if len(id) != 36 || id[14] != '4' || ContactEvent(owner, c, EventInitiated, at, nil)["id"] != id {
-		t.Errorf("id %q: want a stable UUID-shaped id", id)
+	// The id is the one connectd has always given this event (the hash of
+	// "instance/contact/type/unix-nanos" shaped as a version-4 UUID), so
+	// an event written by an earlier connectd and this one agree.
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%s/%s/%d", c.InstanceID, c.ID, EventInitiated, at.UnixNano()))
+	h := hex.EncodeToString(sum[:16])
+	if want := h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]; id != want {
+		t.Errorf("id = %q, want %q", id, want)
 	}
-	if ContactEvent(owner, c, EventQueued, at, nil)["id"] == id {
+	if ContactEvent(owner, c, EventInitiated, at, nil).ID != id {
+		t.Errorf("id %q: want a stable id", id)
+	}
+	if ContactEvent(owner, c, EventQueued, at, nil).ID == id {
 		t.Error("two events share an id")
+	}
+}
+
+// eventDataModelFields are the fields of the contact events data model's
+// ContactEvent object (Administrator Guide, "Amazon Connect contact
+// events"), in the JSON spelling EventBridge delivers. A detail connectd
+// writes must use no other name.
+var eventDataModelFields = []string{
+	"agentInfo", "aiAgentInfo", "answeringMachineDetectionStatus", "campaign", "channel", "connectedToSystemTimestamp",
+	"contactId", "customerVoiceActivity", "disconnectReason", "disconnectTimestamp", "eventType", "initialContactId",
+	"initiationMethod", "initiationTimestamp", "instanceArn", "previousContactId", "queueInfo", "relatedContactId",
+	"segmentAttributes", "tags", "updatedProperties",
+}
+
+// TestContactEventFields: a CONTACT_DATA_UPDATED event of a contact with
+// every fact connectd keeps (a previous and a related contact, an end, a
+// queue it was put in, tags) carries each as the data model names it, with
+// its value, and nothing the data model does not name.
+func TestContactEventFields(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c := &Contact{InstanceID: "i", ID: "c-2", InitialContactID: "c-1", PreviousContactID: "c-1", RelatedContactID: "r-1",
+		Channel: ChannelTask, InitiationMethod: InitiationTransfer, InitiationTimestamp: at,
+		DisconnectTimestamp: at.Add(time.Minute), QueueID: "q-1", EnqueueTimestamp: at.Add(time.Second),
+		Tags: map[string]string{"team": "red"}}
+	inst := "arn:aws:connect:us-east-1:111122223333:instance/i"
+	d := eventJSON(t, ContactEvent(Owner{AccountID: "111122223333", Region: "us-east-1"}, c, EventDataUpdated, at,
+		[]string{UpdatedTags}))["detail"].(map[string]any)
+	want := map[string]any{
+		"eventType": "CONTACT_DATA_UPDATED", "contactId": "c-2", "initialContactId": "c-1", "previousContactId": "c-1",
+		"relatedContactId": "r-1", "channel": "TASK", "instanceArn": inst, "initiationMethod": "TRANSFER",
+		"initiationTimestamp": "2026-03-01T12:00:00.000Z", "disconnectTimestamp": "2026-03-01T12:01:00.000Z",
+		"queueInfo": map[string]any{"queueArn": inst + "/queue/q-1", "queueType": "STANDARD",
+			"enqueueTimestamp": "2026-03-01T12:00:01.000Z"},
+		"tags": map[string]any{"team": "red"}, "updatedProperties": []any{"Tags"},
+	}
+	sameFields(t, "detail.", d, want)
+	for k := range d {
+		if !slices.Contains(eventDataModelFields, k) {
+			t.Errorf("detail.%s is not a field of the contact events data model", k)
+		}
 	}
 }
 

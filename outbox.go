@@ -27,12 +27,27 @@ const (
 	OutboxPending OutboxState = "PENDING"
 	// OutboxDelivered: the sink acknowledged it.
 	OutboxDelivered OutboxState = "DELIVERED"
-	// OutboxNoDestination: nothing was configured to receive it when its
-	// turn came (no storage config for records, contact events off), so it
-	// was set aside undelivered, as Amazon Connect streams nothing
-	// without a destination.
+	// OutboxNoDestination: nothing was configured to receive it (no
+	// storage config for records, contact events off), so it was set
+	// aside undelivered, as Amazon Connect streams nothing without a
+	// destination: written so at once when the Service knows that
+	// (SetDelivery), else by the deliverer when its turn came.
 	OutboxNoDestination OutboxState = "NO_DESTINATION"
 )
+
+// Delivery is what the process's outbox deliverer can deliver, which the
+// Service reads when it writes an entry: one nothing can take is written
+// NO_DESTINATION in the same INSERT, so the deliverer never reads it nor
+// writes it again (a second unit of work through the store's writer for
+// every UpdateContactAttributes, with contact events off, the default).
+// Records go to the instance's CONTACT_TRACE_RECORDS storage configs: a
+// record written while the instance has none is NO_DESTINATION, and is
+// not sent to a config associated after it (README, Behaviour).
+type Delivery struct {
+	// Events says contact events have a sink (serve --contact-events
+	// eventbridge). Without one every event is NO_DESTINATION.
+	Events bool
+}
 
 // DefaultOutboxCap is how many entries the outbox keeps by default, of
 // every state. Past it the oldest are dropped, delivered or not, so a sink
@@ -65,8 +80,9 @@ type OutboxEntry struct {
 
 // OutboxTx is the outbox's part of a Tx.
 type OutboxTx interface {
-	// AppendOutbox stores e as a new PENDING entry and sets e.Seq, at
-	// the latest by the time the unit of work has committed (PostgreSQL
+	// AppendOutbox stores e as a new entry in e.State (PENDING, or
+	// NO_DESTINATION for one nothing can take) and sets e.Seq, at the
+	// latest by the time the unit of work has committed (PostgreSQL
 	// sends the INSERT with COMMIT).
 	AppendOutbox(ctx context.Context, e *OutboxEntry) error
 	// PendingOutbox returns up to limit PENDING entries in Seq order,

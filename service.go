@@ -21,6 +21,9 @@ type Service struct {
 	// flows runs the flow a new TASK or CHAT contact names, if set
 	// (SetFlowStarter, service_flowruns.go).
 	flows FlowStarter
+	// delivery is what the process's deliverer can take, if known
+	// (SetDelivery, service_outbox.go).
+	delivery *Delivery
 	// backfill wakes IndexSearchKeys (search_index.go) when a key is
 	// registered; it holds at most one wake-up.
 	backfill chan struct{}

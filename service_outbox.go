@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // The outbox: every contact record and contact event is written by the use
@@ -12,16 +13,53 @@ import (
 // acknowledged one cannot lose its record). A deliverer sends the entries
 // after the commit; nothing here waits for a sink.
 
-// announce writes payload as a new PENDING entry of kind about contact c.
-func (s *Service) announce(ctx context.Context, tx Tx, c *Contact, kind OutboxKind, payload map[string]any) error {
+// SetDelivery tells the Service what the process's deliverer can take
+// (cmd/connectd wires it with the deliverer it starts), so that an entry
+// nothing can take is written NO_DESTINATION at once. Without it every
+// entry is written PENDING for a deliverer to decide (connecttest runs
+// none, and its entries stay PENDING). It must be called before the
+// Service serves requests.
+func (s *Service) SetDelivery(d Delivery) { s.delivery = &d }
+
+// announce writes payload, encoded, as a new entry of kind about contact
+// c: PENDING, or NO_DESTINATION if nothing can take it (deliverable).
+func (s *Service) announce(ctx context.Context, tx Tx, c *Contact, kind OutboxKind, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s of contact %s: %w", kind, c.ID, err)
 	}
+	state := OutboxPending
+	if ok, err := s.deliverable(ctx, tx, c.InstanceID, kind); err != nil {
+		return err
+	} else if !ok {
+		state = OutboxNoDestination
+	}
 	return tx.AppendOutbox(ctx, &OutboxEntry{
 		InstanceID: c.InstanceID, ContactID: c.ID, Kind: kind,
-		Payload: b, CreatedAt: s.now(), State: OutboxPending,
+		Payload: b, CreatedAt: s.now(), State: state,
 	})
+}
+
+// deliverable reports whether an entry of kind written now in the
+// instance can be delivered: always when SetDelivery was not called (the
+// deliverer decides); an event if events have a sink; a record if the
+// instance has a CONTACT_TRACE_RECORDS storage config now, read in the
+// unit of work, so a config associated or removed concurrently is seen
+// either before or after the record, never half. This is what a user of
+// Amazon Connect sees when enabling data streaming: the stream receives
+// the records produced from then on, not the earlier ones.
+func (s *Service) deliverable(ctx context.Context, tx Tx, instanceID string, kind OutboxKind) (bool, error) {
+	switch {
+	case s.delivery == nil:
+		return true, nil
+	case kind == OutboxEvent:
+		return s.delivery.Events, nil
+	}
+	scs, err := tx.StorageConfigs(ctx, instanceID, ResourceContactTraceRecords)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(scs, func(sc *StorageConfig) bool { return sc.Target() != "" }), nil
 }
 
 // event writes the contact event eventType of c.

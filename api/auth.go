@@ -58,6 +58,7 @@ func (s *Server) authenticate(w http.ResponseWriter, c *call) bool {
 			return false
 		}
 		c.r.Body = io.NopCloser(bytes.NewReader(body))
+		c.body = body
 	}
 	owner, err := s.cfg.Auth.Authenticate(c.r, body)
 	if err != nil {

@@ -31,7 +31,7 @@ func op[In, Out any](s *Server, f func(context.Context, *call, *In) (Out, error)
 // decodeBody says), then the first constraint broken.
 func (s *Server) bind(c *call, in any) error {
 	o := s.model.ops[c.op]
-	body, err := readBody(c.r.Body)
+	body, err := c.readBody()
 	if err != nil {
 		return err
 	}
@@ -107,6 +107,17 @@ func setStrings(in any, bound map[string]any) {
 		fv.SetString(str)
 		delete(bound, name)
 	}
+}
+
+// readBody is the request body, read whole and checked (readBody), once.
+func (c *call) readBody() ([]byte, error) {
+	if c.body == nil {
+		return readBody(c.r.Body)
+	}
+	if err := checkText(c.body); err != nil {
+		return nil, err
+	}
+	return c.body, nil
 }
 
 // boundValue reads a member bound outside the body, typed as its shape

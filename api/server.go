@@ -103,6 +103,9 @@ type call struct {
 	labels    map[string]string
 	owner     connectd.Owner
 	requestID string
+	// body is the request body once authenticate has read it whole (to
+	// verify its hash), so that bind need not read and copy it again.
+	body []byte
 }
 
 // handler serves one operation: it returns the response value (marshalled

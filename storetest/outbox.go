@@ -23,6 +23,8 @@ var outboxTests = []storeTest{
 	{"DeliveryState", testOutboxDeliveryState},
 	{"TrimKeepsNewest", testOutboxTrim},
 	{"PerInstanceAndReset", testOutboxInstances},
+	{"NoDestinationAtWrite", testOutboxNoDestinationAtWrite},
+	{"EventsWithSink", testOutboxEventsWithSink},
 }
 
 // outbox returns the fixture instance's entries after seq `after`.

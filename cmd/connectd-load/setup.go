@@ -59,7 +59,11 @@ func startConnectd(ctx context.Context, c config, out io.Writer) (url string, st
 		cleanup()
 		return "", nil, fmt.Errorf("authenticator: %w", err)
 	}
-	h := api.New(api.Config{Service: connectd.NewService(store, connectd.SystemClock{}), Logger: log, Region: "us-east-1", StoreName: "sqlite", Admin: true, Auth: authn})
+	svc := connectd.NewService(store, connectd.SystemClock{})
+	// As serve's defaults (--contact-events none): events are written
+	// NO_DESTINATION, so the outbox's write costs what serve's does.
+	svc.SetDelivery(connectd.Delivery{})
+	h := api.New(api.Config{Service: svc, Logger: log, Region: "us-east-1", StoreName: "sqlite", Admin: true, Auth: authn})
 	if c.preload > 0 {
 		if err := preload(ctx, store, c.preload, out); err != nil {
 			store.Close()

@@ -17,6 +17,15 @@ type outboxConfig struct {
 	cap    int
 }
 
+// eventsOn reports whether contact events have a sink.
+func (c outboxConfig) eventsOn() bool { return c.events == "eventbridge" }
+
+// delivery is what startDelivery's deliverer can take, for the Service
+// to write an entry nothing can take as NO_DESTINATION at once: records
+// (to each instance's storage configs, Kinesis and Firehose), and events
+// if they have a sink.
+func (c outboxConfig) delivery() connectd.Delivery { return connectd.Delivery{Events: c.eventsOn()} }
+
 // startDelivery starts the outbox's deliverer beside the API, with the AWS
 // SDK's standard configuration (credentials, region and each service's
 // endpoint from the environment and the shared config files), and returns
@@ -33,7 +42,7 @@ func startDelivery(ctx context.Context, svc *connectd.Service, clock connectd.Cl
 		// region of EventBridge when nothing names one.
 		awsCfg.Region = "us-east-1"
 	}
-	d := outbox.New(svc, storageTargets(svc), outbox.NewSinks(awsCfg, c.events == "eventbridge"), clock, log,
+	d := outbox.New(svc, storageTargets(svc), outbox.NewSinks(awsCfg, c.eventsOn()), clock, log,
 		outbox.Config{Cap: c.cap, Observer: obs})
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})

@@ -46,20 +46,27 @@ func (k *kinesisStub) got() []map[string]any {
 	return append([]map[string]any(nil), k.records...)
 }
 
-// TestContactRecordToKinesis: end to end, through serve and the SDK: a
-// CONTACT_TRACE_RECORDS storage config on a Kinesis stream, then a task
-// that starts and stops; the stream (at AWS_ENDPOINT_URL_KINESIS) receives
-// the contact record, partition key the contact id.
-func TestContactRecordToKinesis(t *testing.T) {
+// kinesisAt starts a kinesisStub and points the SDK's standard
+// configuration at it (AWS_ENDPOINT_URL_KINESIS), as serve reads it.
+func kinesisAt(t *testing.T) *kinesisStub {
 	stub := &kinesisStub{}
 	srv := httptest.NewServer(stub)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	t.Setenv("AWS_ENDPOINT_URL_KINESIS", srv.URL)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	return stub
+}
+
+// TestContactRecordToKinesis: end to end, through serve and the SDK: a
+// CONTACT_TRACE_RECORDS storage config on a Kinesis stream, then a task
+// that starts and stops; the stream (at AWS_ENDPOINT_URL_KINESIS) receives
+// the contact record, partition key the contact id.
+func TestContactRecordToKinesis(t *testing.T) {
+	stub := kinesisAt(t)
 	url, stop := startInProcess(t, "--data", ":memory:")
 	defer func() { _ = stop() }()
 	c, ctx := sdkClient(url), context.Background()

@@ -228,6 +228,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	observer, metricsHandler := newMetrics(cfg, store)
 	svc := connectd.NewService(store.port, clock)
+	svc.SetDelivery(cfg.outbox.delivery())
 	// Moving the clock back first deletes what has expired by then, so
 	// that no expired contact comes back (see connectd.OffsetClock).
 	clock.OnMoveBack(connectd.PurgeAll(svc, sweepBatch))

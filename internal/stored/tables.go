@@ -41,9 +41,9 @@ type Statements struct {
 	// Instance settings and tags, contact state.
 	Settings, PutSettings, InstanceTags, ContactState, PutContactState string
 	// The outbox: OutboxCutoff is the seq of the oldest entry to keep,
-	// the (offset+1)-th from the newest.
+	// the (offset+1)-th from the oldest.
 	InsertOutbox, PendingOutbox, MarkOutbox, OutboxAll, OutboxInstance string
-	OutboxCutoff, CountPendingBefore, DeleteOutboxBefore               string
+	CountOutbox, OutboxCutoff, CountPendingBefore, DeleteOutboxBefore  string
 }
 
 // Tables is the row code of the tables that both stores read and write
