@@ -29,7 +29,9 @@ type Port interface {
 
 // Tx is the row-level access a unit of work has. Lookups return nil (or
 // false) for a row that is absent; they never make up domain errors, which
-// are the Service's. Times are kept to the millisecond.
+// are the Service's. Times are kept to the millisecond. An Attributes map
+// a lookup returns may be shared with the store's cache of committed rows:
+// no caller changes it (Merge returns a new map).
 type Tx interface {
 	// FlowTx keeps flows and their runs (flow_port.go).
 	FlowTx

@@ -33,7 +33,7 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	b.filters(q, r.s.cutoff())
 	var total int64
 	count := append([]any{pgx.QueryExecModeExec}, b.args...)
-	if err := r.q.QueryRow(ctx, "SELECT count(*) FROM contacts c WHERE "+b.where(), count...).Scan(&total); err != nil {
+	if err := r.q.QueryRow(ctx, "SELECT count(*) FROM "+b.from(true)+" WHERE "+b.where(), count...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count: %w", err)
 	}
 	if cur != nil {
@@ -43,8 +43,9 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if q.Descending {
 		dir = " DESC"
 	}
-	query := "SELECT " + contactColumns + ", NULL::jsonb FROM contacts c WHERE " + b.where() +
-		" ORDER BY " + dialect().SortExpr(q.Sort) + dir + ", c.id" + dir + " LIMIT " + b.arg(limit)
+	col, id := b.sortColumns(q)
+	query := "SELECT " + contactColumns + ", NULL::jsonb FROM " + b.from(false) + " WHERE " + b.where() +
+		" ORDER BY " + col + dir + ", " + id + dir + " LIMIT " + b.arg(limit)
 	rs, err := r.q.Query(ctx, query, append([]any{pgx.QueryExecModeExec}, b.args...)...)
 	if err != nil {
 		return nil, 0, err

@@ -32,7 +32,7 @@ func loadSearchBench(b *testing.B, port connectd.Port, inst string, n int, now t
 	if err != nil {
 		b.Fatalf("load %d contacts: %v", n, err)
 	}
-	if _, err := pool.Exec(ctx, `ANALYZE contacts; ANALYZE contact_attribute_index`); err != nil {
+	if _, err := pool.Exec(ctx, `ANALYZE contacts; ANALYZE contact_attribute_members`); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -24,18 +24,27 @@ const (
 		ON CONFLICT DO NOTHING`
 	queryPendingKeys = `SELECT instance_id, name, backfill_after FROM contact_attribute_keys
 		WHERE NOT ready LIMIT $1`
-	// backfillKey locks the batch's rows (FOR SHARE) so that no write of
-	// their maps runs between reading a map and indexing it: a writer
-	// waits for the batch, or the batch for the writer and then reads its
-	// committed map.
+	// backfillKey indexes key for each contact of the batch (every
+	// member, as the triggers do) from its chain's map. It locks the
+	// batch's rows and their initial contacts' rows (FOR SHARE), so that
+	// no write of a map runs between reading it and indexing it: a writer
+	// waits for the batch, or the batch for the writer and then reads the
+	// committed map. A member joining meanwhile indexes itself: its
+	// transaction locks the initial contact first, and the key is
+	// registered by then.
 	backfillKey = `WITH b AS (
-			SELECT instance_id, id, initial_contact_id, initiated_at, attributes FROM contacts
+			SELECT id, initial_contact_id, initiated_at FROM contacts
 			WHERE instance_id = $1 AND id > $2 ORDER BY id LIMIT $3 FOR SHARE),
+		ic AS (
+			SELECT id, initiated_at, attributes ->> $4 AS value FROM contacts
+			WHERE instance_id = $1 AND id IN (SELECT initial_contact_id FROM b)
+				AND attributes ? $4 AND char_length(attributes ->> $4) <= 100
+			FOR SHARE),
 		ins AS (
-			INSERT INTO contact_attribute_index (instance_id, initial_contact_id, name, value, initiated_at)
-			SELECT instance_id, id, $4, attributes ->> $4, initiated_at FROM b
-			WHERE id = initial_contact_id AND attributes ? $4
-				AND char_length($4) <= 100 AND char_length(attributes ->> $4) <= 100
+			INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
+			SELECT $1, b.id, $4, ic.value, b.initiated_at, ic.initiated_at
+			FROM b JOIN ic ON ic.id = b.initial_contact_id
+			WHERE char_length($4) <= 100
 			ON CONFLICT DO NOTHING)
 		SELECT coalesce(max(id), '') FROM b`
 	updateKeyProgress = `UPDATE contact_attribute_keys SET ready = $1, backfill_after = $2
@@ -103,11 +112,13 @@ func (r *rows) SetIndexedKeyProgress(ctx context.Context, k connectd.IndexedKey)
 }
 
 // IndexedPairs returns how many pairs of each key the search index holds
-// for the instance: for tests and diagnostics, which check that only
+// for the instance's chains (the rows of their initial contacts; each
+// member has the same): for tests and diagnostics, which check that only
 // indexed keys cost index rows.
 func (s *Store) IndexedPairs(ctx context.Context, instanceID string) (map[string]int, error) {
-	rs, err := s.pool.Query(ctx, `SELECT name, count(*)::int FROM contact_attribute_index
-		WHERE instance_id = $1 GROUP BY name`, instanceID)
+	rs, err := s.pool.Query(ctx, `SELECT m.name, count(*)::int FROM contact_attribute_members m
+		JOIN contacts c ON c.instance_id = m.instance_id AND c.id = m.contact_id
+		WHERE m.instance_id = $1 AND c.id = c.initial_contact_id GROUP BY m.name`, instanceID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: indexed pairs: %w", err)
 	}

@@ -18,31 +18,8 @@ import (
 // other row goes; a search on a dropped key still finds its contact.
 func TestMigrationKeepsConfiguredKeys(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.DSN(t)
+	dsn, conn, exec := schemaBefore(t, 11)
 	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	ms, err := migrations.Load(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := conn.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
-	exec(`CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`)
-	for _, m := range ms {
-		if m.Version >= 11 {
-			break
-		}
-		exec(m.SQL)
-		exec(`INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name)
-	}
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
 	for _, inst := range []struct{ id, keys string }{{"inst-keys", `["tier"]`}, {"inst-all", ""}} {
@@ -90,4 +67,37 @@ func TestMigrationKeepsConfiguredKeys(t *testing.T) {
 	if err != nil || len(page.Contacts) != 1 || page.TotalCount != 1 {
 		t.Fatalf("a dropped key's search after 0011: %+v, %v", page, err)
 	}
+}
+
+// schemaBefore returns a database migrated up to, not including, version
+// (as an older connectd left it), a connection to it, and a function that
+// runs a statement on it or fails t.
+func schemaBefore(t *testing.T, version int) (dsn string, conn *pgx.Conn, exec func(q string, args ...any)) {
+	t.Helper()
+	dsn = pgtest.DSN(t)
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	ms, err := migrations.Load(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec = func(q string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	exec(`CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`)
+	for _, m := range ms {
+		if m.Version >= version {
+			break
+		}
+		exec(m.SQL)
+		exec(`INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name)
+	}
+	return dsn, conn, exec
 }

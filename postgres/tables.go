@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -48,10 +49,16 @@ type tsTime struct{ t *time.Time }
 func (t *tsTime) Dest() any       { return &t.t }
 func (t *tsTime) Time() time.Time { return timeOf(t.t) }
 
+// trimLock is the key of the advisory lock that serialises outbox trims:
+// "connectd" as in migrationLock, its last byte changed.
+const trimLock int64 = 0x636f6e6e65637475
+
 // statements are the SQL of stored.Tables (the outbox: migration 0008).
 func statements() *stored.Statements {
 	s := stored.SharedStatements(dialect())
 	s.InsertOutbox = `INSERT INTO outbox (instance_id, contact_id, kind, payload, created_at, state)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`
+	// A transaction-level advisory lock: replicas trim one at a time.
+	s.LockTrim = fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, trimLock)
 	return &s
 }

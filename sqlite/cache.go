@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // DefaultCacheBytes is the default cap of the row cache (Options.CacheBytes):
@@ -20,28 +21,81 @@ const recentChanges = 4096
 // rowKey names a contact row.
 type rowKey struct{ instance, id string }
 
-// entry is one committed contact row as the cache keeps it: the row without
-// details, the map kept on the row itself (not its chain's, for a later
-// member), its attributes_version, the owner of its instance, and its
-// rowid, which is how a change of the row is recognised (see hook.go). An
-// entry is never changed once built; a write makes a new one.
+// entry is one committed contact row as the cache keeps it: the row, the
+// map kept on the row itself (not its chain's, for a later member), its
+// attributes_version, its details (References and Tags, as LoadDetails
+// reads them; hasDetails is false when it has no details row), the owner
+// of its instance, and its rowid, which is how a change of the row is
+// recognised (see hook.go; a change of its details by its key). An entry
+// is never changed once built; a write makes a new one.
 type entry struct {
 	rowid           int64
 	account, region string
 	c               connectd.Contact // Attributes: the row's own map
 	version         int64
-	size            int
+	hasDetails      bool
+	size            int // estimated bytes, detailsSize of them the details'
+	detailsSize     int
 }
 
 // newEntry builds an entry and estimates its memory.
 func newEntry(rowid int64, account, region string, c connectd.Contact, version int64) *entry {
+	if c.Attributes == nil {
+		c.Attributes = connectd.Attributes{}
+	}
 	e := &entry{rowid: rowid, account: account, region: region, c: c, version: version}
 	e.size = 256 + len(c.InstanceID) + len(c.ID) + len(c.InitialContactID) + len(c.PreviousContactID) +
 		len(c.RelatedContactID) + len(c.Name) + len(c.Description) + len(c.QueueID) + len(c.ClientToken)
-	for k, v := range c.Attributes {
-		e.size += 64 + len(k) + len(v) // a map slot and both string headers
-	}
+	e.size += mapBytes(c.Attributes)
 	return e
+}
+
+// mapBytes estimates the memory of a map's pairs: a map slot and both
+// string headers each, and the strings.
+func mapBytes(m map[string]string) int {
+	n := 0
+	for k, v := range m {
+		n += 64 + len(k) + len(v)
+	}
+	return n
+}
+
+// setDetails sets the entry's details from their stored documents
+// (stored.Details), while the entry is being built.
+func (e *entry) setDetails(refs, tags []byte) error {
+	if err := stored.Details(&e.c, refs, tags); err != nil {
+		return err
+	}
+	e.hasDetails = true
+	e.detailsSize = mapBytes(e.c.Tags)
+	for name, ref := range e.c.References {
+		e.detailsSize += 64 + len(name) + len(ref.Type) + len(ref.Value) + len(ref.Status) + len(ref.Arn) + len(ref.StatusReason)
+	}
+	e.size += e.detailsSize
+	return nil
+}
+
+// rewritten is the entry of e's row after a write of c's columns, which
+// leaves the details as they are.
+func (e *entry) rewritten(c connectd.Contact, version int64) *entry {
+	n := newEntry(e.rowid, e.account, e.region, c, version)
+	n.hasDetails, n.detailsSize = e.hasDetails, e.detailsSize
+	n.size += e.detailsSize
+	return n
+}
+
+// details sets c's References and Tags as LoadDetails reads them from the
+// database, from copies of the entry's: a caller may change those
+// (UntagContact deletes from Tags). A contact without a details row keeps
+// what c had.
+func (e *entry) details(c *connectd.Contact) {
+	if !e.hasDetails {
+		return
+	}
+	if e.c.References != nil {
+		c.References = maps.Clone(e.c.References)
+	}
+	c.Tags = maps.Clone(e.c.Tags)
 }
 
 // live reports whether the entry's contact is within retention at cutoff.
@@ -52,19 +106,20 @@ func (e *entry) owned(owner connectd.Owner) bool {
 	return e.account == owner.AccountID && e.region == owner.Region
 }
 
-// contact returns a copy of the row the caller may change.
+// contact returns a copy of the row the caller may change, except for its
+// map, which it shares with the entry (see attributes).
 func (e *entry) contact() *connectd.Contact {
 	c := e.c
-	c.Attributes = e.attributes()
+	c.References, c.Tags = nil, nil // details come through LoadDetails
 	return &c
 }
 
-// attributes returns a copy of the row's own map (never nil).
-func (e *entry) attributes() connectd.Attributes {
-	m := make(connectd.Attributes, len(e.c.Attributes))
-	maps.Copy(m, e.c.Attributes)
-	return m
-}
+// attributes returns the row's own map (never nil), shared with the entry
+// and with every other reader: no caller changes a map a Tx returns
+// (connectd.Tx says so; Merge copies), so reads need no copy of it. The
+// Directory and Memory suites check after every test that the cache
+// still agrees with SQLite (eachMode), which a caller's change would break.
+func (e *entry) attributes() connectd.Attributes { return e.c.Attributes }
 
 // rowCache is the write-through cache of committed contact rows, and so of
 // committed chain maps. It holds only what a commit made durable: the
@@ -80,23 +135,29 @@ type rowCache struct {
 	rows  map[rowKey]*entry
 	byRow map[int64]rowKey
 	// gen counts applied commits. changed holds the generation in which
-	// each recently changed rowid was last changed; ring is the order
-	// they came in, and floor the newest generation forgotten from it.
+	// each recently changed rowid was last changed, and details that of
+	// each contact whose details changed; ring is the order they came in,
+	// and floor the newest generation forgotten from it.
 	gen     uint64
 	changed map[int64]uint64
+	details map[rowKey]uint64
 	ring    [recentChanges]change
 	next    int
 	floor   uint64
 }
 
-// change is one rowid changed in generation gen.
+// change is one rowid, or else (byKey) one contact's details, changed in
+// generation gen.
 type change struct {
 	rowid int64
+	key   rowKey
+	byKey bool
 	gen   uint64
 }
 
 func newRowCache(max int) *rowCache {
-	return &rowCache{max: max, rows: map[rowKey]*entry{}, byRow: map[int64]rowKey{}, changed: map[int64]uint64{}}
+	return &rowCache{max: max, rows: map[rowKey]*entry{}, byRow: map[int64]rowKey{},
+		changed: map[int64]uint64{}, details: map[rowKey]uint64{}}
 }
 
 // get returns the cached row of k, or nil.
@@ -126,6 +187,9 @@ func (rc *rowCache) fill(e *entry, g uint64) {
 		return
 	}
 	k := rowKey{e.c.InstanceID, e.c.ID}
+	if cg, ok := rc.details[k]; ok && cg > g {
+		return
+	}
 	if _, ok := rc.rows[k]; ok {
 		return
 	}
@@ -133,16 +197,23 @@ func (rc *rowCache) fill(e *entry, g uint64) {
 }
 
 // apply is what the committer does after a commit: it drops every row the
-// batch changed (dirty rowids) and puts in the batch's rows as the commit
-// left them. After a failed commit it is called with the rows the batch
-// touched as dirty and nothing to put, so no state of the failed batch can
-// stay.
-func (rc *rowCache) apply(dirty map[int64]struct{}, put map[rowKey]*entry) {
+// batch changed (dirty rowids, and the contacts whose details it changed)
+// and puts in the batch's rows as the commit left them. After a failed
+// commit it is called with the rows the batch touched as dirty and nothing
+// to put, so no state of the failed batch can stay.
+func (rc *rowCache) apply(dirty map[int64]struct{}, details map[rowKey]struct{}, put map[rowKey]*entry) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.gen++
 	for r := range dirty {
 		rc.forget(r)
+	}
+	for k := range details {
+		if e, ok := rc.rows[k]; ok {
+			rc.drop(k, e)
+		}
+		rc.remember(change{key: k, byKey: true, gen: rc.gen})
+		rc.details[k] = rc.gen
 	}
 	for k, e := range put {
 		rc.forget(e.rowid)
@@ -158,15 +229,22 @@ func (rc *rowCache) forget(r int64) {
 	if k, ok := rc.byRow[r]; ok {
 		rc.drop(k, rc.rows[k])
 	}
+	rc.remember(change{rowid: r, gen: rc.gen})
+	rc.changed[r] = rc.gen
+}
+
+// remember adds c to the ring of recent changes, forgetting the oldest.
+func (rc *rowCache) remember(c change) {
 	if old := rc.ring[rc.next]; old.gen != 0 {
-		if rc.changed[old.rowid] == old.gen {
+		if old.byKey && rc.details[old.key] == old.gen {
+			delete(rc.details, old.key)
+		} else if !old.byKey && rc.changed[old.rowid] == old.gen {
 			delete(rc.changed, old.rowid)
 		}
 		rc.floor = max(rc.floor, old.gen)
 	}
-	rc.ring[rc.next] = change{rowid: r, gen: rc.gen}
+	rc.ring[rc.next] = c
 	rc.next = (rc.next + 1) % recentChanges
-	rc.changed[r] = rc.gen
 }
 
 // put adds e under k, evicting arbitrary entries while over the cap. Map

@@ -18,6 +18,14 @@ import (
 // against SQLite itself through the read pool, bypassing the cache.
 func checkCache(t *testing.T, s *Store) {
 	t.Helper()
+	for _, m := range cacheMismatches(t, s) {
+		t.Error(m)
+	}
+}
+
+// cacheMismatches is how the row cache differs from the database.
+func cacheMismatches(t *testing.T, s *Store) []string {
+	t.Helper()
 	s.cache.mu.Lock()
 	entries := make([]*entry, 0, len(s.cache.rows))
 	for _, e := range s.cache.rows {
@@ -25,20 +33,23 @@ func checkCache(t *testing.T, s *Store) {
 	}
 	s.cache.mu.Unlock()
 	r := &rows{s: s, q: s.reader}
+	var out []string
 	for _, e := range entries {
 		k := rowKey{e.c.InstanceID, e.c.ID}
-		got, err := r.readRow(t.Context(), k)
+		got, err := r.readRow(context.Background(), k) // t.Context() has ended in a Cleanup
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got == nil {
-			t.Errorf("cache holds %v, which the database does not", k)
+			out = append(out, fmt.Sprintf("cache holds %v, which the database does not", k))
 			continue
 		}
-		if got.rowid != e.rowid || got.version != e.version || !reflect.DeepEqual(got.c, e.c) {
-			t.Errorf("cache holds %v as\n%+v v%d, the database as\n%+v v%d", k, e.c, e.version, got.c, got.version)
+		if got.rowid != e.rowid || got.version != e.version || got.hasDetails != e.hasDetails || !reflect.DeepEqual(got.c, e.c) {
+			out = append(out, fmt.Sprintf("cache holds %v as\n%+v v%d details %v, the database as\n%+v v%d details %v",
+				k, e.c, e.version, e.hasDetails, got.c, got.version, got.hasDetails))
 		}
 	}
+	return out
 }
 
 // version reads a row's attributes_version from SQLite.
@@ -437,7 +448,7 @@ func TestCacheRefusesFillsThatRacedACommit(t *testing.T) {
 		return newEntry(rowid, "a", "r", connectd.Contact{InstanceID: "i", ID: id, Attributes: connectd.Attributes{}}, 0)
 	}
 	before := rc.generation()
-	rc.apply(map[int64]struct{}{7: {}}, nil)
+	rc.apply(map[int64]struct{}{7: {}}, nil, nil)
 	rc.fill(row(7, "c"), before)
 	if rc.get(rowKey{"i", "c"}) != nil {
 		t.Fatal("a read from before the commit that changed its row was stored")
@@ -452,10 +463,58 @@ func TestCacheRefusesFillsThatRacedACommit(t *testing.T) {
 	}
 	old := rc.generation()
 	for r := range int64(recentChanges + 1) {
-		rc.apply(map[int64]struct{}{1000 + r: {}}, nil)
+		rc.apply(map[int64]struct{}{1000 + r: {}}, nil, nil)
 	}
 	rc.fill(row(9, "e"), old)
 	if rc.get(rowKey{"i", "e"}) != nil {
 		t.Fatal("a read older than the remembered changes was stored")
+	}
+}
+
+// TestCacheCheckSeesACallersChange: the maps the lookups return are the
+// cache's own (no copy per read), so a caller that changed one would change
+// what every later read sees. The check each suite test ends with
+// (eachMode) catches that: here a caller changes each lookup's map on
+// purpose, and the check must see it.
+func TestCacheCheckSeesACallersChange(t *testing.T) {
+	lookups := map[string]func(tx connectd.Tx) (connectd.Attributes, error){
+		"FindContact": func(tx connectd.Tx) (connectd.Attributes, error) {
+			c, err := tx.FindContact(t.Context(), owner, "inst-1", "c-1")
+			return c.Attributes, err
+		},
+		"LockContact": func(tx connectd.Tx) (connectd.Attributes, error) {
+			c, err := tx.LockContact(t.Context(), owner, "inst-1", "c-1")
+			return c.Attributes, err
+		},
+		"LockChain": func(tx connectd.Tx) (connectd.Attributes, error) {
+			m, _, err := tx.LockChain(t.Context(), "inst-1", "c-1")
+			return m, err
+		},
+		"ChainOf": func(tx connectd.Tx) (connectd.Attributes, error) {
+			_, m, _, err := tx.ChainOf(t.Context(), owner, "inst-1", "c-1")
+			return m, err
+		},
+	}
+	for name, lookup := range lookups {
+		t.Run(name, func(t *testing.T) {
+			s, svc := seeded(t)
+			getAttrs(t, svc, "c-1") // cached now
+			if bad := cacheMismatches(t, s); len(bad) != 0 {
+				t.Fatalf("before the change: %v", bad)
+			}
+			err := s.View(t.Context(), "leak", func(tx connectd.Tx) error {
+				m, err := lookup(tx)
+				if err == nil {
+					m["leaked"] = "yes"
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bad := cacheMismatches(t, s); len(bad) == 0 {
+				t.Error("a caller changed the cached map, and the check did not see it")
+			}
+		})
 	}
 }

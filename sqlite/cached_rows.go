@@ -11,11 +11,14 @@ import (
 )
 
 // queryRow reads one contact row whatever its age, with its instance's
-// owner, its rowid and its map's version: what the row cache keeps
-// (cache.go). The owner and retention filters that the lookups apply are
-// applied in Go to the entry, so one cached row serves every lookup.
-const queryRow = `SELECT c.rowid, i.account, i.region, ` + contactColumns + `, c.attributes, c.attributes_version
+// owner, its rowid, its map's version and its details (d.contact_id is
+// NULL when it has no details row): what the row cache keeps (cache.go).
+// The owner and retention filters that the lookups apply are applied in Go
+// to the entry, so one cached row serves every lookup.
+const queryRow = `SELECT c.rowid, i.account, i.region, ` + contactColumns + `, c.attributes, c.attributes_version,
+		d.contact_id, d.refs, d.tags
 	FROM contacts c JOIN instances i ON i.id = c.instance_id
+		LEFT JOIN contact_details d ON d.instance_id = c.instance_id AND d.contact_id = c.id
 	WHERE c.instance_id = ? AND c.id = ?`
 
 // cached returns the row k if this unit of work can take it from memory:
@@ -26,7 +29,7 @@ func (r *rows) cached(k rowKey) *entry {
 		if e, known := r.s.ov.lookup(k); known {
 			return e
 		}
-		if e := r.s.cache.get(k); e != nil && !r.s.ov.hidden(e.rowid) {
+		if e := r.s.cache.get(k); e != nil && !r.s.ov.hidden(e) {
 			return e
 		}
 		return nil
@@ -69,8 +72,11 @@ func (r *rows) readRow(ctx context.Context, k rowKey) (*entry, error) {
 		rowid           int64
 		account, region string
 		version         int64
+		details         sql.NullString
+		refs, tags      []byte
 	)
-	sc := extraScan{r.q.QueryRowContext(ctx, queryRow, k.instance, k.id), []any{&rowid, &account, &region}, []any{&version}}
+	sc := extraScan{r.q.QueryRowContext(ctx, queryRow, k.instance, k.id), []any{&rowid, &account, &region},
+		[]any{&version, &details, &refs, &tags}}
 	c, err := scanContact(sc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -78,7 +84,13 @@ func (r *rows) readRow(ctx context.Context, k rowKey) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newEntry(rowid, account, region, *c, version), nil
+	e := newEntry(rowid, account, region, *c, version)
+	if details.Valid {
+		if err := e.setDetails(refs, tags); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
 }
 
 // extraScan scans columns before and after those scanContact reads.
@@ -185,7 +197,7 @@ func (r *rows) SetChainMap(ctx context.Context, instanceID, initialID string, m 
 		if !updated.IsZero() {
 			c.LastUpdateTimestamp = truncate(updated)
 		}
-		r.s.ov.stage(newEntry(prev.rowid, prev.account, prev.region, c, prev.version+1))
+		r.s.ov.stage(prev.rewritten(c, prev.version+1))
 	}
 	return nil
 }

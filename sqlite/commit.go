@@ -84,10 +84,10 @@ func (s *Store) runBatch(batch []*job) {
 	// them; after a failure it drops every row the batch touched, so
 	// nothing of it can stay (cache.go).
 	if err == nil {
-		s.cache.apply(s.ov.batch.dirty, s.ov.batch.rows)
+		s.cache.apply(s.ov.batch.dirty, s.ov.batch.details, s.ov.batch.rows)
 		s.commits.Committed(len(batch), start)
 	} else {
-		s.cache.apply(s.ov.everything(), nil)
+		s.cache.apply(s.ov.everything(), s.ov.batch.details, nil)
 	}
 	s.ov.reset()
 	for i, j := range batch {

@@ -23,7 +23,15 @@ const (
 		WHERE instance_id = ? AND contact_id IN (SELECT value FROM json_each(?))`
 )
 
+// LoadDetails takes the details from the row cache when it has the
+// contact's row (cache.go keeps them with it), else reads them.
 func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
+	if r.snap == nil { // see rows.row: a read transaction's snapshot may be older
+		if e := r.cached(rowKey{c.InstanceID, c.ID}); e != nil {
+			e.details(c)
+			return nil
+		}
+	}
 	var refs, tags []byte
 	err := r.q.QueryRowContext(ctx, queryDetails, c.InstanceID, c.ID).Scan(&refs, &tags)
 	if errors.Is(err, sql.ErrNoRows) {

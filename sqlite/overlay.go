@@ -6,7 +6,10 @@ package sqlite
 // statements changed. SQLite's pre-update hook reports every change of a
 // contacts row, by any statement or trigger (see hook.go), so a write that
 // does not know about the cache still hides the row's cached entry from the
-// rest of the batch and drops it at the commit.
+// rest of the batch and drops it at the commit. A change of a contact's
+// details row (which the cache keeps with the contact's row) is reported
+// by the contact's key instead, and hides and drops the entry of that key
+// alike.
 //
 // It has two layers: the unit (savepoint) running now, and the units of
 // the batch already released. A unit rolled back to its savepoint loses
@@ -19,16 +22,18 @@ type overlay struct {
 	wrote bool
 }
 
-// layer is the rows and changed rowids of a unit or of a batch; keyOf
-// finds a row of rows by its rowid.
+// layer is the rows, changed rowids and contacts of changed details of a
+// unit or of a batch; keyOf finds a row of rows by its rowid.
 type layer struct {
-	rows  map[rowKey]*entry
-	keyOf map[int64]rowKey
-	dirty map[int64]struct{}
+	rows    map[rowKey]*entry
+	keyOf   map[int64]rowKey
+	dirty   map[int64]struct{}
+	details map[rowKey]struct{}
 }
 
 func newLayer() layer {
-	return layer{rows: map[rowKey]*entry{}, keyOf: map[int64]rowKey{}, dirty: map[int64]struct{}{}}
+	return layer{rows: map[rowKey]*entry{}, keyOf: map[int64]rowKey{}, dirty: map[int64]struct{}{},
+		details: map[rowKey]struct{}{}}
 }
 
 // put adds e to the layer.
@@ -49,10 +54,28 @@ func (l *layer) drop(r int64) {
 	}
 }
 
+// dropKey removes the row k from the layer, if it is there.
+func (l *layer) dropKey(k rowKey) {
+	if e, ok := l.rows[k]; ok {
+		delete(l.rows, k)
+		delete(l.keyOf, e.rowid)
+	}
+}
+
+// stale reports whether the layer changed e's row or its details.
+func (l *layer) stale(e *entry) bool {
+	if _, ok := l.dirty[e.rowid]; ok {
+		return true
+	}
+	_, ok := l.details[rowKey{e.c.InstanceID, e.c.ID}]
+	return ok
+}
+
 func (l *layer) clear() {
 	clear(l.rows)
 	clear(l.keyOf)
 	clear(l.dirty)
+	clear(l.details)
 }
 
 func newOverlay() *overlay { return &overlay{unit: newLayer(), batch: newLayer()} }
@@ -68,6 +91,13 @@ func (o *overlay) changed(table string, r int64) {
 	o.unit.drop(r)
 }
 
+// detailsChanged is the pre-update hook's report that the details row of
+// contact k changes.
+func (o *overlay) detailsChanged(k rowKey) {
+	o.unit.details[k] = struct{}{}
+	o.unit.dropKey(k)
+}
+
 // stage records e as the row the unit's transaction now has.
 func (o *overlay) stage(e *entry) { o.unit.put(e) }
 
@@ -80,7 +110,7 @@ func (o *overlay) lookup(k rowKey) (*entry, bool) {
 		return e, true
 	}
 	if e, ok := o.batch.rows[k]; ok {
-		if _, changed := o.unit.dirty[e.rowid]; changed {
+		if o.unit.stale(e) {
 			return nil, true
 		}
 		return e, true
@@ -88,21 +118,19 @@ func (o *overlay) lookup(k rowKey) (*entry, bool) {
 	return nil, false
 }
 
-// hidden reports whether the batch changed row r, which makes the shared
-// cache's entry for it stale for the batch.
-func (o *overlay) hidden(r int64) bool {
-	if _, ok := o.unit.dirty[r]; ok {
-		return true
-	}
-	_, ok := o.batch.dirty[r]
-	return ok
-}
+// hidden reports whether the batch changed e's row or its details, which
+// makes the shared cache's entry e stale for the batch.
+func (o *overlay) hidden(e *entry) bool { return o.unit.stale(e) || o.batch.stale(e) }
 
 // release keeps the unit's layer: its savepoint was released.
 func (o *overlay) release() {
 	for r := range o.unit.dirty {
 		o.batch.dirty[r] = struct{}{}
 		o.batch.drop(r)
+	}
+	for k := range o.unit.details {
+		o.batch.details[k] = struct{}{}
+		o.batch.dropKey(k)
 	}
 	for _, e := range o.unit.rows {
 		o.batch.put(e)
@@ -120,7 +148,7 @@ func (o *overlay) reset() {
 }
 
 // everything is every rowid the batch touched, changed or read, for
-// dropping them all after a failed commit.
+// dropping them all after a failed commit (with batch.details).
 func (o *overlay) everything() map[int64]struct{} {
 	all := make(map[int64]struct{}, len(o.batch.dirty)+len(o.batch.rows))
 	for r := range o.batch.dirty {

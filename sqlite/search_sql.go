@@ -147,7 +147,7 @@ func (b *searchSQL) attributes(a *connectd.AttributeCriteria, cutoff int64, skip
 }
 
 // after adds the keyset condition: rows after the cursor in sort order.
-func (b *searchSQL) after(q *connectd.SearchQuery, cur *connectd.SearchCursor) {
+func (b *searchSQL) after(q *connectd.SearchQuery, cur *connectd.SearchCursor, col, id string) {
 	op := ">"
 	if q.Descending {
 		op = "<"
@@ -156,5 +156,5 @@ func (b *searchSQL) after(q *connectd.SearchQuery, cur *connectd.SearchCursor) {
 	if q.Sort == connectd.SortChannel || q.Sort == connectd.SortInitiationMethod {
 		key = cur.Str
 	}
-	b.add("("+dialect().SortExpr(q.Sort)+", c.id) "+op+" (?, ?)", key, cur.ID)
+	b.add("("+col+", "+id+") "+op+" (?, ?)", key, cur.ID)
 }

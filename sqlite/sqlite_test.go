@@ -36,6 +36,10 @@ func eachMode(t *testing.T, run func(*testing.T, func(*testing.T, connectd.Clock
 				}
 				s := openDir(t, path, clock)
 				t.Cleanup(func() { s.Close() })
+				// Runs before Close: whatever the test did through the
+				// Service, the row cache still holds what SQLite does, so
+				// no caller changed a map the cache shares (cache.go).
+				t.Cleanup(func() { checkCache(t, s) })
 				return s
 			})
 		})

@@ -86,9 +86,15 @@ type querier interface {
 // (that would wait for the connection forever). A query the cache lacks runs
 // unprepared and is noted in missed; the committer prepares those after the
 // transaction ends, when the connection is free again.
+//
+// The transaction's view of a cached statement (Tx.StmtContext, which
+// allocates it and keeps it until the transaction ends) is made once per
+// transaction and kept in stmts: a batch runs the same few statements for
+// each of its writes.
 type txn struct {
 	tx     *sql.Tx
 	cache  *stmtCache
+	stmts  map[string]*sql.Stmt
 	missed map[string]struct{}
 	ov     *overlay // told of every Exec, which may write (see runInTx)
 }
@@ -96,8 +102,16 @@ type txn struct {
 // stmt returns the transaction's view of the cached statement for query, or
 // nil (and a note to prepare it later) if it is not cached yet.
 func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := t.stmts[query]; ok {
+		return st
+	}
 	if st, ok := t.cache.lookup(query); ok {
-		return t.tx.StmtContext(ctx, st)
+		if t.stmts == nil {
+			t.stmts = map[string]*sql.Stmt{}
+		}
+		txs := t.tx.StmtContext(ctx, st)
+		t.stmts[query] = txs
+		return txs
 	}
 	if t.missed == nil {
 		t.missed = map[string]struct{}{}

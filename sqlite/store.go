@@ -172,7 +172,7 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 // connection, or the data would vanish with it.
 func (s *Store) openMemory() error {
 	q := url.Values{"_pragma": {"foreign_keys(1)"}, "_txlock": {"immediate"}}
-	db := openHooked(MemoryPath+"?"+q.Encode(), s.ov.changed)
+	db := openHooked(MemoryPath+"?"+q.Encode(), s.ov)
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
@@ -201,7 +201,7 @@ func (s *Store) openFile(dir string, opts Options) error {
 		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 		return u.String()
 	}
-	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"}}), s.ov.changed)
+	s.writer = openHooked(dsn(url.Values{"_txlock": {"immediate"}}), s.ov)
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
 	s.writer.SetConnMaxLifetime(0)

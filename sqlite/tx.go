@@ -60,8 +60,8 @@ func nullString(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
 }
 
-// encodeMap stores a map as a JSON object, or NULL when it is empty
-// (stored.Map).
+// encodeMap stores a map as a JSON object (stored.Map), or NULL when it is
+// empty.
 func encodeMap(m map[string]string) (sql.NullString, error) {
 	doc, ok, err := stored.Map(m)
 	return sql.NullString{String: doc, Valid: ok}, err

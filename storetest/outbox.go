@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ var outboxTests = []storeTest{
 	{"TransferRecordsOldContact", testOutboxTransfer},
 	{"DeliveryState", testOutboxDeliveryState},
 	{"TrimKeepsNewest", testOutboxTrim},
+	{"ConcurrentTrimsKeepTheCap", testOutboxConcurrentTrims},
 	{"PerInstanceAndReset", testOutboxInstances},
 	{"NoDestinationAtWrite", testOutboxNoDestinationAtWrite},
 	{"EventsWithSink", testOutboxEventsWithSink},
@@ -273,6 +275,36 @@ func testOutboxTrim(t *testing.T, f *fixture) {
 	}
 	if dropped, err := f.svc.TrimOutbox(f.ctx, 0); err != nil || dropped != 6 || len(f.outbox(0)) != 0 {
 		t.Fatalf("TrimOutbox(0) = %d, %v, %d left; want all 6 dropped", dropped, err, len(f.outbox(0)))
+	}
+}
+
+// testOutboxConcurrentTrims: trims at once (as several replicas run them)
+// drop only the excess: the newest keep entries stay. On PostgreSQL each
+// trim's count and cutoff are two READ COMMITTED snapshots; unserialised,
+// a second trim deleted the excess again from what the first left.
+func testOutboxConcurrentTrims(t *testing.T, f *fixture) {
+	for range 15 {
+		f.contact() // two events each
+	}
+	all := f.outbox(0)
+	const keep = 10
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			if _, err := f.svc.TrimOutbox(f.ctx, keep); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	left := f.outbox(0)
+	if len(left) != keep || left[0].Seq != all[len(all)-keep].Seq {
+		t.Fatalf("after 8 trims at once to %d of %d: %d entries left; want the newest %d", keep, len(all), len(left), keep)
 	}
 }
 

@@ -14,6 +14,7 @@ var searchTests = []storeTest{
 	{"Filters", testSearchFilters},
 	{"TimeRangeTypes", testSearchTimeRanges},
 	{"SortAndPage", testSearchSortAndPage},
+	{"SortAndPageByIndexedValue", testSearchSortAndPageByValue},
 	{"PagingUnderInserts", testSearchPagingInserts},
 	{"NextTokenIsBound", testSearchToken},
 	{"SearchableKeys", testSearchableKeys},

@@ -43,14 +43,27 @@ func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
 // from the newest end instead skipped the keep entries that stay, a scan
 // of the whole table at the cap (100,000 rows, 70-90 ms of SQLite's single
 // writer every trim); the count reads the smallest index (3 ms there).
+//
+// The count and the cutoff are two statements, which PostgreSQL's READ
+// COMMITTED unit reads in two snapshots: LockTrim serialises trims there
+// (two replicas trimming at once each deleted the excess again, the
+// second from what the first left), and a cutoff that finds no row, as
+// when a reset emptied the table in between, trims nothing: it once
+// meant "delete every entry". SQLite's single writer needs neither.
 func (t Tables) TrimOutbox(ctx context.Context, keep int) (int, error) {
+	if t.SQL.LockTrim != "" {
+		if _, err := t.DB.Exec(ctx, t.SQL.LockTrim); err != nil {
+			return 0, err
+		}
+	}
 	var total int
 	if _, err := t.DB.One(ctx, t.SQL.CountOutbox, nil, &total); err != nil || total <= keep {
 		return 0, err
 	}
 	cut := int64(math.MaxInt64) // keep nothing: every seq is below it
 	if keep > 0 {
-		if _, err := t.DB.One(ctx, t.SQL.OutboxCutoff, []any{total - keep}, &cut); err != nil {
+		found, err := t.DB.One(ctx, t.SQL.OutboxCutoff, []any{total - keep}, &cut)
+		if err != nil || !found {
 			return 0, err
 		}
 	}

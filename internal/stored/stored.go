@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/jsonmap"
 	jsonv2 "github.com/go-json-experiment/json"
 )
 
@@ -19,11 +20,7 @@ func Map(m map[string]string) (doc string, ok bool, err error) {
 	if len(m) == 0 {
 		return "", false, nil
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return "", false, fmt.Errorf("encode JSON map: %w", err)
-	}
-	return string(b), true, nil
+	return string(jsonmap.Append(nil, m)), true, nil
 }
 
 // ParseMap reads what Map stored; an empty document (NULL) reads as an

@@ -44,6 +44,9 @@ type Statements struct {
 	// the (offset+1)-th from the oldest.
 	InsertOutbox, PendingOutbox, MarkOutbox, OutboxAll, OutboxInstance string
 	CountOutbox, OutboxCutoff, CountPendingBefore, DeleteOutboxBefore  string
+	// LockTrim, if not empty, runs first in a trim's unit of work and
+	// holds off every other trim until it ends (TrimOutbox says why).
+	LockTrim string
 }
 
 // Tables is the row code of the tables that both stores read and write
