@@ -50,7 +50,9 @@ func (s *Service) UpdateAttributes(ctx context.Context, owner Owner, instanceID,
 // GetAttributes returns the chain map of the initial contact
 // initialContactID, with UpdateAttributes' ENOTFOUND rules. It reads the
 // chain through Tx.ChainOf, the cheapest read a store has; a miss goes
-// through FindContact, whose absence says what is missing.
+// through FindContact, whose absence says what is missing. The map may be
+// the store's own (SQLite's row cache shares it): read it, never change it;
+// Clone it first to change it.
 func (s *Service) GetAttributes(ctx context.Context, owner Owner, instanceID, initialContactID string) (Attributes, error) {
 	var m Attributes
 	err := s.port.View(ctx, "get attributes", func(tx Tx) error {

@@ -212,7 +212,9 @@ func (cs chainSource) RelatedAttributes(ctx context.Context, relatedID string) (
 }
 
 // FindContact returns a contact with its chain's attributes and its
-// details, or ENOTFOUND for an unknown instance or contact.
+// details, or ENOTFOUND for an unknown instance or contact. Its Attributes
+// may be the store's own map (SQLite's row cache shares it): read them,
+// never change them in place.
 func (s *Service) FindContact(ctx context.Context, owner Owner, instanceID, contactID string) (*Contact, error) {
 	var c *Contact
 	err := s.port.View(ctx, "find contact", func(tx Tx) error {

@@ -115,7 +115,7 @@ func memberPointer(p jsontext.Pointer) string {
 // session 3).
 func fillFromTree(in any, tree map[string]any) bool {
 	v := reflect.ValueOf(in)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct || customDecoded(v.Elem().Type()) {
 		return false
 	}
 	// Fill a copy, so that giving up halfway leaves in as it was.
@@ -131,6 +131,11 @@ func fillStruct(v reflect.Value, obj map[string]any) bool {
 	t := v.Type()
 	for key, x := range obj {
 		f, ok := t.FieldByName(key)
+		if ok && (f.Anonymous || taggedAs(t, key)) {
+			// encoding/json does not take an embedded struct by its type's
+			// name, and a tag naming key wins over a field so named.
+			return false
+		}
 		if !ok || !f.IsExported() || f.Tag.Get("json") != "" {
 			if foldsToField(t, key) {
 				return false // encoding/json would match it; leave it to encoding/json
@@ -143,6 +148,22 @@ func fillStruct(v reflect.Value, obj map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// taggedAs reports whether a field of t, or of a struct embedded in it,
+// has a json tag whose name is key in any case.
+func taggedAs(t reflect.Type, key string) bool {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" && strings.EqualFold(name, key) {
+			return true
+		}
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && taggedAs(f.Type, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // foldsToField reports whether encoding/json might match key to a field of

@@ -143,3 +143,48 @@ func FuzzFillFromTree(f *testing.F) {
 		}
 	})
 }
+
+// TreeCommon is an exported embedded struct: encoding/json promotes its
+// fields but does not take a member named after the type.
+type TreeCommon struct{ Name string }
+
+type treeEmbeddedExported struct {
+	TreeCommon
+	Other string
+}
+
+type treeShadowed struct {
+	Foo string
+	Bar string `json:"Foo"`
+}
+
+// treeSelfDecoding decodes itself; fillFromTree must leave it alone.
+type treeSelfDecoding struct{ Name string }
+
+func (t *treeSelfDecoding) UnmarshalJSON([]byte) error { t.Name = "custom"; return nil }
+
+// TestFillFromTreeOddShapes: shapes no input has today, where a fill
+// would differ from encoding/json (review finding): it gives up or agrees.
+func TestFillFromTreeOddShapes(t *testing.T) {
+	for name, c := range map[string]struct {
+		body string
+		new  func() any
+	}{
+		"embedded type named": {`{"TreeCommon":{"Name":"x"}}`, func() any { return &treeEmbeddedExported{} }},
+		"promoted field":      {`{"Name":"x","Other":"y"}`, func() any { return &treeEmbeddedExported{} }},
+		"tag shadows a field": {`{"Foo":"x"}`, func() any { return &treeShadowed{} }},
+		"own UnmarshalJSON":   {`{"Name":"x"}`, func() any { return &treeSelfDecoding{} }},
+	} {
+		want, got := c.new(), c.new()
+		if err := json.Unmarshal([]byte(c.body), want); err != nil {
+			t.Fatal(err)
+		}
+		tree, err := decodeTree([]byte(c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fillFromTree(got, tree) && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: filled %+v, encoding/json %+v", name, got, want)
+		}
+	}
+}
