@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"log/slog"
 	"math"
+	"net/http"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +35,31 @@ func TestTuneGC(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(math.MaxInt64); got != math.MaxInt64 {
 		t.Errorf("GOMEMLIMIT set: memory limit changed to %d", got)
+	}
+}
+
+// TestCPUProfileFlag: serve --cpuprofile writes a profile (gzip, as
+// runtime/pprof writes it) by the time serve returns; a path it cannot
+// create fails the start.
+func TestCPUProfileFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.pprof")
+	url, stop := startInProcess(t, "--data", ":memory:", "--cpuprofile", path)
+	if resp, err := http.Get(url + "/_connectd/health"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("profile %s: %d bytes, %v; want a gzipped pprof", path, len(b), err)
+	}
+	var out bytes.Buffer
+	err = serve(context.Background(), []string{"--data", ":memory:", "--addr", "127.0.0.1:0",
+		"--cpuprofile", filepath.Join(t.TempDir(), "missing", "cpu.pprof")}, env{stdout: &out, stderr: &out, getenv: func(string) string { return "" }})
+	if err == nil || !strings.Contains(err.Error(), "CPU profile") {
+		t.Fatalf("serve with an uncreatable profile path: %v", err)
 	}
 }
