@@ -50,10 +50,11 @@ func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
 // second from what the first left), and a cutoff that finds no row, as
 // when a reset emptied the table in between, trims nothing: it once
 // meant "delete every entry". SQLite's single writer needs neither. What
-// the lock cannot order: on PostgreSQL an entry whose seq was drawn before
-// the count but which commits after it lands among the oldest and moves
-// the cutoff by one, so a trim may drop one more of the oldest kept
-// entries than the cap asks (never one of the newest).
+// the lock does not order on PostgreSQL: an entry committed between the
+// two statements with an older seq moves the cutoff back (the trim keeps
+// one more); a DeleteInstance committed there takes its entries out from
+// under the offset, so the trim may keep fewer than the cap, down to the
+// newest keep minus those deleted.
 func (t Tables) TrimOutbox(ctx context.Context, keep int) (int, error) {
 	if t.SQL.LockTrim != "" {
 		if _, err := t.DB.Exec(ctx, t.SQL.LockTrim); err != nil {
