@@ -52,9 +52,8 @@ func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
 // meant "delete every entry". SQLite's single writer needs neither. What
 // the lock does not order on PostgreSQL: an entry committed between the
 // two statements with an older seq moves the cutoff back (the trim keeps
-// one more); a DeleteInstance committed there takes its entries out from
-// under the offset, so the trim may keep fewer than the cap, down to the
-// newest keep minus those deleted.
+// one more); a DeleteInstance committed there removes entries the count
+// included, so the trim deletes past the excess and keeps fewer than keep.
 func (t Tables) TrimOutbox(ctx context.Context, keep int) (int, error) {
 	if t.SQL.LockTrim != "" {
 		if _, err := t.DB.Exec(ctx, t.SQL.LockTrim); err != nil {
