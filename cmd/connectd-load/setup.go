@@ -23,6 +23,7 @@ import (
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
+	"github.com/connectd/connectd/internal/cpuprofile"
 	"github.com/connectd/connectd/sigv4"
 	"github.com/connectd/connectd/sqlite"
 )
@@ -360,15 +361,7 @@ func startProfile(path string, round int) (stop func(), err error) {
 	if path == "" || round != 1 {
 		return func() {}, nil
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return cpuprofile.Start(path)
 }
 
 // writeAllocProfile writes the allocation profile (every allocation since

@@ -17,6 +17,7 @@ import (
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/flow"
 	"github.com/connectd/connectd/internal/auth"
+	"github.com/connectd/connectd/internal/cpuprofile"
 	"github.com/connectd/connectd/outbox"
 	"github.com/connectd/connectd/sigv4"
 	"golang.org/x/net/netutil"
@@ -193,7 +194,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	tuneGC(log, e.getenv)
 	if cfg.cpuProfile != "" {
-		stop, err := startCPUProfile(cfg.cpuProfile)
+		stop, err := cpuprofile.Start(cfg.cpuProfile)
 		if err != nil {
 			return err
 		}
