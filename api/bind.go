@@ -35,7 +35,7 @@ func (s *Server) bind(c *call, in any) error {
 	if err != nil {
 		return err
 	}
-	tree := map[string]any{}
+	var tree map[string]any
 	if len(bytes.TrimSpace(body)) > 0 {
 		t, err := decodeTree(body)
 		if dup := duplicateError(err); dup != nil {
@@ -52,6 +52,9 @@ func (s *Server) bind(c *call, in any) error {
 			return fmt.Errorf("decode the request body: encoding/json read it, jsontext did not: %w", err)
 		}
 		tree = t
+	}
+	if tree == nil {
+		tree = map[string]any{} // an empty body is an empty object
 	}
 	var bound map[string]any
 	for _, b := range o.Bind {
