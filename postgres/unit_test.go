@@ -91,7 +91,7 @@ func TestUpdateAttributesRoundTrips(t *testing.T) {
 	update("warm-up")
 	trips := tc.count(func() { update("measured") })
 	want := [][]string{
-		{"batch", "BEGIN", "SELECT", "SELECT refs, tags FROM contact_details"},
+		{"batch", "BEGIN", "SELECT", "SELECT d.refs, d.tags, set_config('connectd.unindexed_instance'"},
 		{"batch", "UPDATE contacts SET attributes", "INSERT INTO outbox", "COMMIT"},
 	}
 	if !tripsMatch(trips, want) {
