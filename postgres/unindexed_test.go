@@ -78,7 +78,9 @@ func TestUnindexedUpdate(t *testing.T) {
 	// registerReady registers tier as ready without a backfill, which only
 	// the trigger's skip can leave unindexed: it shows whether it fired.
 	registerReady := func(inst string) func() {
-		return func() { exec(`INSERT INTO contact_attribute_keys (instance_id, name, ready) VALUES ($1, 'tier', true)`, inst) }
+		return func() {
+			exec(`INSERT INTO contact_attribute_keys (instance_id, name, ready) VALUES ($1, 'tier', true)`, inst)
+		}
 	}
 
 	t.Run("the locked row skips the trigger", func(t *testing.T) {
