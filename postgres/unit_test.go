@@ -92,7 +92,7 @@ func TestUpdateAttributesRoundTrips(t *testing.T) {
 	trips := tc.count(func() { update("measured") })
 	want := [][]string{
 		{"batch", "BEGIN", "SELECT", "SELECT d.refs, d.tags, set_config('connectd.unindexed_instance'"},
-		{"batch", "UPDATE contacts SET attributes", "INSERT INTO outbox", "COMMIT"},
+		{"batch", "WITH m AS (UPDATE contacts SET attributes", "COMMIT"},
 	}
 	if !tripsMatch(trips, want) {
 		t.Errorf("UpdateAttributes made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(want), showTrips(want))
