@@ -37,7 +37,12 @@ func (s *Server) bind(c *call, in any) error {
 	}
 	var tree map[string]any
 	if len(bytes.TrimSpace(body)) > 0 {
-		t, err := decodeTree(body)
+		d, _ := s.trees.Get().(*treeDecoder)
+		if d == nil {
+			d = new(treeDecoder)
+		}
+		t, err := d.decode(body)
+		s.trees.Put(d)
 		if dup := duplicateError(err); dup != nil {
 			return dup
 		}

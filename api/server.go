@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +95,8 @@ type Server struct {
 	// Search* operations (nil: no limit).
 	admission Admission
 	searches  *gate
+	// trees keeps bind's *treeDecoder for reuse.
+	trees sync.Pool
 }
 
 // call is one decoded request on its way to a handler.
