@@ -84,10 +84,20 @@ func (k *checker) value(s *modelShape, v any, name func() string) {
 			return
 		}
 		k.count(s, name, len(obj), "entries")
-		for _, key := range sortedKeys(obj) {
-			k.value(k.m.shapes[s.Key], key, func() string { return name() + " key" })
-			if val := obj[key]; val != nil {
-				k.value(k.m.shapes[s.Value], val, func() string { return fmt.Sprintf("%s[%s]", name(), key) })
+		if k.err != nil {
+			return
+		}
+		// Unsorted first: sorting every map of every request cost more
+		// than the check. Only a map with a bad entry is checked again in
+		// key order, so that the violation reported is the first one.
+		keyShape, valueShape := k.m.shapes[s.Key], k.m.shapes[s.Value]
+		for key, val := range obj {
+			k.entry(keyShape, valueShape, key, val, name)
+		}
+		if k.err != nil {
+			k.err = nil
+			for _, key := range sortedKeys(obj) {
+				k.entry(keyShape, valueShape, key, obj[key], name)
 			}
 		}
 	case "string":
@@ -124,6 +134,14 @@ func (k *checker) value(s *modelShape, v any, name func() string) {
 		if _, ok := v.(string); !ok {
 			k.typeError(name, "blob (a base64 string)", v)
 		}
+	}
+}
+
+// entry checks one entry of a map.
+func (k *checker) entry(keyShape, valueShape *modelShape, key string, val any, name func() string) {
+	k.value(keyShape, key, func() string { return name() + " key" })
+	if val != nil {
+		k.value(valueShape, val, func() string { return fmt.Sprintf("%s[%s]", name(), key) })
 	}
 }
 
