@@ -46,7 +46,7 @@ func (s *Server) bind(c *call, in any) error {
 		if dup := duplicateError(err); dup != nil {
 			return dup
 		}
-		if err != nil || !fillFromTree(in, t) {
+		if err != nil || !s.plans.fillFromTree(in, t) {
 			// The body is not plain enough for fillFromTree, or it is not
 			// valid: decodeBody decodes it into in, or says what is wrong.
 			if err := decodeBody(body, in); err != nil {

@@ -97,6 +97,7 @@ type Server struct {
 	searches  *gate
 	// trees keeps bind's *treeDecoder for reuse.
 	trees sync.Pool
+	plans fillPlans
 }
 
 // call is one decoded request on its way to a handler.
