@@ -1,0 +1,62 @@
+package postgres_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/pgtest"
+)
+
+// TestConcurrentImportsOfTheSameContacts: two imports (as from two
+// replicas) of the same new contact ids in opposite orders wait on each
+// other's unique keys until PostgreSQL breaks the deadlock (40P01). The
+// loser is retried from the start (port.go) and then finds the ids taken:
+// exactly one import lands, the other is EINVALID naming a contact, and
+// neither is an internal error or a hang.
+func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	seed(t, s)
+	for round := range 2 {
+		ids := []string{fmt.Sprintf("race-%d-a", round), fmt.Sprintf("race-%d-b", round)}
+		snapshot := func(order ...int) *connectd.Snapshot {
+			snap := &connectd.Snapshot{}
+			for _, i := range order {
+				snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: "inst-1", ID: ids[i],
+					Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now()})
+			}
+			return snap
+		}
+		snaps := []*connectd.Snapshot{snapshot(0, 1), snapshot(1, 0)}
+		errs := make([]error, len(snaps))
+		var wg sync.WaitGroup
+		for i, snap := range snaps {
+			wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+		}
+		wg.Wait()
+		t.Logf("round %d: %v", round, errs)
+		landed := 0
+		for i, err := range errs {
+			switch connectd.ErrorCode(err) {
+			case "":
+				landed++
+			case connectd.EINVALID:
+			default:
+				t.Errorf("round %d, import %d: %v, want success or EINVALID", round, i, err)
+			}
+		}
+		if landed != 1 {
+			t.Errorf("round %d: %d imports landed (%v), want exactly 1", round, landed, errs)
+		}
+		for _, id := range ids {
+			if _, err := connectd.NewService(s, clock).FindContact(ctx, owner, "inst-1", id); err != nil {
+				t.Errorf("round %d: contact %s of the import that landed: %v", round, id, err)
+			}
+		}
+	}
+}
