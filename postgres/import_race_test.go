@@ -60,3 +60,36 @@ func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentImportsRegisteringKeys: imports at once of instances with
+// searchable keys (whose registration and index triggers touch shared
+// tables) all land, however PostgreSQL orders their locks: a deadlock is
+// retried, never an error.
+func TestConcurrentImportsRegisteringKeys(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		inst := fmt.Sprintf("keys-%d", i)
+		snap := &connectd.Snapshot{
+			Instances:      []*connectd.Instance{{ID: inst, Alias: inst, Owner: owner, IdentityManagementType: "CONNECT_MANAGED"}},
+			SearchableKeys: map[string][]string{inst: {"a", "b", "c"}},
+		}
+		for j := range 20 {
+			snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: inst, ID: fmt.Sprintf("%s-c%d", inst, j),
+				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now(),
+				Attributes: connectd.Attributes{"a": "x", "b": fmt.Sprint(j), "c": "z"}})
+		}
+		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("import %d: %v", i, err)
+		}
+	}
+}
