@@ -93,3 +93,50 @@ func TestConcurrentImportsRegisteringKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentImportsOfTheSameFlow: two imports at once of one new flow
+// id (different descriptions) into an existing instance: one lands, the
+// other is EINVALID, and the stored flow is the winner's, not replaced
+// by the loser's write.
+func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	seed(t, s)
+	const content = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range errs {
+		snap := &connectd.Snapshot{Flows: []*connectd.Flow{{InstanceID: "inst-1", ID: "flow-race", Name: "race",
+			Type: "CONTACT_FLOW", Content: content, Description: fmt.Sprint("import ", i)}}}
+		// Contacts before the flow (Import writes flows last), so that
+		// both imports are under way when they reach it.
+		for j := range 200 {
+			snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: "inst-1", ID: fmt.Sprintf("flow-race-%d-%d", i, j),
+				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now()})
+		}
+		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch connectd.ErrorCode(err) {
+		case "":
+			winner = i
+		case connectd.EINVALID:
+		default:
+			t.Fatalf("import %d: %v", i, err)
+		}
+	}
+	if winner < 0 || errs[1-winner] == nil {
+		t.Fatalf("want exactly one import to land: %v", errs)
+	}
+	f, err := connectd.NewService(s, clock).DescribeFlow(ctx, owner, "inst-1", "flow-race")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprint("import ", winner); f.Description != want {
+		t.Errorf("stored flow says %q, want the winner's %q", f.Description, want)
+	}
+}
