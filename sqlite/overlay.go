@@ -20,6 +20,9 @@ type overlay struct {
 	// wrote is set by any statement that may have written, of any table
 	// (runInTx's attempt without savepoints needs to know).
 	wrote bool
+	// outbox is the entries the batch inserts before it commits, with
+	// the same two layers (outbox.go).
+	outbox outboxQueue
 }
 
 // layer is the rows, changed rowids and contacts of changed details of a
@@ -135,16 +138,21 @@ func (o *overlay) release() {
 	for _, e := range o.unit.rows {
 		o.batch.put(e)
 	}
-	o.rollback()
+	o.unit.clear()
+	o.outbox.release()
 }
 
 // rollback forgets the unit's layer: its savepoint was rolled back.
-func (o *overlay) rollback() { o.unit.clear() }
+func (o *overlay) rollback() {
+	o.unit.clear()
+	o.outbox.rollback()
+}
 
 // reset forgets everything, for the next batch.
 func (o *overlay) reset() {
 	o.unit.clear()
 	o.batch.clear()
+	o.outbox.reset()
 }
 
 // everything is every rowid the batch touched, changed or read, for

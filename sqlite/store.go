@@ -90,6 +90,8 @@ type Store struct {
 	// batch's view of them, the committer's alone (overlay.go).
 	cache *rowCache
 	ov    *overlay
+	// outboxInserts are the batch's multi-row outbox INSERTs (outbox.go).
+	outboxInserts []string
 
 	// Bounded waits (admission.go): a slot per read connection (nil in
 	// memory mode) and how long to wait for one, or for the committer.
@@ -138,7 +140,8 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	s := &Store{clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
+	s := &Store{clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay(),
+		outboxInserts: outboxInserts()}
 	s.readWait, s.queueWait = opts.waits()
 	var err error
 	if path == MemoryPath {
