@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectd/connectd"
 )
@@ -57,5 +60,41 @@ func BenchmarkCommitBatch(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// BenchmarkOutboxInsert is the insert of one outbox entry (a 900-byte
+// payload, about a CONTACT_DATA_UPDATED event's) alone in its statement
+// and as one row of the batch's 64-row statement (outbox.go), 256 entries
+// a transaction (a full batch), commit included.
+func BenchmarkOutboxInsert(b *testing.B) {
+	const perTx = 4 * maxOutboxRows
+	for _, rows := range []int{1, maxOutboxRows} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			s, _ := benchContacts(b, 1)
+			size := 0
+			for 1<<size < rows {
+				size++
+			}
+			var args []any
+			for range rows {
+				args = append(args, "inst-bench", "contact-000000", "CONTACT_EVENT", strings.Repeat("x", 900), time.Now().UnixMilli(), "PENDING")
+			}
+			b.ResetTimer()
+			defer cpuPerOp(b)()
+			for done := 0; done < b.N; done += perTx {
+				err := s.write(b.Context(), "bench", func(tx *txn) error {
+					for i := 0; i < perTx; i += rows {
+						if _, err := tx.ExecContext(b.Context(), s.outboxInserts[size], args...); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
