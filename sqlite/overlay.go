@@ -119,6 +119,10 @@ func (o *overlay) detailsChanged(k rowKey) {
 	o.unit.dropKey(k)
 }
 
+// forget hides the row k from the rest of the batch and drops it from
+// the cache at the commit, whatever rowid it was known by.
+func (o *overlay) forget(k rowKey) { o.detailsChanged(k) }
+
 // stage records e as the row the unit's transaction now has.
 func (o *overlay) stage(e *entry) { o.unit.put(e) }
 
