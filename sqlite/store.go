@@ -29,6 +29,9 @@
 //     isolation above.
 //   - Every write of a row's map bumps its attributes_version (migration
 //     0011), whatever statement writes it.
+//   - The outbox entries a batch appends are inserted, in order, in the
+//     batch's transaction just before its commit (outbox.go): kept or
+//     lost with the changes they announce.
 package sqlite
 
 import (
