@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -73,7 +74,7 @@ func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
 // Right after a chain map's UPDATE it joins that statement (fuseOutbox).
 func (r *rows) AppendOutbox(_ context.Context, e *connectd.OutboxEntry) error {
 	scan := func(row pgx.Row) error { return row.Scan(&e.Seq) }
-	args := []any{e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload), r.Driver.Time(e.CreatedAt), string(e.State)}
+	args := r.OutboxValues(make([]any, 0, stored.OutboxColumns), e)
 	if r.write && r.u.fuseOutbox(scan, args...) {
 		return nil
 	}
