@@ -119,6 +119,16 @@ func (s *Store) runInTx(batch []*job, results []error) error {
 	return err
 }
 
+// runJob runs j's unit in tx: its own error, or that of an outbox flush
+// that failed in it (outbox.go), which fails it even if it went on.
+func (s *Store) runJob(j *job, tx *txn) error {
+	err := j.fn(tx)
+	if ferr := s.ov.outbox.takeFailure(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
 // tryInTx is one attempt of runInTx, with a savepoint per job or without;
 // again is true when a job without one failed after writing, so the
 // attempt was rolled back whole and must be made again with savepoints.
@@ -142,7 +152,7 @@ func (s *Store) tryInTx(batch []*job, results []error, savepoints bool) (again b
 			continue
 		}
 		if single { // no neighbours to protect: the transaction is the unit
-			if err := j.fn(tx); err != nil {
+			if err := s.runJob(j, tx); err != nil {
 				results[i] = wrap(j.op, err)
 				return false, results[i]
 			}
@@ -151,7 +161,7 @@ func (s *Store) tryInTx(batch []*job, results []error, savepoints bool) (again b
 		}
 		if !savepoints {
 			s.ov.wrote = false
-			if ferr := j.fn(tx); ferr != nil {
+			if ferr := s.runJob(j, tx); ferr != nil {
 				if s.ov.wrote {
 					return true, nil
 				}
@@ -165,7 +175,7 @@ func (s *Store) tryInTx(batch []*job, results []error, savepoints bool) (again b
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
 			return false, fmt.Errorf("sqlite: savepoint: %w", err)
 		}
-		if ferr := j.fn(tx); ferr != nil {
+		if ferr := s.runJob(j, tx); ferr != nil {
 			results[i] = wrap(j.op, ferr)
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
 				return false, fmt.Errorf("sqlite: rollback to savepoint: %w", err)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -49,7 +50,11 @@ type outboxQueue struct {
 	// outbox flushed it): rolled back with the unit's savepoint, so it
 	// waits again if the unit is.
 	flushed []*connectd.OutboxEntry
-	args    []any // reused for the statements' values
+	// failed is the error of a flush that failed in the running unit:
+	// the unit fails with it even if it went on (takeFailure).
+	failed error
+	all    []*connectd.OutboxEntry // reused: batch then unit, for a flush
+	args   []any                   // reused for the statements' values
 }
 
 func (q *outboxQueue) waiting() bool { return len(q.batch)+len(q.unit) > 0 }
@@ -75,6 +80,15 @@ func (q *outboxQueue) rollback() {
 // reset forgets everything, for the next batch or a batch run again.
 func (q *outboxQueue) reset() {
 	q.batch, q.unit, q.flushed = clearSlice(q.batch), clearSlice(q.unit), clearSlice(q.flushed)
+	q.failed = nil
+}
+
+// takeFailure returns, and forgets, the error of a flush that failed in
+// the unit that just ran.
+func (q *outboxQueue) takeFailure() error {
+	err := q.failed
+	q.failed = nil
+	return err
 }
 
 // clearSlice empties s, keeping its array but not what it pointed to.
@@ -107,27 +121,71 @@ func (r *rows) AppendOutbox(_ context.Context, e *connectd.OutboxEntry) error {
 	if r.w == nil {
 		return errReadOnly
 	}
+	if e.CreatedAt.IsZero() {
+		// created_ms is NOT NULL: refused here, the unit fails alone,
+		// where at the batch's INSERT it would fail the whole batch.
+		return fmt.Errorf("outbox entry of contact %s without a CreatedAt", e.ContactID)
+	}
 	r.s.ov.outbox.unit = append(r.s.ov.outbox.unit, e)
 	return nil
 }
 
-// flushOutbox inserts the entries waiting in a write, if any.
+// flushOutbox inserts the entries waiting in a write, if any, inside a
+// unit. A savepoint holds the statements: if one fails, the rows the ones
+// before it inserted go too, so that SQLite holds none of the entries
+// still waiting (a unit rolled back, or one that ignored the error, would
+// otherwise insert them twice), and the unit fails with the error.
 func (r *rows) flushOutbox(ctx context.Context) error {
-	if r.w == nil {
+	q := &r.s.ov.outbox
+	if r.w == nil || !q.waiting() {
 		return nil
 	}
-	return r.s.flushOutbox(ctx, r.w)
+	if _, err := r.w.ExecContext(ctx, "SAVEPOINT outbox"); err != nil {
+		return fmt.Errorf("sqlite: outbox savepoint: %w", err)
+	}
+	err := r.s.flushOutbox(ctx, r.w)
+	if err != nil {
+		q.failed = err
+		if _, rerr := r.w.ExecContext(ctx, "ROLLBACK TO outbox"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("sqlite: outbox rollback to savepoint: %w", rerr))
+		}
+	}
+	if _, rerr := r.w.ExecContext(ctx, "RELEASE outbox"); rerr != nil {
+		return errors.Join(err, fmt.Errorf("sqlite: outbox release savepoint: %w", rerr))
+	}
+	return err
 }
 
 // flushOutbox inserts every entry waiting, oldest first, in as few
 // statements as the sizes of outboxInserts allow, and sets their Seq.
+// Only when every statement succeeded are the entries taken off the
+// queue; on an error they still wait, with Seq 0. The batch's last flush,
+// before its commit, needs no savepoint: its failure fails the batch.
 func (s *Store) flushOutbox(ctx context.Context, tx *txn) error {
 	q := &s.ov.outbox
 	if !q.waiting() {
 		return nil
 	}
+	all := append(append(q.all[:0], q.batch...), q.unit...)
+	defer func() {
+		clear(all)
+		q.all = all[:0]
+		clear(q.args[:cap(q.args)]) // the payloads of the largest statement too
+	}()
+	if err := s.insertOutbox(ctx, tx, all); err != nil {
+		for _, e := range all {
+			e.Seq = 0
+		}
+		return err
+	}
 	q.flushed = append(q.flushed, q.batch...)
-	all := append(q.batch, q.unit...)
+	q.batch, q.unit = clearSlice(q.batch), clearSlice(q.unit)
+	return nil
+}
+
+// insertOutbox inserts entries in order and sets their Seq.
+func (s *Store) insertOutbox(ctx context.Context, tx *txn, all []*connectd.OutboxEntry) error {
+	q := &s.ov.outbox
 	values := stored.Tables{Driver: driver()}
 	for len(all) > 0 {
 		size := 0 // log2 of the largest statement that fits
@@ -153,8 +211,6 @@ func (s *Store) flushOutbox(ctx context.Context, tx *txn) error {
 		}
 		all = all[n:]
 	}
-	clear(q.args)
-	q.batch, q.unit = clearSlice(q.batch), clearSlice(q.unit)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,6 +201,17 @@ func TestOutboxReadInBatch(t *testing.T) {
 	if got := outboxNames(t, svc)[len(before)+3:]; !equal(got, []string{"x1", "own", "y1"}) {
 		t.Fatalf("outbox holds %v after the kept reader, want [x1 own y1]", got)
 	}
+	// A kept reader, then a unit rolled back after writing: what the
+	// reader inserted stays inserted once (review finding: a mutation of
+	// release survived the suite).
+	errs = runJobs(s, outboxJob(t, s, []string{"p1"}, false, nil, nil), reader(nil),
+		outboxJob(t, s, []string{"q1"}, true, rejected, nil), outboxJob(t, s, []string{"r1"}, false, nil, nil))
+	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], rejected) || errs[3] != nil {
+		t.Fatalf("answers %v", errs)
+	}
+	if got := outboxNames(t, svc)[len(before)+6:]; !equal(got, []string{"p1", "own", "r1"}) {
+		t.Fatalf("outbox holds %v after a kept reader and a rejected writer, want [p1 own r1]", got)
+	}
 }
 
 // TestOutboxDeleteAllInBatch: a reset in the batch deletes the entries
@@ -218,5 +230,67 @@ func TestOutboxDeleteAllInBatch(t *testing.T) {
 	}
 	if got := outboxNames(t, svc); !equal(got, []string{"b1"}) {
 		t.Fatalf("outbox holds %v after the reset, want [b1]", got)
+	}
+}
+
+// TestOutboxFlushFailure: an INSERT of the outbox that fails inside a unit
+// (here a TEMP trigger of the writer's connection refuses the entry
+// "bad") takes back what the statements before it inserted, fails that
+// unit alone, even one that went on after the error, and leaves the
+// entries of its neighbours once each (review finding: they were
+// inserted twice). An entry without CreatedAt, which created_ms refuses,
+// fails its unit at AppendOutbox, not the batch at its commit.
+func TestOutboxFlushFailure(t *testing.T) {
+	s, svc := seeded(t)
+	exec := func(sql string) {
+		t.Helper()
+		errs := runJobs(s, &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
+			_, err := tx.ExecContext(t.Context(), sql)
+			return err
+		}})
+		if errs[0] != nil {
+			t.Fatalf("%s: %v", sql, errs[0])
+		}
+	}
+	exec(`CREATE TEMP TRIGGER refuse_bad BEFORE INSERT ON outbox WHEN NEW.contact_id = 'bad' BEGIN SELECT RAISE(FAIL, 'bad entry'); END`)
+	defer exec(`DROP TRIGGER temp.refuse_bad`)
+	reader := func(ignore bool) *job {
+		return &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
+			r := &rows{s: s, q: tx, w: tx}
+			r.Tables = tables(r)
+			e := &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: "bad", Kind: connectd.OutboxEvent,
+				Payload: []byte(`{}`), CreatedAt: time.Now(), State: connectd.OutboxPending}
+			if err := r.AppendOutbox(t.Context(), e); err != nil {
+				return err
+			}
+			_, err := r.Outbox(t.Context(), "", 0, 10000)
+			if ignore {
+				return nil
+			}
+			return err
+		}}
+	}
+	for _, ignore := range []bool{false, true} {
+		start := len(outboxNames(t, svc))
+		errs := runJobs(s, outboxJob(t, s, []string{"a1", "a2"}, false, nil, nil), reader(ignore),
+			outboxJob(t, s, []string{"c1"}, false, nil, nil))
+		if errs[0] != nil || errs[1] == nil || !strings.Contains(errs[1].Error(), "bad entry") || errs[2] != nil {
+			t.Fatalf("ignore=%v: answers %v, want the reader alone to fail with the trigger's error", ignore, errs)
+		}
+		if got := outboxNames(t, svc)[start:]; !equal(got, []string{"a1", "a2", "c1"}) {
+			t.Fatalf("ignore=%v: outbox holds %v, want [a1 a2 c1]", ignore, got)
+		}
+	}
+	zero := &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
+		r := &rows{s: s, q: tx, w: tx}
+		return r.AppendOutbox(t.Context(), &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: "zero", Kind: connectd.OutboxEvent, State: connectd.OutboxPending})
+	}}
+	start := len(outboxNames(t, svc))
+	errs := runJobs(s, outboxJob(t, s, []string{"x1"}, true, nil, nil), zero, outboxJob(t, s, []string{"y1"}, false, nil, nil))
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Fatalf("an entry without CreatedAt: answers %v, want its unit alone to fail", errs)
+	}
+	if got := outboxNames(t, svc)[start:]; !equal(got, []string{"x1", "y1"}) {
+		t.Fatalf("outbox holds %v, want [x1 y1]", got)
 	}
 }
