@@ -20,8 +20,6 @@ const (
 		WHERE i.id = ? AND i.account = ? AND i.region = ?`
 	querySearchableKeys  = `SELECT searchable_keys FROM instances WHERE id = ?`
 	updateSearchableKeys = `UPDATE instances SET searchable_keys = ? WHERE id = ?`
-	// searchColumns are scanContact's columns; summaries carry no map.
-	searchColumns = contactColumns + `, NULL`
 	// estimateCap bounds the counts that choose a plan (see plan).
 	estimateCap = 2000
 )
@@ -81,10 +79,10 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if q.Descending {
 		dir = " DESC"
 	}
-	query := "SELECT " + searchColumns + " FROM " + from + " WHERE " + b.where() +
+	query := "SELECT " + packedColumns() + " FROM " + from + " WHERE " + b.where() +
 		" ORDER BY " + col + dir + ", " + id + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
-	contacts, err := summaries(ctx, r.q, []*connectd.Contact{}, query, args...)
+	contacts, err := pageContacts(ctx, r.q, query, args...)
 	if err != nil {
 		return nil, 0, err
 	}
