@@ -230,6 +230,12 @@ func (s *Service) importFlows(ctx context.Context, tx Tx, snap *Snapshot) error 
 		if err := checkImportedFlow(f); err != nil {
 			return Errorf(EINVALID, "%s: %s", where, ErrorMessage(err))
 		}
+		// The name first: nameFree takes the instance's flow-name lock,
+		// so that the id is looked for after a concurrent import of the
+		// same flow has committed (putFlow would replace it).
+		if err := nameFree(ctx, tx, f.InstanceID, f.ID, f.Name); err != nil {
+			return Errorf(EINVALID, "%s: %s", where, ErrorMessage(err))
+		}
 		if b, err := tx.FlowDoc(ctx, f.InstanceID, DocFlow, f.ID); err != nil || b != nil {
 			if err == nil {
 				err = Errorf(EINVALID, "%s: a flow with this Id already exists.", where)
@@ -242,9 +248,6 @@ func (s *Service) importFlows(ctx context.Context, tx Tx, snap *Snapshot) error 
 		}
 		if f.LastModifiedRegion == "" {
 			f.LastModifiedRegion = inst.Owner.Region
-		}
-		if err := nameFree(ctx, tx, f.InstanceID, f.ID, f.Name); err != nil {
-			return Errorf(EINVALID, "%s: %s", where, ErrorMessage(err))
 		}
 		if err := putFlow(ctx, tx, f); err != nil {
 			return err

@@ -195,6 +195,11 @@ func loadFlow(ctx context.Context, tx Tx, owner Owner, instanceID, id string) (*
 // nameFree is EDUPLICATE if a flow of the instance other than id is
 // called name: Amazon Connect keeps flow names unique in an instance.
 func nameFree(ctx context.Context, tx Tx, instanceID, id, name string) error {
+	// Held to the end of the unit, past the flow's write: on a store
+	// shared by replicas, two units could otherwise both find name free.
+	if err := tx.LockFlowNames(ctx, instanceID); err != nil {
+		return err
+	}
 	docs, err := tx.FlowDocs(ctx, instanceID, DocFlow)
 	if err != nil {
 		return err

@@ -146,7 +146,9 @@ func (s *Server) overloaded(client, ctx context.Context, op string, err error) e
 	switch {
 	case client.Err() != nil:
 		return &wireError{exc: excCanceled, status: statusCanceled, message: "The client closed the request before its answer.", cause: err}
-	case errors.Is(context.Cause(ctx), errDeadline):
+	case errors.Is(context.Cause(ctx), errDeadline) && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errDeadline)):
+		// Only an error the deadline caused: a failure of connectd's own
+		// that merely came late stays a 500, logged as an ERROR.
 		return &wireError{exc: excUnavailable, message: fmt.Sprintf(
 			"connectd could not finish %s within its %v request deadline (--request-timeout); it is overloaded, retry later.",
 			op, s.admission.RequestTimeout), cause: fmt.Errorf("%w: %w", errDeadline, err)}

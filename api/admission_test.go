@@ -165,6 +165,29 @@ func TestFullReadPoolIs503(t *testing.T) {
 	}
 }
 
+// TestShedRequestsShareAWarnLine: a burst of shed requests is one WARN
+// line (and DEBUG lines for the rest), not one WARN line each.
+func TestShedRequestsShareAWarnLine(t *testing.T) {
+	logs := &syncBuffer{}
+	s, store := newFileServer(t, sqlite.Options{ReadWait: 5 * time.Millisecond}, api.Admission{}, logs)
+	inst := s.newInstance(t)
+	contact := s.newTask(t, inst, map[string]string{"k": "v"})
+	release := holdReads(t, store)
+	defer release()
+	const burst = 10
+	for range burst {
+		if r := s.raw(t, "GET", "/contact/attributes/"+inst+"/"+contact, ""); r.status != http.StatusServiceUnavailable {
+			t.Fatalf("with the read pool held: %d %s", r.status, r.body)
+		}
+	}
+	l := logs.String()
+	warn, debug := strings.Count(l, `level=WARN msg="request shed`), strings.Count(l, `level=DEBUG msg="request shed`)
+	// A slow machine may spread the burst over two intervals.
+	if warn < 1 || warn > 2 || warn+debug != burst {
+		t.Errorf("%d shed requests: %d WARN and %d DEBUG lines, want 1-2 WARN and the rest DEBUG:\n%s", burst, warn, debug, l)
+	}
+}
+
 // TestRequestDeadlineIs503: a request still waiting when its
 // --request-timeout passes (here for a read connection, under a long
 // read wait) is answered 503 ServiceUnavailableException with

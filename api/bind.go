@@ -37,11 +37,16 @@ func (s *Server) bind(c *call, in any) error {
 	}
 	var tree map[string]any
 	if len(bytes.TrimSpace(body)) > 0 {
-		t, err := decodeTree(body)
+		d, _ := s.trees.Get().(*treeDecoder)
+		if d == nil {
+			d = new(treeDecoder)
+		}
+		t, err := d.decode(body)
+		s.trees.Put(d)
 		if dup := duplicateError(err); dup != nil {
 			return dup
 		}
-		if err != nil || !fillFromTree(in, t) {
+		if err != nil || !s.plans.fillFromTree(in, t) {
 			// The body is not plain enough for fillFromTree, or it is not
 			// valid: decodeBody decodes it into in, or says what is wrong.
 			if err := decodeBody(body, in); err != nil {

@@ -18,41 +18,57 @@ import (
 // twice, once for the checker and once into in, was 11 % of an
 // UpdateContactAttributes request's CPU under load (BENCHMARKS.md,
 // session 3).
-func fillFromTree(in any, tree map[string]any) bool {
+func (p *fillPlans) fillFromTree(in any, tree map[string]any) bool {
 	v := reflect.ValueOf(in)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct || customDecoded(v.Elem().Type()) {
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct || p.customDecoded(v.Elem().Type()) {
 		return false
 	}
 	// Fill a copy, so that giving up halfway leaves in as it was.
 	tmp := reflect.New(v.Elem().Type())
-	if !fillStruct(tmp.Elem(), tree) {
+	if !p.fillStruct(tmp.Elem(), tree) {
 		return false
 	}
 	v.Elem().Set(tmp.Elem())
 	return true
 }
 
-func fillStruct(v reflect.Value, obj map[string]any) bool {
+func (p *fillPlans) fillStruct(v reflect.Value, obj map[string]any) bool {
 	t := v.Type()
+	fields := p.fieldsOf(t)
 	for key, x := range obj {
-		f, ok := t.FieldByName(key)
-		if ok && (f.Anonymous || taggedAs(t, key)) {
-			// encoding/json does not take an embedded struct by its type's
-			// name, and a tag naming key wins over a field so named.
-			return false
+		d, ok := fields[key]
+		if !ok {
+			d = decideField(t, key) // a key no field is named: not cached
 		}
-		if !ok || !f.IsExported() || f.Tag.Get("json") != "" {
-			if foldsToField(t, key) {
-				return false // encoding/json would match it; leave it to encoding/json
-			}
+		switch {
+		case d.giveUp:
+			return false
+		case d.index == nil:
 			continue // a member the input struct does not keep: encoding/json ignores it too
 		}
-		fv, err := v.FieldByIndexErr(f.Index)
-		if err != nil || !fill(fv, x) {
+		fv, err := v.FieldByIndexErr(d.index)
+		if err != nil || !p.fill(fv, x) {
 			return false
 		}
 	}
 	return true
+}
+
+// decideField says what fillStruct does with a body member named key in
+// a struct of type t.
+func decideField(t reflect.Type, key string) fieldDecision {
+	f, ok := t.FieldByName(key)
+	if ok && (f.Anonymous || taggedAs(t, key)) {
+		// encoding/json does not take an embedded struct by its type's
+		// name, and a tag naming key wins over a field so named.
+		return fieldDecision{giveUp: true}
+	}
+	if !ok || !f.IsExported() || f.Tag.Get("json") != "" {
+		// encoding/json would match it in another case: leave it to
+		// encoding/json; else it ignores the member.
+		return fieldDecision{giveUp: foldsToField(t, key)}
+	}
+	return fieldDecision{index: f.Index}
 }
 
 // taggedAs reports whether a field of t, or of a struct embedded in it,
@@ -95,11 +111,11 @@ func foldsToField(t reflect.Type, key string) bool {
 
 // fill sets v from the decoded JSON value x (null leaves v as it is, as
 // encoding/json does).
-func fill(v reflect.Value, x any) bool {
+func (p *fillPlans) fill(v reflect.Value, x any) bool {
 	if x == nil {
 		return true
 	}
-	if customDecoded(v.Type()) {
+	if p.customDecoded(v.Type()) {
 		return false
 	}
 	switch v.Kind() {
@@ -127,26 +143,26 @@ func fill(v reflect.Value, x any) bool {
 		v.SetInt(i)
 		return true
 	case reflect.Pointer:
-		p := reflect.New(v.Type().Elem())
-		if !fill(p.Elem(), x) {
+		ptr := reflect.New(v.Type().Elem())
+		if !p.fill(ptr.Elem(), x) {
 			return false
 		}
-		v.Set(p)
+		v.Set(ptr)
 		return true
 	case reflect.Struct:
 		obj, ok := x.(map[string]any)
-		return ok && fillStruct(v, obj)
+		return ok && p.fillStruct(v, obj)
 	case reflect.Map:
-		return fillMap(v, x)
+		return p.fillMap(v, x)
 	case reflect.Slice:
-		return fillSlice(v, x)
+		return p.fillSlice(v, x)
 	}
 	return false
 }
 
-// customDecoded reports whether encoding/json would decode into t through
+// decodesItself reports whether encoding/json would decode into t through
 // a method of t or *t (UnmarshalJSON, or UnmarshalText for a JSON string).
-func customDecoded(t reflect.Type) bool {
+func decodesItself(t reflect.Type) bool {
 	for _, m := range [...]reflect.Type{reflect.TypeFor[json.Unmarshaler](), reflect.TypeFor[encoding.TextUnmarshaler]()} {
 		if t.Implements(m) || reflect.PointerTo(t).Implements(m) {
 			return true
@@ -157,7 +173,7 @@ func customDecoded(t reflect.Type) bool {
 
 // fillMap fills a map of string keys; encoding/json merges into a map that
 // exists, and so does this.
-func fillMap(v reflect.Value, x any) bool {
+func (p *fillPlans) fillMap(v reflect.Value, x any) bool {
 	obj, ok := x.(map[string]any)
 	if !ok || v.Type().Key().Kind() != reflect.String || v.Type().Key() != reflect.TypeFor[string]() {
 		return false
@@ -177,7 +193,7 @@ func fillMap(v reflect.Value, x any) bool {
 	}
 	for k, e := range obj {
 		ev := reflect.New(v.Type().Elem()).Elem()
-		if !fill(ev, e) {
+		if !p.fill(ev, e) {
 			return false
 		}
 		v.SetMapIndex(reflect.ValueOf(k), ev)
@@ -185,14 +201,14 @@ func fillMap(v reflect.Value, x any) bool {
 	return true
 }
 
-func fillSlice(v reflect.Value, x any) bool {
+func (p *fillPlans) fillSlice(v reflect.Value, x any) bool {
 	list, ok := x.([]any)
 	if !ok || v.Type().Elem().Kind() == reflect.Uint8 { // []byte is base64 in encoding/json
 		return false
 	}
 	s := reflect.MakeSlice(v.Type(), len(list), len(list))
 	for i, e := range list {
-		if !fill(s.Index(i), e) {
+		if !p.fill(s.Index(i), e) {
 			return false
 		}
 	}

@@ -19,7 +19,28 @@ import (
 // map but keeps only the last in a tree, so the checker would check one
 // map and connectd store another.
 func decodeTree(body []byte) (map[string]any, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	return new(treeDecoder).decode(body)
+}
+
+// treeDecoder is a jsontext decoder kept for reuse: a new one allocates
+// its state machine and the table of names it checks for duplicates,
+// about a third of the tree's allocations (BENCHMARKS.md, "Issue 18,
+// session 4: HTTP layer"). The Server keeps them in a sync.Pool.
+type treeDecoder struct {
+	src bytes.Reader
+	dec *jsontext.Decoder
+}
+
+// decode is decodeTree with d's decoder.
+func (d *treeDecoder) decode(body []byte) (map[string]any, error) {
+	d.src.Reset(body)
+	if d.dec == nil {
+		d.dec = jsontext.NewDecoder(&d.src)
+	} else {
+		d.dec.Reset(&d.src)
+	}
+	defer d.src.Reset(nil) // the pooled reader must not pin the body
+	dec := d.dec
 	if dec.PeekKind() != '{' {
 		return nil, errNotObject
 	}

@@ -20,14 +20,17 @@ import (
 // present, botocore only minimum lengths), so the server must check
 // everything. It keeps the first violation, in the model's member order.
 //
-// A member's name is built only for a violation, through the name funcs:
+// A member's name is built only for a violation, from the path of where
+// values the checker keeps as it descends (check_where.go):
 // values nest as deep as encoding/json allows (10,000 levels), and
 // formatting every level's name made the check quadratic
 // (FuzzStartTaskContact found a 45 KB body of nested ValueLists that took
-// seconds of CPU).
+// seconds of CPU). The closures that named values before were two heap
+// allocations per map entry.
 type checker struct {
-	m   *wireModel
-	err error
+	m    *wireModel
+	err  error
+	path []where // from the input down to the value being checked
 }
 
 // fail records an InvalidParameterException (InvalidRequestException for
@@ -40,20 +43,20 @@ func (k *checker) fail(format string, args ...any) {
 
 // typeError records a member of the wrong JSON type: a
 // SerializationException, as for a body encoding/json cannot decode.
-func (k *checker) typeError(name func() string, want string, v any) {
+func (k *checker) typeError(want string, v any) {
 	if k.err == nil {
 		k.err = &wireError{exc: excSerialization,
-			message: fmt.Sprintf("Member %s must be of type %s, not JSON %s.", name(), want, jsonKind(v))}
+			message: fmt.Sprintf("Member %s must be of type %s, not JSON %s.", k.name(), want, jsonKind(v))}
 	}
 }
 
 // input checks an operation's whole input against its shape.
 func (k *checker) input(shape string, in map[string]any) {
-	k.structure(k.m.shapes[shape], in, nil)
+	k.structure(k.m.shapes[shape], in)
 }
 
 // value checks v, which is present (not null), against shape s.
-func (k *checker) value(s *modelShape, v any, name func() string) {
+func (k *checker) value(s *modelShape, v any) {
 	if k.err != nil {
 		return
 	}
@@ -61,42 +64,54 @@ func (k *checker) value(s *modelShape, v any, name func() string) {
 	case "structure":
 		obj, ok := v.(map[string]any)
 		if !ok {
-			k.typeError(name, "structure", v)
+			k.typeError("structure", v)
 			return
 		}
-		k.structure(s, obj, name)
+		k.structure(s, obj)
 	case "list":
 		list, ok := v.([]any)
 		if !ok {
-			k.typeError(name, "list", v)
+			k.typeError("list", v)
 			return
 		}
-		k.count(s, name, len(list), "items")
+		k.count(s, len(list), "items")
 		for i, item := range list {
 			if item != nil {
-				k.value(k.m.shapes[s.Member], item, func() string { return fmt.Sprintf("%s[%d]", name(), i) })
+				k.push(where{kind: itemOf, index: i})
+				k.value(k.m.shapes[s.Member], item)
+				k.pop()
 			}
 		}
 	case "map":
 		obj, ok := v.(map[string]any)
 		if !ok {
-			k.typeError(name, "map", v)
+			k.typeError("map", v)
 			return
 		}
-		k.count(s, name, len(obj), "entries")
-		for _, key := range sortedKeys(obj) {
-			k.value(k.m.shapes[s.Key], key, func() string { return name() + " key" })
-			if val := obj[key]; val != nil {
-				k.value(k.m.shapes[s.Value], val, func() string { return fmt.Sprintf("%s[%s]", name(), key) })
+		k.count(s, len(obj), "entries")
+		if k.err != nil {
+			return
+		}
+		// Unsorted first: sorting every map of every request cost more
+		// than the check. Only a map with a bad entry is checked again in
+		// key order, so that the violation reported is the first one.
+		keyShape, valueShape := k.m.shapes[s.Key], k.m.shapes[s.Value]
+		for key, val := range obj {
+			k.entry(keyShape, valueShape, key, val)
+		}
+		if k.err != nil {
+			k.err = nil
+			for _, key := range sortedKeys(obj) {
+				k.entry(keyShape, valueShape, key, obj[key])
 			}
 		}
 	case "string":
 		str, ok := v.(string)
 		if !ok {
-			k.typeError(name, "string", v)
+			k.typeError("string", v)
 			return
 		}
-		k.str(s, name, str)
+		k.str(s, str)
 	case "integer", "long", "double", "float":
 		integral, want := s.Type == "integer" || s.Type == "long", "number"
 		n, ok := v.(json.Number)
@@ -106,101 +121,104 @@ func (k *checker) value(s *modelShape, v any, name func() string) {
 			want = "integer"
 		}
 		if !ok || err != nil {
-			k.typeError(name, want, v)
+			k.typeError(want, v)
 			return
 		}
 		if (s.HasMin && f < s.Min) || (s.HasMax && f > s.Max) {
-			k.fail("Member %s must be %s; got %s.", name(), rangeText(s), n)
+			k.fail("Member %s must be %s; got %s.", k.name(), rangeText(s), n)
 		}
 	case "boolean":
 		if _, ok := v.(bool); !ok {
-			k.typeError(name, "boolean", v)
+			k.typeError("boolean", v)
 		}
 	case "timestamp":
 		if _, ok := v.(json.Number); !ok {
-			k.typeError(name, "timestamp (a JSON number of epoch seconds)", v)
+			k.typeError("timestamp (a JSON number of epoch seconds)", v)
 		}
 	case "blob":
 		if _, ok := v.(string); !ok {
-			k.typeError(name, "blob (a base64 string)", v)
+			k.typeError("blob (a base64 string)", v)
 		}
 	}
 }
 
-// structure checks obj's members; name is nil for the input itself, whose
-// members are named on their own.
-func (k *checker) structure(s *modelShape, obj map[string]any, name func() string) {
+// entry checks one entry of a map.
+func (k *checker) entry(keyShape, valueShape *modelShape, key string, val any) {
+	k.push(where{kind: keyOf})
+	k.value(keyShape, key)
+	k.pop()
+	if val != nil {
+		k.push(where{kind: valueOf, key: key})
+		k.value(valueShape, val)
+		k.pop()
+	}
+}
+
+// structure checks obj's members; those of the input itself are named on
+// their own.
+func (k *checker) structure(s *modelShape, obj map[string]any) {
 	set := 0
-	for _, mb := range s.Members {
+	for i, mb := range s.Members {
 		if k.err != nil {
 			return
 		}
-		child := func() string { return memberName(name, mb) }
 		v := obj[mb.Name]
-		if v == nil { // absent, or JSON null: unset, as the SDKs read it
-			if mb.Required {
-				k.fail("Member %s is required.", child())
-			}
-			continue
+		if v == nil && !mb.Required {
+			continue // absent, or JSON null: unset, as the SDKs read it
 		}
-		set++
-		k.value(k.m.shapes[mb.Shape], v, child)
+		k.push(where{kind: memberOf, member: &s.Members[i]})
+		if v == nil {
+			k.fail("Member %s is required.", k.name())
+		} else {
+			set++
+			k.value(k.m.shapes[mb.Shape], v)
+		}
+		k.pop()
 	}
 	if s.Union && set != 1 && k.err == nil {
-		k.fail("Member %s must have exactly one member set; it has %d.", name(), set)
-	}
-}
-
-func memberName(parent func() string, mb modelMember) string {
-	switch {
-	case parent != nil:
-		return parent() + "." + mb.Name
-	case mb.Bound != "":
-		return mb.Bound // a label, query parameter or header: its wire name
-	default:
-		return mb.Name
+		k.fail("Member %s must have exactly one member set; it has %d.", k.name(), set)
 	}
 }
 
 // count checks a list's or map's number of entries.
-func (k *checker) count(s *modelShape, name func() string, n int, what string) {
+func (k *checker) count(s *modelShape, n int, what string) {
 	if (s.HasMin && float64(n) < s.Min) || (s.HasMax && float64(n) > s.Max) {
 		switch {
 		case s.HasMin && s.HasMax && s.Min == s.Max:
-			k.fail("Member %s must have exactly %s %s; it has %d.", name(), num(s.Min), what, n)
+			k.fail("Member %s must have exactly %s %s; it has %d.", k.name(), num(s.Min), what, n)
 		case s.HasMin && s.HasMax:
-			k.fail("Member %s must have between %s and %s %s; it has %d.", name(), num(s.Min), num(s.Max), what, n)
+			k.fail("Member %s must have between %s and %s %s; it has %d.", k.name(), num(s.Min), num(s.Max), what, n)
 		case s.HasMin:
-			k.fail("Member %s must have at least %s %s; it has %d.", name(), num(s.Min), what, n)
+			k.fail("Member %s must have at least %s %s; it has %d.", k.name(), num(s.Min), what, n)
 		default:
-			k.fail("Member %s must have at most %s %s; it has %d.", name(), num(s.Max), what, n)
+			k.fail("Member %s must have at most %s %s; it has %d.", k.name(), num(s.Max), what, n)
 		}
 	}
 }
 
 // str checks a string: enum, then length (Smithy's @length counts Unicode
 // code points, not bytes), then pattern.
-func (k *checker) str(s *modelShape, name func() string, v string) {
+func (k *checker) str(s *modelShape, v string) {
 	if len(s.Enum) > 0 && !slices.Contains(s.Enum, v) {
-		k.fail("Member %s must be one of %s; got %q.", name(), strings.Join(s.Enum, ", "), v)
+		k.fail("Member %s must be one of %s; got %q.", k.name(), strings.Join(s.Enum, ", "), v)
 		return
 	}
 	if s.HasMin || s.HasMax {
 		n := utf8.RuneCountInString(v)
 		switch {
 		case s.HasMin && float64(n) < s.Min && s.Min == 1:
-			k.fail("Member %s must not be empty.", name())
+			k.fail("Member %s must not be empty.", k.name())
 		case s.HasMin && float64(n) < s.Min:
-			k.fail("Member %s must be at least %s characters long.", name(), num(s.Min))
+			k.fail("Member %s must be at least %s characters long.", k.name(), num(s.Min))
 		case s.HasMax && float64(n) > s.Max:
-			k.fail("Member %s must be at most %s characters long; it has %d.", name(), num(s.Max), n)
+			k.fail("Member %s must be at most %s characters long; it has %d.", k.name(), num(s.Max), n)
 		}
 		if k.err != nil {
 			return
 		}
 	}
 	if s.RE2 != "" && !k.matches(s, v) {
-		k.fail("Member %s must satisfy the pattern %s; got %q.", name(), s.Pattern, v)
+		k.fail("Member %s must satisfy the pattern %s; got %q.", k.name(), s.Pattern, v)
 	}
 }
 
@@ -268,7 +286,8 @@ func (m *wireModel) checkValue(shape, name string, v any) error {
 	}
 	k := checker{m: m}
 	if tree != nil {
-		k.value(m.shapes[shape], tree, func() string { return name })
+		k.push(where{kind: named, name: name})
+		k.value(m.shapes[shape], tree)
 	}
 	return k.err
 }

@@ -64,6 +64,14 @@ func TestCheckerAgainstTheModel(t *testing.T) {
 			}
 		})
 	}
+	// Of several bad entries of a map, the first in key order is reported,
+	// every time (the check runs unsorted, then again sorted on a failure).
+	for range 20 {
+		err := checkJSON(t, m, "StartTaskContactRequest", `{`+task+`,"Attributes":{"z":1,"m":"ok","b":2,"q":3,"d":"ok"}}`)
+		if err == nil || !strings.Contains(err.Error(), "Member Attributes[b] must be of type string") {
+			t.Fatalf("several bad entries: got %v, want Attributes[b]", err)
+		}
+	}
 	// Constraint errors are the domain's EINVALID; type errors are a
 	// SerializationException.
 	if err := checkJSON(t, m, "StartTaskContactRequest", `{"Name":"t"}`); connectd.ErrorCode(err) != connectd.EINVALID {

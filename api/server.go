@@ -12,6 +12,7 @@ import (
 	"maps"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +95,10 @@ type Server struct {
 	// Search* operations (nil: no limit).
 	admission Admission
 	searches  *gate
+	// trees keeps bind's *treeDecoder for reuse.
+	trees sync.Pool
+	plans fillPlans
+	shed  shedLog
 }
 
 // call is one decoded request on its way to a handler.
@@ -237,7 +242,8 @@ func (s *Server) dispatch(c *call, h handler) (any, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadlineCause(client, requestStart(c.r).Add(d+injected), errDeadline)
 		defer cancel()
-		c.r = c.r.WithContext(ctx)
+		// c.r keeps the client's context: handlers are given ctx, and
+		// a copy of the request per call cost two allocations.
 	}
 	resp, err := h(ctx, c)
 	return resp, s.overloaded(client, ctx, c.op, err)
@@ -245,14 +251,20 @@ func (s *Server) dispatch(c *call, h handler) (any, error) {
 
 // logFailure logs a failed request by what it says about connectd: a
 // client that went away is no failure of connectd's (debug), an overload
-// answered with a retryable 503 is a warning, any other 5xx an error.
+// answered with a retryable 503 is a warning (at most one line a second,
+// see shedLog), any other 5xx an error.
 func (s *Server) logFailure(c *call, code int, err error) {
 	attrs := []any{"request_id", c.requestID, "operation", c.op, "err", err}
 	switch {
 	case code == statusCanceled:
 		s.log.Debug("request cancelled by the client", attrs...)
 	case code == http.StatusServiceUnavailable && isOverload(err):
-		s.log.Warn("request shed: connectd is overloaded", attrs...)
+		ok, suppressed := s.shed.allow(time.Now())
+		if !ok {
+			s.log.Debug("request shed: connectd is overloaded", attrs...)
+			return
+		}
+		s.log.Warn("request shed: connectd is overloaded", append(attrs, "shed_without_a_line", suppressed)...)
 	case code >= 500:
 		s.log.Error("request failed", attrs...)
 	}

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/connectd/connectd"
@@ -10,6 +12,7 @@ var flowTests = []storeTest{
 	{"RoundTripAndOwner", testFlowRoundTrip},
 	{"ExportImportReset", testFlowSnapshot},
 	{"DeleteInstance", testFlowDeleteInstance},
+	{"ConcurrentNames", testFlowConcurrentNames},
 }
 
 const storeFlow = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
@@ -102,4 +105,54 @@ func testFlowDeleteInstance(t *testing.T, f *fixture) {
 	f.instance(f.owner, f.inst.ID, "again")
 	_, err := f.svc.DescribeFlow(f.ctx, f.owner, f.inst.ID, "flow-1")
 	wantCode(t, err, connectd.ENOTFOUND)
+}
+
+// testFlowConcurrentNames: flows created at once under one name (as on
+// several replicas of one database) end as one flow of that name; the
+// others are EDUPLICATE. So do renames at once to one name.
+func testFlowConcurrentNames(t *testing.T, f *fixture) {
+	const n = 8
+	race := func(what string, op func(i int) error) {
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs[i] = op(i) })
+		}
+		wg.Wait()
+		ok := 0
+		for i, err := range errs {
+			switch connectd.ErrorCode(err) {
+			case "":
+				ok++
+			case connectd.EDUPLICATE:
+			default:
+				t.Errorf("%s %d: %v, want success or EDUPLICATE", what, i, err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%s at once under one name: %d succeeded, want 1", what, ok)
+		}
+	}
+	race("creates", func(i int) error {
+		fl := &connectd.Flow{InstanceID: f.inst.ID, ID: fmt.Sprintf("race-%d", i), Name: "same", Type: "CONTACT_FLOW", Content: storeFlow}
+		return f.svc.CreateFlow(f.ctx, f.owner, fl)
+	})
+	for i := range n {
+		f.flow(fmt.Sprintf("rename-%d", i), fmt.Sprintf("old-%d", i))
+	}
+	race("renames", func(i int) error {
+		name := "renamed"
+		return f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fmt.Sprintf("rename-%d", i), connectd.FlowUpdate{Name: &name})
+	})
+	flows, _, err := f.svc.ListFlows(f.ctx, f.owner, f.inst.ID, nil, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	for _, fl := range flows {
+		names[fl.Name]++
+	}
+	if names["same"] != 1 || names["renamed"] != 1 {
+		t.Errorf("after the races: %d flows named same and %d named renamed, want 1 each", names["same"], names["renamed"])
+	}
 }

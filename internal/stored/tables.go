@@ -47,6 +47,9 @@ type Statements struct {
 	// LockTrim, if not empty, runs first in a trim's unit of work and
 	// holds off every other trim until it ends (TrimOutbox says why).
 	LockTrim string
+	// LockFlowNames, if not empty, takes the lock of an instance's flow
+	// names (instance) until the unit ends (connectd.FlowTx).
+	LockFlowNames string
 }
 
 // Tables is the row code of the tables that both stores read and write
@@ -85,6 +88,15 @@ func (t Tables) PutFlowDoc(ctx context.Context, d connectd.FlowDoc) error {
 func (t Tables) DeleteFlowDoc(ctx context.Context, instanceID, kind, id string) (bool, error) {
 	n, err := t.DB.Exec(ctx, t.SQL.DeleteFlowDoc, instanceID, kind, id)
 	return n > 0, err
+}
+
+// LockFlowNames runs the store's LockFlowNames statement, if it has one.
+func (t Tables) LockFlowNames(ctx context.Context, instanceID string) error {
+	if t.SQL.LockFlowNames == "" {
+		return nil // one write at a time
+	}
+	_, err := t.DB.Exec(ctx, t.SQL.LockFlowNames, instanceID)
+	return err
 }
 
 // StorageConfigs lists an instance's storage configs, of one resource

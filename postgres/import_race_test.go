@@ -1,0 +1,142 @@
+package postgres_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/pgtest"
+)
+
+// TestConcurrentImportsOfTheSameContacts: two imports (as from two
+// replicas) of the same new contact ids in opposite orders wait on each
+// other's unique keys until PostgreSQL breaks the deadlock (40P01). The
+// loser is retried from the start (port.go) and then finds the ids taken:
+// exactly one import lands, the other is EINVALID naming a contact, and
+// neither is an internal error or a hang.
+func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	seed(t, s)
+	for round := range 2 {
+		ids := []string{fmt.Sprintf("race-%d-a", round), fmt.Sprintf("race-%d-b", round)}
+		snapshot := func(order ...int) *connectd.Snapshot {
+			snap := &connectd.Snapshot{}
+			for _, i := range order {
+				snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: "inst-1", ID: ids[i],
+					Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now()})
+			}
+			return snap
+		}
+		snaps := []*connectd.Snapshot{snapshot(0, 1), snapshot(1, 0)}
+		errs := make([]error, len(snaps))
+		var wg sync.WaitGroup
+		for i, snap := range snaps {
+			wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+		}
+		wg.Wait()
+		t.Logf("round %d: %v", round, errs)
+		landed := 0
+		for i, err := range errs {
+			switch connectd.ErrorCode(err) {
+			case "":
+				landed++
+			case connectd.EINVALID:
+			default:
+				t.Errorf("round %d, import %d: %v, want success or EINVALID", round, i, err)
+			}
+		}
+		if landed != 1 {
+			t.Errorf("round %d: %d imports landed (%v), want exactly 1", round, landed, errs)
+		}
+		for _, id := range ids {
+			if _, err := connectd.NewService(s, clock).FindContact(ctx, owner, "inst-1", id); err != nil {
+				t.Errorf("round %d: contact %s of the import that landed: %v", round, id, err)
+			}
+		}
+	}
+}
+
+// TestConcurrentImportsRegisteringKeys: imports at once of instances with
+// searchable keys (whose registration and index triggers touch shared
+// tables) all land, however PostgreSQL orders their locks: a deadlock is
+// retried, never an error.
+func TestConcurrentImportsRegisteringKeys(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		inst := fmt.Sprintf("keys-%d", i)
+		snap := &connectd.Snapshot{
+			Instances:      []*connectd.Instance{{ID: inst, Alias: inst, Owner: owner, IdentityManagementType: "CONNECT_MANAGED"}},
+			SearchableKeys: map[string][]string{inst: {"a", "b", "c"}},
+		}
+		for j := range 20 {
+			snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: inst, ID: fmt.Sprintf("%s-c%d", inst, j),
+				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now(),
+				Attributes: connectd.Attributes{"a": "x", "b": fmt.Sprint(j), "c": "z"}})
+		}
+		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("import %d: %v", i, err)
+		}
+	}
+}
+
+// TestConcurrentImportsOfTheSameFlow: two imports at once of one new flow
+// id (different descriptions) into an existing instance: one lands, the
+// other is EINVALID, and the stored flow is the winner's, not replaced
+// by the loser's write.
+func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	seed(t, s)
+	const content = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range errs {
+		snap := &connectd.Snapshot{Flows: []*connectd.Flow{{InstanceID: "inst-1", ID: "flow-race", Name: "race",
+			Type: "CONTACT_FLOW", Content: content, Description: fmt.Sprint("import ", i)}}}
+		// Contacts before the flow (Import writes flows last), so that
+		// both imports are under way when they reach it.
+		for j := range 200 {
+			snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: "inst-1", ID: fmt.Sprintf("flow-race-%d-%d", i, j),
+				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now()})
+		}
+		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+	}
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch connectd.ErrorCode(err) {
+		case "":
+			winner = i
+		case connectd.EINVALID:
+		default:
+			t.Fatalf("import %d: %v", i, err)
+		}
+	}
+	if winner < 0 || errs[1-winner] == nil {
+		t.Fatalf("want exactly one import to land: %v", errs)
+	}
+	f, err := connectd.NewService(s, clock).DescribeFlow(ctx, owner, "inst-1", "flow-race")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprint("import ", winner); f.Description != want {
+		t.Errorf("stored flow says %q, want the winner's %q", f.Description, want)
+	}
+}
