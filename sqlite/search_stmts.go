@@ -58,19 +58,47 @@ func (q *snapQuerier) QueryContext(ctx context.Context, query string, args ...an
 
 // prepareMissed prepares the queries the snapshot ran unprepared, while
 // the cache is under searchStmtCap; call it once the transaction has
-// ended. The View still holds its read slot, so a connection is free for
-// it. A query that fails to prepare (or waits too long) stays uncached.
+// ended. The View still holds its read slot, so a connection is normally
+// free for it; if none is within prepareWait, the query stays uncached
+// and a later search prepares it. A query that fails to prepare stays
+// uncached too.
 func (q *snapQuerier) prepareMissed() {
 	if len(q.missed) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), prepareWait)
 	defer cancel()
 	for query := range q.missed {
 		if q.cache.size() >= searchStmtCap {
 			return
 		}
-		_, _ = q.cache.prepare(ctx, query)
+		q.cache.add(ctx, query)
+	}
+}
+
+// prepareWait bounds how long a search, after its answer is complete,
+// waits for a connection to prepare its queries on.
+const prepareWait = 100 * time.Millisecond
+
+// add prepares query and caches it unless the cache has it already. Unlike
+// prepare it does not hold the cache's lock while preparing, so that no
+// lookup of another View waits for this one's connection.
+func (c *stmtCache) add(ctx context.Context, query string) {
+	if _, ok := c.lookup(query); ok {
+		return
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	_, had := c.stmts[query]
+	if !had {
+		c.stmts[query] = st
+	}
+	c.mu.Unlock()
+	if had {
+		_ = st.Close() // another View cached it meanwhile
 	}
 }
 
