@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/connectd/connectd"
 )
@@ -68,11 +69,10 @@ func pageContacts(ctx context.Context, q querier, query string, args ...any) ([]
 		if err := rs.Scan(&row); err != nil {
 			return nil, fmt.Errorf("page: %w", err)
 		}
-		c, err := scanContact(&packedRow{s: row})
+		c, err := (&packedRow{s: row}).contact()
 		if err != nil {
 			return nil, fmt.Errorf("page: %w", err)
 		}
-		c.Attributes = nil
 		out = append(out, c)
 	}
 	if err := rs.Err(); err != nil {
@@ -81,48 +81,42 @@ func pageContacts(ctx context.Context, q querier, query string, args ...any) ([]
 	return out, nil
 }
 
-// packedRow is a scanner over one packed text: scanContact's destinations
-// take its texts, then its times, then a NULL map.
+// packedRow is one packed text being read.
 type packedRow struct {
 	s   string
 	pos int
 }
 
-func (p *packedRow) Scan(dest ...any) error {
-	if len(dest) != packedTextCount+packedTimeCount+1 {
-		return fmt.Errorf("packed row: %d destinations", len(dest))
-	}
-	for i, d := range dest[:packedTextCount] {
+// contact reads the row as scanContact reads the columns (a NULL text is
+// "", a NULL time the zero time, no map), straight into the contact: a
+// scanner's destinations would each escape to the heap, two allocations a
+// column.
+func (p *packedRow) contact() (*connectd.Contact, error) {
+	c := &connectd.Contact{}
+	var channel, method string
+	texts := [packedTextCount]*string{&c.InstanceID, &c.ID, &c.InitialContactID, &c.PreviousContactID,
+		&c.RelatedContactID, &channel, &method, &c.Name, &c.Description, &c.QueueID, &c.ClientToken}
+	for i, dest := range texts {
 		v, err := p.text()
 		if err != nil {
-			return fmt.Errorf("packed row, %s: %w", packedTexts()[i], err)
+			return nil, fmt.Errorf("packed row, %s: %w", packedTexts()[i], err)
 		}
-		switch d := d.(type) {
-		case *string:
-			*d = v
-		case *sql.NullString:
-			*d = sql.NullString{String: v, Valid: v != ""}
-		default:
-			return fmt.Errorf("packed row, %s: destination %T", packedTexts()[i], d)
-		}
+		*dest = v
 	}
-	for i, d := range dest[packedTextCount : len(dest)-1] {
-		t, ok := d.(*sql.NullInt64)
-		if !ok {
-			return fmt.Errorf("packed row, %s: destination %T", packedTimes()[i], d)
+	c.Channel, c.InitiationMethod = connectd.Channel(channel), connectd.InitiationMethod(method)
+	times := [packedTimeCount]*time.Time{&c.InitiationTimestamp, &c.ScheduledTimestamp, &c.DisconnectTimestamp,
+		&c.LastUpdateTimestamp, &c.EnqueueTimestamp}
+	for i, dest := range times {
+		ms, err := p.time()
+		if err != nil {
+			return nil, fmt.Errorf("packed row, %s: %w", packedTimes()[i], err)
 		}
-		var err error
-		if *t, err = p.time(); err != nil {
-			return fmt.Errorf("packed row, %s: %w", packedTimes()[i], err)
-		}
-	}
-	if m, ok := dest[len(dest)-1].(*sql.NullString); ok {
-		*m = sql.NullString{}
+		*dest = timeOf(ms)
 	}
 	if p.pos != len(p.s) {
-		return fmt.Errorf("packed row: %d bytes left over", len(p.s)-p.pos)
+		return nil, fmt.Errorf("packed row: %d bytes left over", len(p.s)-p.pos)
 	}
-	return nil
+	return c, nil
 }
 
 // text reads one length-prefixed text.

@@ -73,11 +73,11 @@ func TestPackedRowReadsWhatColumnsRead(t *testing.T) {
 func TestPackedRowRefusesBadText(t *testing.T) {
 	good := "1:i2:id2:id:0:5:VOICE3:API0:0:0::5,,,6,,"
 	for _, bad := range []string{"", "1:i", "x:i", "99:i", good + "x", strings.TrimSuffix(good, ","), strings.Replace(good, "5,", "5a,", 1)} {
-		if _, err := scanContact(&packedRow{s: bad}); err == nil {
+		if _, err := (&packedRow{s: bad}).contact(); err == nil {
 			t.Errorf("%q read as a contact", bad)
 		}
 	}
-	if _, err := scanContact(&packedRow{s: good}); err != nil {
+	if _, err := (&packedRow{s: good}).contact(); err != nil {
 		t.Errorf("%q: %v", good, err)
 	}
 }
