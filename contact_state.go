@@ -31,6 +31,9 @@ type ContactState struct {
 	// association rehydrates (CreatePersistentContactAssociation), and
 	// PersistentSource the SourceContactId it was asked with.
 	ContinuedFrom, PersistentSource string
+	// Ended is what the contact's first contact record said of how it
+	// ended, for the records sent again after a change (recordAgain).
+	Ended RecordFacts
 	// Redacted are the ContactFields DeleteContactData deleted, in the
 	// model's order, each once.
 	Redacted []string

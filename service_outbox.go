@@ -95,6 +95,21 @@ func (s *Service) ended(ctx context.Context, tx Tx, owner Owner, instanceID, id 
 	if err != nil {
 		return err
 	}
+	if f != (RecordFacts{}) {
+		// Kept with the contact's state, so that a record sent again
+		// after a change (recordAgain) says how the contact ended too.
+		st, err := tx.ContactState(ctx, instanceID, id)
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			st = &ContactState{}
+		}
+		st.Ended = f
+		if err := tx.SaveContactState(ctx, instanceID, id, st); err != nil {
+			return err
+		}
+	}
 	return s.event(ctx, tx, owner, c, EventDisconnected)
 }
 
@@ -116,9 +131,9 @@ func (s *Service) record(ctx context.Context, tx Tx, owner Owner, instanceID, id
 // chain's map if it is the initial contact), and, if the contact has
 // ended, its contact record again: "when you use update-contact-attributes
 // (...) Amazon Connect delivers a new contact record" (contact records data
-// model). The record sent again does not repeat DisconnectReason,
-// NextContactId and TransferCompletedTimestamp, which connectd does not
-// keep past the first record (README). It reads nothing more for the
+// model). The record sent again repeats DisconnectReason, NextContactId
+// and TransferCompletedTimestamp from the contact's state, where ended
+// keeps them. It reads nothing more for the
 // common case, an active contact: the caller already holds what the event
 // says.
 func (s *Service) dataUpdated(ctx context.Context, tx Tx, owner Owner, c *Contact, what string) error {
@@ -149,7 +164,11 @@ func (s *Service) recordAgain(ctx context.Context, tx Tx, owner Owner, c *Contac
 		return err
 	}
 	c.State = st
-	return s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, RecordFacts{}))
+	var f RecordFacts
+	if st != nil {
+		f = st.Ended // zero for a contact that ended before connectd kept it
+	}
+	return s.announce(ctx, tx, c, OutboxRecord, ContactRecord(owner, c, f))
 }
 
 // PendingOutbox returns up to limit undelivered outbox entries, oldest

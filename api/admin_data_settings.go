@@ -55,6 +55,11 @@ type wireSnapshotState struct {
 	RedactedContactFields      []string        `json:"RedactedContactFields,omitempty"`
 	ContinuedFromContactId     string          `json:"ContinuedFromContactId,omitempty"`
 	PersistentSourceContactId  string          `json:"PersistentSourceContactId,omitempty"`
+	// How the contact ended, as its first contact record said (and the
+	// records sent again after a change say).
+	DisconnectReason           string `json:"DisconnectReason,omitempty"`
+	NextContactId              string `json:"NextContactId,omitempty"`
+	TransferCompletedTimestamp *epoch `json:"TransferCompletedTimestamp,omitempty"`
 }
 
 func (w *wireSnapshotState) domain() *connectd.ContactState {
@@ -64,7 +69,9 @@ func (w *wireSnapshotState) domain() *connectd.ContactState {
 	st := &connectd.ContactState{Paused: w.Paused, LastPausedAt: w.LastPausedTimestamp.Time(), PauseCount: w.TotalPauseCount,
 		PausedFor:   time.Duration(w.TotalPauseDurationInMillis) * time.Millisecond,
 		EmailSentAt: w.EmailSentTimestamp.Time(), EmailSentToken: w.EmailSentClientToken, Redacted: w.RedactedContactFields,
-		ContinuedFrom: w.ContinuedFromContactId, PersistentSource: w.PersistentSourceContactId}
+		ContinuedFrom: w.ContinuedFromContactId, PersistentSource: w.PersistentSourceContactId,
+		Ended: connectd.RecordFacts{DisconnectReason: w.DisconnectReason, NextContactID: w.NextContactId,
+			TransferCompleted: w.TransferCompletedTimestamp.Time()}}
 	if w.QueuePriority != nil || w.QueueTimeAdjustmentSeconds != nil || w.RoutingSteps != nil {
 		st.Routing = &connectd.RoutingData{QueuePriority: w.QueuePriority, QueueTimeAdjustmentSeconds: w.QueueTimeAdjustmentSeconds,
 			RoutingSteps: w.RoutingSteps, RoutingSetAt: w.RoutingSetTimestamp.Time()}
@@ -78,7 +85,10 @@ func snapshotState(st *connectd.ContactState) *wireSnapshotState {
 	}
 	w := &wireSnapshotState{Paused: st.Paused, LastPausedTimestamp: epochOf(st.LastPausedAt), TotalPauseCount: st.PauseCount,
 		TotalPauseDurationInMillis: st.PausedFor.Milliseconds(),
-		EmailSentTimestamp:         epochOf(st.EmailSentAt), EmailSentClientToken: st.EmailSentToken}
+		EmailSentTimestamp:         epochOf(st.EmailSentAt), EmailSentClientToken: st.EmailSentToken,
+		RedactedContactFields: st.Redacted, ContinuedFromContactId: st.ContinuedFrom, PersistentSourceContactId: st.PersistentSource,
+		DisconnectReason: st.Ended.DisconnectReason, NextContactId: st.Ended.NextContactID,
+		TransferCompletedTimestamp: epochOf(st.Ended.TransferCompleted)}
 	if r := st.Routing; r != nil {
 		w.QueuePriority, w.QueueTimeAdjustmentSeconds, w.RoutingSteps = r.QueuePriority, r.QueueTimeAdjustmentSeconds, r.RoutingSteps
 		w.RoutingSetTimestamp = epochOf(r.RoutingSetAt)

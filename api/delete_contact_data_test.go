@@ -82,6 +82,18 @@ func TestDeleteContactData(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `"RedactedContactFields":["CUSTOMER_ENDPOINT"]`) {
 		t.Fatalf("DescribeContact after the deletion = %d %s", r.status, r.body)
 	}
+	// Export and import carry the deletion (README).
+	exported := s.raw(t, http.MethodGet, "/_connectd/export", "")
+	if !strings.Contains(exported.body, `"RedactedContactFields":["CUSTOMER_ENDPOINT"]`) {
+		t.Fatalf("export lacks the deletion: %s", exported.body)
+	}
+	s2 := newServer(t)
+	if r := s2.raw(t, http.MethodPost, "/_connectd/import", exported.body); r.status != 200 {
+		t.Fatalf("import of the export: %d %s", r.status, r.body)
+	}
+	if r := s2.raw(t, http.MethodGet, "/contacts/"+inst+"/"+task, ""); r.status != 200 || !strings.Contains(r.body, `"RedactedContactFields":["CUSTOMER_ENDPOINT"]`) {
+		t.Fatalf("DescribeContact after the import = %d %s", r.status, r.body)
+	}
 	// The SDK still reads the contact (it ignores the member it lacks).
 	if _, err := s.client.DescribeContact(ctx, &connect.DescribeContactInput{InstanceId: &inst, ContactId: &task}); err != nil {
 		t.Fatal(err)

@@ -221,6 +221,23 @@ func testOutboxTransfer(t *testing.T, f *fixture) {
 	if d := eventOf(t, es[0]); d["previousContactId"] != old.ID || d["initialContactId"] != old.ID {
 		t.Errorf("INITIATED of the new contact = %v", d)
 	}
+	// The record an update sends again repeats how the contact ended.
+	again := f.lastSeq()
+	if err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, old.ID, connectd.Attributes{"a": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range f.outbox(again) {
+		if e.Kind != connectd.OutboxRecord || e.ContactID != old.ID {
+			continue
+		}
+		re := recordOf(t, e)
+		if re["NextContactId"] != nc.ID || re["TransferCompletedTimestamp"] != rec["TransferCompletedTimestamp"] || re["DisconnectReason"] != nil {
+			t.Errorf("old contact's record sent again: NextContactId %v, TransferCompletedTimestamp %v (first %v), DisconnectReason %v",
+				re["NextContactId"], re["TransferCompletedTimestamp"], rec["TransferCompletedTimestamp"], re["DisconnectReason"])
+		}
+		return
+	}
+	t.Error("an update of the transferred contact sent no record again")
 }
 
 func testOutboxDeliveryState(t *testing.T, f *fixture) {

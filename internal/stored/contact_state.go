@@ -21,6 +21,10 @@ type stateDoc struct {
 	Redacted    []string    `json:"redacted,omitempty"`
 	Continued   string      `json:"continued_from,omitempty"`
 	Source      string      `json:"persistent_source,omitempty"`
+	// How the contact ended (connectd.ContactState.Ended).
+	Disconnect    string `json:"disconnect_reason,omitempty"`
+	NextContact   string `json:"next_contact_id,omitempty"`
+	TransferredMs int64  `json:"transfer_completed_at_ms,omitempty"`
 }
 
 type routingDoc struct {
@@ -33,7 +37,11 @@ type routingDoc struct {
 // ContactState encodes s for the contact_state table.
 func ContactState(s *connectd.ContactState) ([]byte, error) {
 	d := stateDoc{Paused: s.Paused, PauseCount: s.PauseCount, PausedForMs: s.PausedFor.Milliseconds(), EmailToken: s.EmailSentToken,
-		Redacted: s.Redacted, Continued: s.ContinuedFrom, Source: s.PersistentSource}
+		Redacted: s.Redacted, Continued: s.ContinuedFrom, Source: s.PersistentSource,
+		Disconnect: s.Ended.DisconnectReason, NextContact: s.Ended.NextContactID}
+	if !s.Ended.TransferCompleted.IsZero() {
+		d.TransferredMs = s.Ended.TransferCompleted.UnixMilli()
+	}
 	if !s.EmailSentAt.IsZero() {
 		d.EmailSentMs = s.EmailSentAt.UnixMilli()
 	}
@@ -56,7 +64,11 @@ func ParseContactState(doc []byte) (*connectd.ContactState, error) {
 		return nil, fmt.Errorf("decode contact state: %w", err)
 	}
 	s := &connectd.ContactState{Paused: d.Paused, PauseCount: d.PauseCount, PausedFor: time.Duration(d.PausedForMs) * time.Millisecond,
-		EmailSentToken: d.EmailToken, Redacted: d.Redacted, ContinuedFrom: d.Continued, PersistentSource: d.Source}
+		EmailSentToken: d.EmailToken, Redacted: d.Redacted, ContinuedFrom: d.Continued, PersistentSource: d.Source,
+		Ended: connectd.RecordFacts{DisconnectReason: d.Disconnect, NextContactID: d.NextContact}}
+	if d.TransferredMs != 0 {
+		s.Ended.TransferCompleted = time.UnixMilli(d.TransferredMs).UTC()
+	}
 	if d.EmailSentMs != 0 {
 		s.EmailSentAt = time.UnixMilli(d.EmailSentMs).UTC()
 	}
