@@ -59,6 +59,9 @@ func (r *rows) DeleteAll(ctx context.Context) error {
 	if _, err := r.exec(ctx, `DELETE FROM contacts`); err != nil {
 		return err
 	}
+	if err := r.flushOutbox(ctx); err != nil { // what the batch appended before goes too
+		return err
+	}
 	if _, err := r.exec(ctx, `DELETE FROM outbox`); err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 
 // benchContacts opens a durable store in a temp dir with one instance and n
 // contacts, and returns it with the contacts' ids.
-func benchContacts(b *testing.B, n int) (*Store, []string) {
+func benchContacts(b testing.TB, n int) (*Store, []string) {
 	b.Helper()
 	ctx := b.Context()
 	s, err := Open(ctx, b.TempDir(), connectd.SystemClock{}, nil)

@@ -518,3 +518,44 @@ func TestCacheCheckSeesACallersChange(t *testing.T) {
 		})
 	}
 }
+
+// TestSetChainMapRowidGuard: SetChainMap finds a row it knows by its
+// rowid, with the key still in the WHERE. Given an entry whose rowid is
+// another contact's, it changes that other row in nothing, writes the
+// map by the key instead, and leaves no wrong row in the cache.
+func TestSetChainMapRowidGuard(t *testing.T) {
+	s, svc := seeded(t)
+	newContact(t, svc, "c-2", connectd.Attributes{"other": "row"})
+	getAttrs(t, svc, "c-1")
+	getAttrs(t, svc, "c-2") // both cached
+	err := s.Update(t.Context(), "test", func(tx connectd.Tx) error {
+		r := tx.(*rows)
+		one, err := r.row(t.Context(), rowKey{"inst-1", "c-1"})
+		if err != nil {
+			return err
+		}
+		two, err := r.row(t.Context(), rowKey{"inst-1", "c-2"})
+		if err != nil {
+			return err
+		}
+		r.s.ov.stage(newEntry(two.rowid, one.account, one.region, one.c, one.version)) // c-1 at c-2's rowid
+		return tx.SetChainMap(t.Context(), "inst-1", "c-1", connectd.Attributes{"x": "1"}, time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCache(t, s)
+	db := &rows{s: s, q: s.reader}
+	for id, want := range map[string]connectd.Attributes{"c-1": {"x": "1"}, "c-2": {"other": "row"}} {
+		e, err := db.readRow(t.Context(), rowKey{"inst-1", id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(e.attributes(), want) {
+			t.Errorf("the database holds %s = %v, want %v", id, e.attributes(), want)
+		}
+		if m := getAttrs(t, svc, id); !maps.Equal(m, want) {
+			t.Errorf("GetAttributes(%s) = %v, want %v", id, m, want)
+		}
+	}
+}

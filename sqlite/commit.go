@@ -178,6 +178,9 @@ func (s *Store) tryInTx(batch []*job, results []error, savepoints bool) (again b
 			return false, fmt.Errorf("sqlite: release savepoint: %w", err)
 		}
 	}
+	if err := s.flushOutbox(ctx, tx); err != nil {
+		return false, fmt.Errorf("sqlite: outbox: %w", err)
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return false, fmt.Errorf("sqlite: commit: %w", err)
 	}

@@ -29,6 +29,9 @@
 //     isolation above.
 //   - Every write of a row's map bumps its attributes_version (migration
 //     0011), whatever statement writes it.
+//   - The outbox entries a batch appends are inserted, in order, in the
+//     batch's transaction just before its commit (outbox.go): kept or
+//     lost with the changes they announce.
 package sqlite
 
 import (
@@ -90,6 +93,8 @@ type Store struct {
 	// batch's view of them, the committer's alone (overlay.go).
 	cache *rowCache
 	ov    *overlay
+	// outboxInserts are the batch's multi-row outbox INSERTs (outbox.go).
+	outboxInserts []string
 
 	// Bounded waits (admission.go): a slot per read connection (nil in
 	// memory mode) and how long to wait for one, or for the committer.
@@ -138,7 +143,8 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 	if cacheBytes == 0 {
 		cacheBytes = DefaultCacheBytes
 	}
-	s := &Store{clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay()}
+	s := &Store{clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)), ov: newOverlay(),
+		outboxInserts: outboxInserts()}
 	s.readWait, s.queueWait = opts.waits()
 	var err error
 	if path == MemoryPath {

@@ -9,9 +9,21 @@ import (
 
 // AppendOutbox inserts e and sets its Seq.
 func (t Tables) AppendOutbox(ctx context.Context, e *connectd.OutboxEntry) (err error) {
-	e.Seq, err = t.DB.Insert(ctx, t.SQL.InsertOutbox, e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload),
-		t.Driver.Time(e.CreatedAt), string(e.State))
+	var args [OutboxColumns]any
+	e.Seq, err = t.DB.Insert(ctx, t.SQL.InsertOutbox, t.OutboxValues(args[:0], e)...)
 	return err
+}
+
+// OutboxColumns is how many values a new outbox entry binds: instance_id,
+// contact_id, kind, payload, created, state, in InsertOutbox's order.
+const OutboxColumns = 6
+
+// OutboxValues appends to args the values of e for InsertOutbox's
+// columns, in its order; a store inserting several entries in one
+// statement repeats them row by row.
+func (t Tables) OutboxValues(args []any, e *connectd.OutboxEntry) []any {
+	return append(args, e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload), t.Driver.Time(e.CreatedAt),
+		string(e.State))
 }
 
 // PendingOutbox returns up to limit pending entries, oldest first.
