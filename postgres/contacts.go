@@ -55,6 +55,7 @@ func (r *rows) SetNames(ctx context.Context, instanceID, id string, name, descri
 }
 
 func (r *rows) DeleteContact(ctx context.Context, instanceID, id string) error {
+	r.forgetUnindexed(instanceID, id)
 	_, err := r.exec(ctx, deleteContact, instanceID, id)
 	return err
 }

@@ -56,11 +56,17 @@ func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
 	return stored.Details(c, p.refs, p.tags)
 }
 
-// prefetch holds the details of contact id as queryDetails read them (nil
-// documents for a contact without a row).
+// prefetch holds the details of contact id as queryDetails or
+// lockedDetails read them (nil documents for a contact without a row).
 type prefetch struct {
 	instanceID, id string
 	refs, tags     []byte
+	unindexed      bool // lockedDetails named the row in connectd.unindexed_*
+}
+
+// scanLocked reads lockedDetails' row.
+func (p *prefetch) scanLocked(row pgx.Row) error {
+	return row.Scan(&p.refs, &p.tags, nil, &p.unindexed)
 }
 
 // scan reads queryDetails' row, if there is one.

@@ -78,7 +78,9 @@ func (r *rows) ContactRow(ctx context.Context, instanceID, id string) (*connectd
 // its tags), and that statement's snapshot, taken once the lock is held,
 // sees the latest committed details, as a read after the lock would. A
 // join in the locking statement would not: it reads the joined rows as of
-// that statement's start, before it waited for the lock.
+// that statement's start, before it waited for the lock. The same
+// statement checks the instance's search keys for the members trigger
+// (lockedDetails).
 func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID, id string) (*connectd.Contact, error) {
 	if !r.write {
 		return nil, errReadOnly
@@ -92,13 +94,19 @@ func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID
 			return err
 		}}
 	pre := &prefetch{instanceID: instanceID, id: id}
-	details := &stmt{sql: queryDetails, args: []any{instanceID, id}, scan: pre.scan}
+	details := &stmt{sql: lockedDetails, args: []any{instanceID, id}, scan: pre.scanLocked}
 	if err := r.u.send(ctx, lock, details); err != nil {
 		return nil, err
 	}
-	if c != nil {
-		r.pre = pre
+	r.unindexed = nil
+	if pre.unindexed {
+		r.unindexed = &unindexedRow{instanceID, id}
 	}
+	if c == nil {
+		r.forgetUnindexed(instanceID, id)
+		return nil, nil
+	}
+	r.pre = pre
 	return c, nil
 }
 

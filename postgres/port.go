@@ -92,6 +92,8 @@ type rows struct {
 
 	u   *unit     // an Update's pipelined connection (q too)
 	pre *prefetch // details read with LockContact's lock, until the next write
+	// unindexed is the row connectd.unindexed_* name (see lockedDetails).
+	unindexed *unindexedRow
 }
 
 // exec runs a write statement of the transaction.

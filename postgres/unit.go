@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -70,9 +71,14 @@ func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
 
 // AppendOutbox is stored.Tables' INSERT, held back for the unit's next
 // batch: e.Seq is set when that batch is read, before Update returns.
+// Right after a chain map's UPDATE it joins that statement (fuseOutbox).
 func (r *rows) AppendOutbox(_ context.Context, e *connectd.OutboxEntry) error {
-	return r.later(r.SQL.InsertOutbox, func(row pgx.Row) error { return row.Scan(&e.Seq) },
-		e.InstanceID, e.ContactID, string(e.Kind), string(e.Payload), r.Driver.Time(e.CreatedAt), string(e.State))
+	scan := func(row pgx.Row) error { return row.Scan(&e.Seq) }
+	args := r.OutboxValues(make([]any, 0, stored.OutboxColumns), e)
+	if r.write && r.u.fuseOutbox(scan, args...) {
+		return nil
+	}
+	return r.later(r.SQL.InsertOutbox, scan, args...)
 }
 
 // later queues a write for the unit's next batch.
