@@ -234,6 +234,9 @@ func (s *Service) importFlows(ctx context.Context, tx Tx, snap *Snapshot) error 
 		// so that the id is looked for after a concurrent import of the
 		// same flow has committed (putFlow would replace it).
 		if err := nameFree(ctx, tx, f.InstanceID, f.ID, f.Name); err != nil {
+			if ErrorCode(err) != EDUPLICATE {
+				return err // the lock's or the store's failure, retried or a 5xx as it is
+			}
 			return Errorf(EINVALID, "%s: %s", where, ErrorMessage(err))
 		}
 		if b, err := tx.FlowDoc(ctx, f.InstanceID, DocFlow, f.ID); err != nil || b != nil {

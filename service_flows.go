@@ -67,7 +67,7 @@ type FlowUpdate struct {
 // that fails validation (PUBLISHED flows) or does not parse (SAVED ones).
 func (s *Service) UpdateFlow(ctx context.Context, owner Owner, instanceID, id string, u FlowUpdate) error {
 	return s.port.Update(ctx, "update flow", func(tx Tx) error {
-		f, err := loadFlow(ctx, tx, owner, instanceID, id)
+		f, err := lockFlow(ctx, tx, owner, instanceID, id)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *Service) UpdateFlow(ctx context.Context, owner Owner, instanceID, id st
 // with.
 func (s *Service) DeleteFlow(ctx context.Context, owner Owner, instanceID, id string) error {
 	return s.port.Update(ctx, "delete flow", func(tx Tx) error {
-		if _, err := loadFlow(ctx, tx, owner, instanceID, id); err != nil {
+		if _, err := lockFlow(ctx, tx, owner, instanceID, id); err != nil {
 			return err
 		}
 		_, err := tx.DeleteFlowDoc(ctx, instanceID, DocFlow, id)
@@ -177,6 +177,16 @@ func flowInstance(ctx context.Context, tx Tx, owner Owner, instanceID string) er
 	return err
 }
 
+// lockFlow is loadFlow for a unit that writes the flow back: it first
+// takes the instance's flow lock (FlowTx.LockFlows), so that the flow it
+// reads stays as it is until the unit ends.
+func lockFlow(ctx context.Context, tx Tx, owner Owner, instanceID, id string) (*Flow, error) {
+	if err := tx.LockFlows(ctx, instanceID); err != nil {
+		return nil, err
+	}
+	return loadFlow(ctx, tx, owner, instanceID, id)
+}
+
 // loadFlow returns flow id of the owner's instance, or ENOTFOUND.
 func loadFlow(ctx context.Context, tx Tx, owner Owner, instanceID, id string) (*Flow, error) {
 	if err := flowInstance(ctx, tx, owner, instanceID); err != nil {
@@ -197,7 +207,8 @@ func loadFlow(ctx context.Context, tx Tx, owner Owner, instanceID, id string) (*
 func nameFree(ctx context.Context, tx Tx, instanceID, id, name string) error {
 	// Held to the end of the unit, past the flow's write: on a store
 	// shared by replicas, two units could otherwise both find name free.
-	if err := tx.LockFlowNames(ctx, instanceID); err != nil {
+	// (A unit that took it in lockFlow takes it again: it is reentrant.)
+	if err := tx.LockFlows(ctx, instanceID); err != nil {
 		return err
 	}
 	docs, err := tx.FlowDocs(ctx, instanceID, DocFlow)

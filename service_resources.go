@@ -108,6 +108,12 @@ func (s *Service) changeResourceTags(ctx context.Context, owner Owner, arn strin
 		return err
 	}
 	return s.port.Update(ctx, "change resource tags", func(tx Tx) error {
+		if r.flowID != "" {
+			// save writes the whole flow back (lockFlow says why).
+			if err := tx.LockFlows(ctx, r.instanceID); err != nil {
+				return err
+			}
+		}
 		cur, save, err := r.tags(ctx, tx, owner)
 		if err != nil {
 			return err

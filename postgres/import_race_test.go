@@ -140,3 +140,43 @@ func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
 		t.Errorf("stored flow says %q, want the winner's %q", f.Description, want)
 	}
 }
+
+// TestConcurrentImportsOfFlowsOfTwoInstances: two imports at once of new
+// flows of two instances, in opposite instance orders, take the two
+// instances' flow locks in opposite orders. PostgreSQL breaks the deadlock
+// and the loser is retried: both land (review finding: the loser was a
+// 400 "An internal error occurred.").
+func TestConcurrentImportsOfFlowsOfTwoInstances(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	seed(t, s)
+	if err := connectd.NewService(s, clock).Import(ctx, &connectd.Snapshot{Instances: []*connectd.Instance{
+		{ID: "inst-2", Alias: "inst-2", Owner: owner, IdentityManagementType: "CONNECT_MANAGED"}}}); err != nil {
+		t.Fatal(err)
+	}
+	const content = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
+	flows := func(imp int, insts ...string) []*connectd.Flow {
+		var out []*connectd.Flow
+		for _, inst := range insts {
+			for j := range 30 {
+				id := fmt.Sprintf("imp%d-%s-f%d", imp, inst, j)
+				out = append(out, &connectd.Flow{InstanceID: inst, ID: id, Name: id, Type: "CONTACT_FLOW", Content: content})
+			}
+		}
+		return out
+	}
+	snaps := []*connectd.Snapshot{{Flows: flows(0, "inst-1", "inst-2")}, {Flows: flows(1, "inst-2", "inst-1")}}
+	errs := make([]error, len(snaps))
+	var wg sync.WaitGroup
+	for i, snap := range snaps {
+		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("import %d: %v", i, err)
+		}
+	}
+}

@@ -13,6 +13,7 @@ var flowTests = []storeTest{
 	{"ExportImportReset", testFlowSnapshot},
 	{"DeleteInstance", testFlowDeleteInstance},
 	{"ConcurrentNames", testFlowConcurrentNames},
+	{"ConcurrentWrites", testFlowConcurrentWrites},
 }
 
 const storeFlow = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
@@ -154,5 +155,41 @@ func testFlowConcurrentNames(t *testing.T, f *fixture) {
 	}
 	if names["same"] != 1 || names["renamed"] != 1 {
 		t.Errorf("after the races: %d flows named same and %d named renamed, want 1 each", names["same"], names["renamed"])
+	}
+}
+
+// testFlowConcurrentWrites: a rename, a description and a tag written at
+// once to one flow (as by several replicas) all stay: each writes the
+// whole flow back, so one read before another's write would undo it.
+func testFlowConcurrentWrites(t *testing.T, f *fixture) {
+	fl := f.flow("flow-w", "w-0")
+	fl.Owner = f.owner
+	for round := range 10 {
+		name, desc, tag := fmt.Sprintf("w-%d", round+1), fmt.Sprintf("d-%d", round), fmt.Sprintf("t-%d", round)
+		errs := make([]error, 3)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			errs[0] = f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fl.ID, connectd.FlowUpdate{Name: &name})
+		})
+		wg.Go(func() {
+			errs[1] = f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fl.ID, connectd.FlowUpdate{Description: &desc})
+		})
+		wg.Go(func() {
+			errs[2] = f.svc.TagResource(f.ctx, f.owner, fl.ARN(), map[string]string{"round": tag})
+		})
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, write %d: %v", round, i, err)
+			}
+		}
+		got, err := f.svc.DescribeFlow(f.ctx, f.owner, f.inst.ID, fl.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != name || got.Description != desc || got.Tags["round"] != tag {
+			t.Fatalf("round %d: name %q, description %q, tag %q; want %q, %q, %q (a write undid another)",
+				round, got.Name, got.Description, got.Tags["round"], name, desc, tag)
+		}
 	}
 }
