@@ -25,7 +25,7 @@ func (r *rows) SetScheduled(ctx context.Context, instanceID, id string, at, upda
 	return err
 }
 
-// summaries appends to out the contacts of a query of searchColumns,
+// summaries appends to out the contacts of a query of contactColumns and a NULL map,
 // without their maps.
 func summaries(ctx context.Context, q querier, out []*connectd.Contact, query string, args ...any) ([]*connectd.Contact, error) {
 	rows, err := q.QueryContext(ctx, query, args...)

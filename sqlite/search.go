@@ -20,8 +20,6 @@ const (
 		WHERE i.id = ? AND i.account = ? AND i.region = ?`
 	querySearchableKeys  = `SELECT searchable_keys FROM instances WHERE id = ?`
 	updateSearchableKeys = `UPDATE instances SET searchable_keys = ? WHERE id = ?`
-	// searchColumns are scanContact's columns; summaries carry no map.
-	searchColumns = contactColumns + `, NULL`
 	// estimateCap bounds the counts that choose a plan (see plan).
 	estimateCap = 2000
 )
@@ -64,10 +62,11 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	countArgs := append(append([]any{}, fromArgs...), b.args...)
 	if skip >= 0 && membersAlone(q) {
 		// The members' rows hold all the search asks: count them alone,
-		// one range scan, without joining each to its contact.
-		count = `SELECT count(*) FROM contact_attribute_members
-			WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), true) + ` AND chain_ms >= ?`
-		countArgs = fromArgs[:len(fromArgs)-1] // all but the join's instance
+		// without joining each to its contact, and through the counters
+		// of the whole hours in range (search_counts.go).
+		c := q.Attributes.Criteria[skip]
+		count, countArgs = memberCount(q.InstanceID, c.Key, anys(c.Values, func(v string) any { return v }),
+			max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli(), cutoff)
 	}
 	if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count: %w", err)
@@ -80,10 +79,10 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if q.Descending {
 		dir = " DESC"
 	}
-	query := "SELECT " + searchColumns + " FROM " + from + " WHERE " + b.where() +
+	query := "SELECT " + packedColumns() + " FROM " + from + " WHERE " + b.where() +
 		" ORDER BY " + col + dir + ", " + id + dir + " LIMIT ?"
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
-	contacts, err := summaries(ctx, r.q, []*connectd.Contact{}, query, args...)
+	contacts, err := pageContacts(ctx, r.q, query, args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -111,14 +111,20 @@ func (r *rows) snapshot(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("begin snapshot: %w", err)
 	}
-	r.snap, r.q = tx, tx
+	r.snap, r.q = tx, &snapQuerier{tx: tx, cache: r.s.reader.cache}
 	return nil
 }
 
-// endSnapshot ends a View's read transaction, if it took one.
+// endSnapshot ends a View's read transaction, if it took one, and then
+// prepares the queries it ran unprepared (search_stmts.go).
 func (r *rows) endSnapshot() {
 	if r.snap != nil {
 		_ = r.snap.Rollback() // read-only: nothing to keep
+		// In memory mode the read pool is the writer's one connection,
+		// which the committer may hold: no preparing there.
+		if q, ok := r.q.(*snapQuerier); ok && !r.s.memory {
+			q.prepareMissed()
+		}
 	}
 }
 

@@ -40,6 +40,7 @@ func eachMode(t *testing.T, run func(*testing.T, func(*testing.T, connectd.Clock
 				// Service, the row cache still holds what SQLite does, so
 				// no caller changed a map the cache shares (cache.go).
 				t.Cleanup(func() { checkCache(t, s) })
+				t.Cleanup(func() { checkCounts(t, s) }) // migration 0014's counters agree with the members
 				return s
 			})
 		})

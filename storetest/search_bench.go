@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -94,6 +95,8 @@ func benchmarkSearchLayout(b *testing.B, open func(b *testing.B, clock connectd.
 		b.Run(tc.name, func(b *testing.B) {
 			q := &connectd.SearchQuery{InstanceID: inst.ID, TimeRange: connectd.TimeInitiation,
 				Start: tc.from, End: tc.to, Attributes: tc.attrs, Sort: connectd.SortInitiation, Limit: 100}
+			runtime.GC() // the load's garbage is not this case's
+			cpu0, measured := processCPU()
 			for b.Loop() {
 				page, err := s.SearchContacts(context.Background(), owner, q)
 				if err != nil {
@@ -102,6 +105,12 @@ func benchmarkSearchLayout(b *testing.B, open func(b *testing.B, clock connectd.
 				if int(page.TotalCount) < tc.wantAtLeast {
 					b.Fatalf("TotalCount %d, want at least %d", page.TotalCount, tc.wantAtLeast)
 				}
+			}
+			// The process's CPU per search (the store's goroutines and the
+			// garbage collector included): what issue 18's ratios compare
+			// when the machine is busy.
+			if cpu1, ok := processCPU(); measured && ok {
+				b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 			}
 		})
 	}
