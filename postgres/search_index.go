@@ -36,15 +36,14 @@ const (
 			SELECT id, initial_contact_id, initiated_at FROM contacts
 			WHERE instance_id = $1 AND id > $2 ORDER BY id LIMIT $3 FOR SHARE),
 		ic AS (
-			SELECT id, initiated_at, attributes ->> $4 AS value FROM contacts
+			SELECT id, initiated_at, attributes FROM contacts
 			WHERE instance_id = $1 AND id IN (SELECT initial_contact_id FROM b)
-				AND attributes ? $4 AND char_length(attributes ->> $4) <= 100
 			FOR SHARE),
 		ins AS (
 			INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
-			SELECT $1, b.id, $4, ic.value, b.initiated_at, ic.initiated_at
+			SELECT $1, b.id, $4, ic.attributes ->> $4, b.initiated_at, ic.initiated_at
 			FROM b JOIN ic ON ic.id = b.initial_contact_id
-			WHERE char_length($4) <= 100
+			WHERE char_length($4) <= 100 AND ic.attributes ? $4 AND char_length(ic.attributes ->> $4) <= 100
 			ON CONFLICT DO NOTHING)
 		SELECT coalesce(max(id), '') FROM b`
 	updateKeyProgress = `UPDATE contact_attribute_keys SET ready = $1, backfill_after = $2

@@ -107,6 +107,54 @@ func TestUnindexedUpdate(t *testing.T) {
 			t.Errorf("a row LockContact did not lock: index %q, want new", v)
 		}
 	})
+	t.Run("a key registered under the lock, old map without it", func(t *testing.T) {
+		if err := svc.CreateInstance(ctx, &connectd.Instance{ID: "inst-race2", Owner: owner, IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.CreateContact(ctx, owner, &connectd.Contact{InstanceID: "inst-race2", ID: "c-1", Channel: connectd.ChannelTask,
+			InitiationMethod: connectd.InitiationAPI, Attributes: connectd.Attributes{"other": "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		backfilled := make(chan error, 1)
+		update("inst-race2", "c-1", "c-1", func() {
+			if err := svc.SetSearchableKeys(ctx, "inst-race2", []string{"tier"}); err != nil {
+				t.Fatal(err)
+			}
+			go func() { _, err := svc.BackfillSearchIndex(ctx); backfilled <- err }()
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				var waiting int
+				if err := admin.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+					WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+					t.Fatal(err)
+				}
+				if waiting > 0 {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the backfill did not wait for the unit's row lock")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+		if err := <-backfilled; err != nil {
+			t.Fatal(err)
+		}
+		var ready bool
+		admin.QueryRow(ctx, `SELECT ready FROM contact_attribute_keys WHERE instance_id='inst-race2' AND name='tier'`).Scan(&ready)
+		if v := members("inst-race2", "c-1"); v != "new" {
+			t.Errorf("after the backfill (ready=%v) the index holds %q, want the committed new", ready, v)
+		}
+		page, err := svc.SearchContacts(ctx, owner, &connectd.SearchQuery{InstanceID: "inst-race2", TimeRange: connectd.TimeInitiation,
+			Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Hour),
+			Attributes: &connectd.AttributeCriteria{Criteria: []connectd.AttributeCriterion{{Key: "tier", Values: []string{"new"}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Contacts) != 1 {
+			t.Errorf("SearchContacts tier=new after the acknowledged update: %d contacts, want 1", len(page.Contacts))
+		}
+	})
 	t.Run("a key registered under the lock is backfilled", func(t *testing.T) {
 		newInstance("inst-race", "c-1")
 		backfilled := make(chan error, 1)
