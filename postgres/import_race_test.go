@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/pgtest"
+	"github.com/connectd/connectd/postgres"
 )
 
 // TestConcurrentImportsOfTheSameContacts: two imports (as from two
@@ -17,11 +19,7 @@ import (
 // exactly one import lands, the other is EINVALID naming a contact, and
 // neither is an internal error or a hang.
 func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
-	s := open(t, pgtest.DSN(t), clock)
-	seed(t, s)
+	ctx, clock, s := raceStore(t, true)
 	for round := range 2 {
 		ids := []string{fmt.Sprintf("race-%d-a", round), fmt.Sprintf("race-%d-b", round)}
 		snapshot := func(order ...int) *connectd.Snapshot {
@@ -66,10 +64,7 @@ func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
 // tables) all land, however PostgreSQL orders their locks: a deadlock is
 // retried, never an error.
 func TestConcurrentImportsRegisteringKeys(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
-	s := open(t, pgtest.DSN(t), clock)
+	ctx, clock, s := raceStore(t, false)
 	const n = 4
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -99,11 +94,7 @@ func TestConcurrentImportsRegisteringKeys(t *testing.T) {
 // other is EINVALID, and the stored flow is the winner's, not replaced
 // by the loser's write.
 func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
-	s := open(t, pgtest.DSN(t), clock)
-	seed(t, s)
+	ctx, clock, s := raceStore(t, true)
 	const content = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
@@ -147,11 +138,7 @@ func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
 // and the loser is retried: both land (review finding: the loser was a
 // 400 "An internal error occurred.").
 func TestConcurrentImportsOfFlowsOfTwoInstances(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
-	s := open(t, pgtest.DSN(t), clock)
-	seed(t, s)
+	ctx, clock, s := raceStore(t, true)
 	if err := connectd.NewService(s, clock).Import(ctx, &connectd.Snapshot{Instances: []*connectd.Instance{
 		{ID: "inst-2", Alias: "inst-2", Owner: owner, IdentityManagementType: "CONNECT_MANAGED"}}}); err != nil {
 		t.Fatal(err)
@@ -179,4 +166,16 @@ func TestConcurrentImportsOfFlowsOfTwoInstances(t *testing.T) {
 			t.Errorf("import %d: %v", i, err)
 		}
 	}
+}
+
+// raceStore is a parallel test's own store on a fresh database, seeded
+// (storetest.Seed: instance inst-1 of owner) if seeded.
+func raceStore(t *testing.T, seeded bool) (context.Context, *connectd.ManualClock, *postgres.Store) {
+	t.Parallel()
+	clock := connectd.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	s := open(t, pgtest.DSN(t), clock)
+	if seeded {
+		seed(t, s)
+	}
+	return t.Context(), clock, s
 }
