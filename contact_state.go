@@ -90,6 +90,9 @@ func importStates(ctx context.Context, tx Tx, contacts []*Contact) error {
 					return Errorf(EINVALID, "Contact %s: %q is not a ContactField.", c.ID, f)
 				}
 			}
+			if r := c.State.Ended.DisconnectReason; r != "" && r != DisconnectAPI && r != DisconnectFlow {
+				return Errorf(EINVALID, "Contact %s: DisconnectReason %q is not %s or %s.", c.ID, r, DisconnectAPI, DisconnectFlow)
+			}
 			if err := tx.SaveContactState(ctx, c.InstanceID, c.ID, c.State); err != nil {
 				return err
 			}

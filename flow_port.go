@@ -16,13 +16,6 @@ type FlowTx interface {
 	PutFlowDoc(ctx context.Context, d FlowDoc) error
 	// DeleteFlowDoc removes a document and reports whether there was one.
 	DeleteFlowDoc(ctx context.Context, instanceID, kind, id string) (bool, error)
-	// LockFlows holds off, until the unit ends, every other unit that
-	// locks the flows of the same instance. The Service takes it before
-	// it reads a flow it will write back whole, or checks that a name is
-	// free, so that two replicas can neither both take one name nor lose
-	// each other's changes of one flow. A store that runs one write at a
-	// time needs no lock.
-	LockFlows(ctx context.Context, instanceID string) error
 }
 
 // FlowDoc is one document of a FlowTx.

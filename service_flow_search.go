@@ -121,6 +121,10 @@ func (s *Service) AssociateLambda(ctx context.Context, owner Owner, instanceID, 
 		if err := flowInstance(ctx, tx, owner, instanceID); err != nil {
 			return err
 		}
+		// The duplicate check and the quota read the associations first.
+		if err := tx.LockInstance(ctx, instanceID); err != nil {
+			return err
+		}
 		docs, err := tx.FlowDocs(ctx, instanceID, DocLambda)
 		if err != nil {
 			return err
@@ -230,7 +234,7 @@ func (s *Service) importFlows(ctx context.Context, tx Tx, snap *Snapshot) error 
 		if err := checkImportedFlow(f); err != nil {
 			return Errorf(EINVALID, "%s: %s", where, ErrorMessage(err))
 		}
-		// The name first: nameFree takes the instance's flow-name lock,
+		// The name first: nameFree takes the instance's lock,
 		// so that the id is looked for after a concurrent import of the
 		// same flow has committed (putFlow would replace it).
 		if err := nameFree(ctx, tx, f.InstanceID, f.ID, f.Name); err != nil {

@@ -178,10 +178,10 @@ func flowInstance(ctx context.Context, tx Tx, owner Owner, instanceID string) er
 }
 
 // lockFlow is loadFlow for a unit that writes the flow back: it first
-// takes the instance's flow lock (FlowTx.LockFlows), so that the flow it
+// takes the instance's lock (SettingsTx.LockInstance), so that the flow it
 // reads stays as it is until the unit ends.
 func lockFlow(ctx context.Context, tx Tx, owner Owner, instanceID, id string) (*Flow, error) {
-	if err := tx.LockFlows(ctx, instanceID); err != nil {
+	if err := tx.LockInstance(ctx, instanceID); err != nil {
 		return nil, err
 	}
 	return loadFlow(ctx, tx, owner, instanceID, id)
@@ -208,7 +208,7 @@ func nameFree(ctx context.Context, tx Tx, instanceID, id, name string) error {
 	// Held to the end of the unit, past the flow's write: on a store
 	// shared by replicas, two units could otherwise both find name free.
 	// (A unit that took it in lockFlow takes it again: it is reentrant.)
-	if err := tx.LockFlows(ctx, instanceID); err != nil {
+	if err := tx.LockInstance(ctx, instanceID); err != nil {
 		return err
 	}
 	docs, err := tx.FlowDocs(ctx, instanceID, DocFlow)

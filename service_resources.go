@@ -108,11 +108,9 @@ func (s *Service) changeResourceTags(ctx context.Context, owner Owner, arn strin
 		return err
 	}
 	return s.port.Update(ctx, "change resource tags", func(tx Tx) error {
-		if r.flowID != "" {
-			// save writes the whole flow back (lockFlow says why).
-			if err := tx.LockFlows(ctx, r.instanceID); err != nil {
-				return err
-			}
+		// save writes the whole tag map (or flow) back: SettingsTx.LockInstance.
+		if err := tx.LockInstance(ctx, r.instanceID); err != nil {
+			return err
 		}
 		cur, save, err := r.tags(ctx, tx, owner)
 		if err != nil {
@@ -193,6 +191,9 @@ func (s *Service) AnalyticsDataSets(ctx context.Context, owner Owner, instanceID
 
 func (s *Service) changeDataSets(ctx context.Context, owner Owner, instanceID string, change func(*InstanceSettings)) error {
 	return s.port.Update(ctx, "change analytics data sets", func(tx Tx) error {
+		if err := tx.LockInstance(ctx, instanceID); err != nil { // a read-modify-write of the settings
+			return err
+		}
 		st, err := ownedSettings(ctx, tx, owner, instanceID)
 		if err != nil {
 			return err

@@ -21,6 +21,9 @@ func (s *Service) InstanceSettings(ctx context.Context, instanceID string) (*Ins
 func (s *Service) ChangeInstanceSettings(ctx context.Context, instanceID string, change func(*InstanceSettings)) (*InstanceSettings, error) {
 	var out *InstanceSettings
 	err := s.port.Update(ctx, "change instance settings", func(tx Tx) error {
+		if err := tx.LockInstance(ctx, instanceID); err != nil { // a read-modify-write (SettingsTx.LockInstance)
+			return err
+		}
 		var err error
 		if out, err = settingsOf(ctx, tx, instanceID); err != nil {
 			return err

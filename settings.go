@@ -37,6 +37,14 @@ type SettingsTx interface {
 	// SetInstanceTags stores tags (nil or empty: none) as the tags of
 	// instance id.
 	SetInstanceTags(ctx context.Context, instanceID string, tags map[string]string) error
+	// LockInstance holds off, until the unit ends, every other unit that
+	// locks the same instance. The Service takes it before a
+	// read-modify-write of the instance's own documents (its flows, a
+	// flow's name, its tags, its settings, its Lambda associations), so
+	// that units on replicas sharing a store neither both take one flow
+	// name nor lose each other's changes. A store that runs one write at
+	// a time needs no lock.
+	LockInstance(ctx context.Context, instanceID string) error
 }
 
 // ukMobilePrefix is the E.164 prefix of UK mobile numbers.

@@ -65,6 +65,11 @@ func TestRecordSentAgainSaysHowTheContactEnded(t *testing.T) {
 	if again := s2.raw(t, "GET", "/_connectd/export", ""); again.body != exported.body {
 		t.Fatalf("export after import differs:\n%s\nwant\n%s", again.body, exported.body)
 	}
+	// A fixture's DisconnectReason must be one a record can say.
+	bad := strings.Replace(exported.body, `"DisconnectReason":"API"`, `"DisconnectReason":"bogus"`, 1)
+	if r := newServer(t).raw(t, "POST", "/_connectd/import", bad); r.status != 400 || !strings.Contains(r.body, "DisconnectReason") {
+		t.Errorf("import of DisconnectReason bogus: %d %s, want 400 naming it", r.status, r.body)
+	}
 	if _, err := s2.client.UpdateContactAttributes(ctx, &connect.UpdateContactAttributesInput{InstanceId: aws.String(inst),
 		InitialContactId: aws.String(id), Attributes: map[string]string{"a": "3"}}); err != nil {
 		t.Fatal(err)

@@ -60,9 +60,9 @@ func statements() *stored.Statements {
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`
 	// A transaction-level advisory lock: replicas trim one at a time.
 	s.LockTrim = fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, trimLock)
-	// One lock per instance, by a hash of its id: replicas that write
-	// flows of one instance do it one at a time. A collision of two
-	// instances' hashes only serialises them too.
-	s.LockFlows = `SELECT pg_advisory_xact_lock(hashtextextended('connectd flows ' || $1, 0))`
+	// One lock per instance, by a hash of its id: replicas that change
+	// one instance's flows, tags or settings do it one at a time. A
+	// collision of two instances' hashes only serialises them too.
+	s.LockInstance = `SELECT pg_advisory_xact_lock(hashtextextended('connectd instance ' || $1, 0))`
 	return &s
 }

@@ -151,7 +151,8 @@ func (r *rows) flushOutbox(ctx context.Context) error {
 		}
 	}
 	if _, rerr := r.w.ExecContext(ctx, "RELEASE outbox"); rerr != nil {
-		return errors.Join(err, fmt.Errorf("sqlite: outbox release savepoint: %w", rerr))
+		err = errors.Join(err, fmt.Errorf("sqlite: outbox release savepoint: %w", rerr))
+		q.failed = err
 	}
 	return err
 }

@@ -17,6 +17,7 @@ var instanceTests = []storeTest{
 	{"OwnerIsolation", testInstanceOwners},
 	{"AliasUniquePerOwner", testInstanceAlias},
 	{"DeleteRemovesContacts", testInstanceDelete},
+	{"ConcurrentWrites", testInstanceConcurrentWrites},
 }
 
 func testInstanceCreateFind(t *testing.T, f *fixture) {

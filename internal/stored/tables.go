@@ -47,9 +47,9 @@ type Statements struct {
 	// LockTrim, if not empty, runs first in a trim's unit of work and
 	// holds off every other trim until it ends (TrimOutbox says why).
 	LockTrim string
-	// LockFlows, if not empty, takes the lock of an instance's flows
-	// (instance) until the unit ends (connectd.FlowTx).
-	LockFlows string
+	// LockInstance, if not empty, takes the lock of an instance
+	// (instance) until the unit ends (connectd.SettingsTx).
+	LockInstance string
 }
 
 // Tables is the row code of the tables that both stores read and write
@@ -90,12 +90,12 @@ func (t Tables) DeleteFlowDoc(ctx context.Context, instanceID, kind, id string) 
 	return n > 0, err
 }
 
-// LockFlows runs the store's LockFlows statement, if it has one.
-func (t Tables) LockFlows(ctx context.Context, instanceID string) error {
-	if t.SQL.LockFlows == "" {
+// LockInstance runs the store's LockInstance statement, if it has one.
+func (t Tables) LockInstance(ctx context.Context, instanceID string) error {
+	if t.SQL.LockInstance == "" {
 		return nil // one write at a time
 	}
-	_, err := t.DB.Exec(ctx, t.SQL.LockFlows, instanceID)
+	_, err := t.DB.Exec(ctx, t.SQL.LockInstance, instanceID)
 	return err
 }
 
