@@ -3,13 +3,13 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/pgtest"
 	"github.com/connectd/connectd/postgres"
+	"github.com/connectd/connectd/storetest"
 )
 
 // TestConcurrentImportsOfTheSameContacts: two imports (as from two
@@ -30,25 +30,9 @@ func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
 			}
 			return snap
 		}
-		snaps := []*connectd.Snapshot{snapshot(0, 1), snapshot(1, 0)}
-		errs := make([]error, len(snaps))
-		var wg sync.WaitGroup
-		for i, snap := range snaps {
-			wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
-		}
-		wg.Wait()
+		errs := importAtOnce(ctx, s, clock, snapshot(0, 1), snapshot(1, 0))
 		t.Logf("round %d: %v", round, errs)
-		landed := 0
-		for i, err := range errs {
-			switch connectd.ErrorCode(err) {
-			case "":
-				landed++
-			case connectd.EINVALID:
-			default:
-				t.Errorf("round %d, import %d: %v, want success or EINVALID", round, i, err)
-			}
-		}
-		if landed != 1 {
+		if landed := storetest.Succeeded(t, fmt.Sprintf("round %d, import", round), errs, connectd.EINVALID); landed != 1 {
 			t.Errorf("round %d: %d imports landed (%v), want exactly 1", round, landed, errs)
 		}
 		for _, id := range ids {
@@ -65,10 +49,8 @@ func TestConcurrentImportsOfTheSameContacts(t *testing.T) {
 // retried, never an error.
 func TestConcurrentImportsRegisteringKeys(t *testing.T) {
 	ctx, clock, s := raceStore(t, false)
-	const n = 4
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
+	snaps := make([]*connectd.Snapshot, 4)
+	for i := range snaps {
 		inst := fmt.Sprintf("keys-%d", i)
 		snap := &connectd.Snapshot{
 			Instances:      []*connectd.Instance{{ID: inst, Alias: inst, Owner: owner, IdentityManagementType: "CONNECT_MANAGED"}},
@@ -79,10 +61,9 @@ func TestConcurrentImportsRegisteringKeys(t *testing.T) {
 				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now(),
 				Attributes: connectd.Attributes{"a": "x", "b": fmt.Sprint(j), "c": "z"}})
 		}
-		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+		snaps[i] = snap
 	}
-	wg.Wait()
-	for i, err := range errs {
+	for i, err := range importAtOnce(ctx, s, clock, snaps...) {
 		if err != nil {
 			t.Errorf("import %d: %v", i, err)
 		}
@@ -96,9 +77,8 @@ func TestConcurrentImportsRegisteringKeys(t *testing.T) {
 func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
 	ctx, clock, s := raceStore(t, true)
 	const content = `{"Version":"2019-10-30","StartAction":"e","Actions":[{"Identifier":"e","Type":"EndFlowExecution"}]}`
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for i := range errs {
+	snaps := make([]*connectd.Snapshot, 2)
+	for i := range snaps {
 		snap := &connectd.Snapshot{Flows: []*connectd.Flow{{InstanceID: "inst-1", ID: "flow-race", Name: "race",
 			Type: "CONTACT_FLOW", Content: content, Description: fmt.Sprint("import ", i)}}}
 		// Contacts before the flow (Import writes flows last), so that
@@ -107,21 +87,15 @@ func TestConcurrentImportsOfTheSameFlow(t *testing.T) {
 			snap.Contacts = append(snap.Contacts, &connectd.Contact{InstanceID: "inst-1", ID: fmt.Sprintf("flow-race-%d-%d", i, j),
 				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, InitiationTimestamp: clock.Now()})
 		}
-		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
+		snaps[i] = snap
 	}
-	wg.Wait()
-	winner := -1
-	for i, err := range errs {
-		switch connectd.ErrorCode(err) {
-		case "":
-			winner = i
-		case connectd.EINVALID:
-		default:
-			t.Fatalf("import %d: %v", i, err)
-		}
-	}
-	if winner < 0 || errs[1-winner] == nil {
+	errs := importAtOnce(ctx, s, clock, snaps...)
+	if storetest.Succeeded(t, "import", errs, connectd.EINVALID) != 1 {
 		t.Fatalf("want exactly one import to land: %v", errs)
+	}
+	winner := 0
+	if errs[0] != nil {
+		winner = 1
 	}
 	f, err := connectd.NewService(s, clock).DescribeFlow(ctx, owner, "inst-1", "flow-race")
 	if err != nil {
@@ -155,13 +129,7 @@ func TestConcurrentImportsOfFlowsOfTwoInstances(t *testing.T) {
 		return out
 	}
 	snaps := []*connectd.Snapshot{{Flows: flows(0, "inst-1", "inst-2")}, {Flows: flows(1, "inst-2", "inst-1")}}
-	errs := make([]error, len(snaps))
-	var wg sync.WaitGroup
-	for i, snap := range snaps {
-		wg.Go(func() { errs[i] = connectd.NewService(s, clock).Import(ctx, snap) })
-	}
-	wg.Wait()
-	for i, err := range errs {
+	for i, err := range importAtOnce(ctx, s, clock, snaps...) {
 		if err != nil {
 			t.Errorf("import %d: %v", i, err)
 		}
@@ -178,4 +146,12 @@ func raceStore(t *testing.T, seeded bool) (context.Context, *connectd.ManualCloc
 		seed(t, s)
 	}
 	return t.Context(), clock, s
+}
+
+// importAtOnce imports snaps into s at once (as from as many replicas)
+// and returns each import's error.
+func importAtOnce(ctx context.Context, s *postgres.Store, clock connectd.Clock, snaps ...*connectd.Snapshot) []error {
+	errs := make([]error, len(snaps))
+	storetest.Parallel(len(snaps), func(i int) { errs[i] = connectd.NewService(s, clock).Import(ctx, snaps[i]) })
+	return errs
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/connectd/connectd"
@@ -16,30 +15,11 @@ var concurrencyTests = []storeTest{
 	{"ClientTokenUnderContention", testConcurrentToken},
 }
 
-// parallel runs fn(i) for i in [0, n) on n goroutines started together.
-func parallel(n int, fn func(i int)) {
-	var ready, done sync.WaitGroup
-	gate := make(chan struct{})
-	for i := range n {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-gate
-			fn(i)
-		}()
-	}
-	ready.Wait()
-	close(gate)
-	done.Wait()
-}
-
 func testConcurrentKeys(t *testing.T, f *fixture) {
 	const n = 64
 	c := f.contact()
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Parallel(n, func(i int) {
 		errs[i] = f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID,
 			connectd.Attributes{fmt.Sprintf("key%02d", i): fmt.Sprint(i)})
 	})
@@ -65,7 +45,7 @@ func testConcurrentSize(t *testing.T, f *fixture) {
 	c := f.contact()
 	value := strings.Repeat("v", 5000)
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Parallel(n, func(i int) {
 		errs[i] = f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID,
 			connectd.Attributes{fmt.Sprintf("k%02d", i): value})
 	})
@@ -103,20 +83,10 @@ func testConcurrentQuota(t *testing.T, f *fixture) {
 		contacts[i] = f.newContact(withPrevious(p.ID))
 	}
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Parallel(n, func(i int) {
 		_, errs[i] = f.svc.CreateContact(f.ctx, f.owner, contacts[i])
 	})
-	created := 0
-	for i, err := range errs {
-		switch connectd.ErrorCode(err) {
-		case "":
-			created++
-		case connectd.EQUOTA:
-		default:
-			t.Errorf("create %d: %v", i, err)
-		}
-	}
-	if created != connectd.MaxTasksPerPreviousContact {
+	if created := Succeeded(t, "create", errs, connectd.EQUOTA); created != connectd.MaxTasksPerPreviousContact {
 		t.Errorf("%d contacts linked to one previous contact, want %d", created, connectd.MaxTasksPerPreviousContact)
 	}
 }
@@ -129,7 +99,7 @@ func testConcurrentToken(t *testing.T, f *fixture) {
 	}
 	got := make([]*connectd.Contact, n)
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Parallel(n, func(i int) {
 		got[i], errs[i] = f.svc.CreateContact(f.ctx, f.owner, contacts[i])
 	})
 	for i := range n {

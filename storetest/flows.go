@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/connectd/connectd"
@@ -115,22 +114,8 @@ func testFlowConcurrentNames(t *testing.T, f *fixture) {
 	const n = 8
 	race := func(what string, op func(i int) error) {
 		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() { errs[i] = op(i) })
-		}
-		wg.Wait()
-		ok := 0
-		for i, err := range errs {
-			switch connectd.ErrorCode(err) {
-			case "":
-				ok++
-			case connectd.EDUPLICATE:
-			default:
-				t.Errorf("%s %d: %v, want success or EDUPLICATE", what, i, err)
-			}
-		}
-		if ok != 1 {
+		Parallel(n, func(i int) { errs[i] = op(i) })
+		if ok := Succeeded(t, what, errs, connectd.EDUPLICATE); ok != 1 {
 			t.Errorf("%s at once under one name: %d succeeded, want 1", what, ok)
 		}
 	}
@@ -166,18 +151,17 @@ func testFlowConcurrentWrites(t *testing.T, f *fixture) {
 	fl.Owner = f.owner
 	for round := range 10 {
 		name, desc, tag := fmt.Sprintf("w-%d", round+1), fmt.Sprintf("d-%d", round), fmt.Sprintf("t-%d", round)
-		errs := make([]error, 3)
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			errs[0] = f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fl.ID, connectd.FlowUpdate{Name: &name})
-		})
-		wg.Go(func() {
-			errs[1] = f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fl.ID, connectd.FlowUpdate{Description: &desc})
-		})
-		wg.Go(func() {
-			errs[2] = f.svc.TagResource(f.ctx, f.owner, fl.ARN(), map[string]string{"round": tag})
-		})
-		wg.Wait()
+		writes := []func() error{
+			func() error {
+				return f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fl.ID, connectd.FlowUpdate{Name: &name})
+			},
+			func() error {
+				return f.svc.UpdateFlow(f.ctx, f.owner, f.inst.ID, fl.ID, connectd.FlowUpdate{Description: &desc})
+			},
+			func() error { return f.svc.TagResource(f.ctx, f.owner, fl.ARN(), map[string]string{"round": tag}) },
+		}
+		errs := make([]error, len(writes))
+		Parallel(len(writes), func(i int) { errs[i] = writes[i]() })
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("round %d, write %d: %v", round, i, err)

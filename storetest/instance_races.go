@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 )
 
@@ -14,17 +13,14 @@ import (
 func testInstanceConcurrentWrites(t *testing.T, f *fixture) {
 	const n = 8
 	arn := f.inst.ARN()
-	var wg sync.WaitGroup
 	errs := make([]error, 2*n)
-	for i := range n {
-		wg.Go(func() {
+	Parallel(2*n, func(i int) {
+		if i < n {
 			errs[i] = f.svc.TagResource(f.ctx, f.owner, arn, map[string]string{fmt.Sprintf("t%d", i): "v"})
-		})
-		wg.Go(func() {
-			_, errs[n+i] = f.svc.AssociateAnalyticsDataSets(f.ctx, f.owner, f.inst.ID, "", []string{fmt.Sprintf("ds-%d", i)})
-		})
-	}
-	wg.Wait()
+		} else {
+			_, errs[i] = f.svc.AssociateAnalyticsDataSets(f.ctx, f.owner, f.inst.ID, "", []string{fmt.Sprintf("ds-%d", i-n)})
+		}
+	})
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("write %d: %v", i, err)

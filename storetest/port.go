@@ -74,7 +74,7 @@ func (p *portFixture) attrs(t *testing.T) connectd.Attributes {
 func testPortNoLostKeys(t *testing.T, p *portFixture) {
 	const n = 64
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Parallel(n, func(i int) {
 		errs[i] = p.port.Update(p.ctx, "test set key", func(tx connectd.Tx) error {
 			return p.setKey(tx, fmt.Sprintf("k%02d", i), "v")
 		})
@@ -100,7 +100,7 @@ func testPortRejected(t *testing.T, p *portFixture) {
 	failure := errors.New("failed on purpose")
 	const n = 16
 	errs := make([]error, n)
-	parallel(n, func(i int) {
+	Parallel(n, func(i int) {
 		errs[i] = p.port.Update(p.ctx, "test mixed", func(tx connectd.Tx) error {
 			key := fmt.Sprintf("k%02d", i)
 			if err := p.setKey(tx, key, "v"); err != nil {
