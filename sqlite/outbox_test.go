@@ -15,15 +15,27 @@ import (
 // (runBatch) and check what the outbox holds after: every entry of a kept
 // unit once, in the order of the appends, none of a unit rolled back.
 
-// outboxJob is a job that appends one entry per name, then fails with
-// fail if it is not nil, after a write if write.
-func outboxJob(t *testing.T, s *Store, names []string, write bool, fail error, appended *[]*connectd.OutboxEntry) *job {
+// unitJob is a job whose unit runs fn with the writer's rows in tx.
+func unitJob(t *testing.T, s *Store, fn func(tx *txn, r *rows) error) *job {
 	return &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
 		r := &rows{s: s, q: tx, w: tx}
 		r.Tables = tables(r)
+		return fn(tx, r)
+	}}
+}
+
+// outboxEntry is a pending contact event of contact in inst-1.
+func outboxEntry(contact string) *connectd.OutboxEntry {
+	return &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: contact, Kind: connectd.OutboxEvent,
+		Payload: []byte(`{"n":"` + contact + `"}`), CreatedAt: time.Now(), State: connectd.OutboxPending}
+}
+
+// outboxJob is a job that appends one entry per name, then fails with
+// fail if it is not nil, after a write if write.
+func outboxJob(t *testing.T, s *Store, names []string, write bool, fail error, appended *[]*connectd.OutboxEntry) *job {
+	return unitJob(t, s, func(_ *txn, r *rows) error {
 		for _, n := range names {
-			e := &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: n, Kind: connectd.OutboxEvent,
-				Payload: []byte(`{"n":"` + n + `"}`), CreatedAt: time.Now(), State: connectd.OutboxPending}
+			e := outboxEntry(n)
 			if err := r.AppendOutbox(t.Context(), e); err != nil {
 				return err
 			}
@@ -37,7 +49,7 @@ func outboxJob(t *testing.T, s *Store, names []string, write bool, fail error, a
 			}
 		}
 		return fail
-	}}
+	})
 }
 
 // runJobs runs batch as one batch of the committer and returns each
@@ -160,12 +172,8 @@ func TestOutboxReadInBatch(t *testing.T) {
 	rejected := connectd.Errorf(connectd.EINVALID, "rejected on purpose")
 	var seen []string
 	reader := func(fail error) *job {
-		return &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
-			r := &rows{s: s, q: tx, w: tx}
-			r.Tables = tables(r)
-			e := &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: "own", Kind: connectd.OutboxEvent,
-				Payload: []byte(`{}`), CreatedAt: time.Now(), State: connectd.OutboxPending}
-			if err := r.AppendOutbox(t.Context(), e); err != nil {
+		return unitJob(t, s, func(_ *txn, r *rows) error {
+			if err := r.AppendOutbox(t.Context(), outboxEntry("own")); err != nil {
 				return err
 			}
 			es, err := r.Outbox(t.Context(), "", 0, 10000)
@@ -177,7 +185,7 @@ func TestOutboxReadInBatch(t *testing.T) {
 				seen = append(seen, e.ContactID)
 			}
 			return fail
-		}}
+		})
 	}
 	// The reader writes (its read inserts), so its rejection makes the
 	// batch run again with savepoints, where ROLLBACK TO takes a1 and a2
@@ -218,9 +226,7 @@ func TestOutboxReadInBatch(t *testing.T) {
 // the units before it appended, not only those committed before.
 func TestOutboxDeleteAllInBatch(t *testing.T) {
 	s, svc := seeded(t)
-	reset := &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
-		return (&rows{s: s, q: tx, w: tx}).DeleteAll(t.Context())
-	}}
+	reset := unitJob(t, s, func(_ *txn, r *rows) error { return r.DeleteAll(t.Context()) })
 	errs := runJobs(s, outboxJob(t, s, []string{"a1"}, false, nil, nil), reset,
 		outboxJob(t, s, []string{"b1"}, false, nil, nil))
 	for i, err := range errs {
@@ -244,10 +250,10 @@ func TestOutboxFlushFailure(t *testing.T) {
 	s, svc := seeded(t)
 	exec := func(sql string) {
 		t.Helper()
-		errs := runJobs(s, &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
+		errs := runJobs(s, unitJob(t, s, func(tx *txn, _ *rows) error {
 			_, err := tx.ExecContext(t.Context(), sql)
 			return err
-		}})
+		}))
 		if errs[0] != nil {
 			t.Fatalf("%s: %v", sql, errs[0])
 		}
@@ -255,12 +261,8 @@ func TestOutboxFlushFailure(t *testing.T) {
 	exec(`CREATE TEMP TRIGGER refuse_bad BEFORE INSERT ON outbox WHEN NEW.contact_id = 'bad' BEGIN SELECT RAISE(FAIL, 'bad entry'); END`)
 	defer exec(`DROP TRIGGER temp.refuse_bad`)
 	reader := func(ignore bool) *job {
-		return &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
-			r := &rows{s: s, q: tx, w: tx}
-			r.Tables = tables(r)
-			e := &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: "bad", Kind: connectd.OutboxEvent,
-				Payload: []byte(`{}`), CreatedAt: time.Now(), State: connectd.OutboxPending}
-			if err := r.AppendOutbox(t.Context(), e); err != nil {
+		return unitJob(t, s, func(_ *txn, r *rows) error {
+			if err := r.AppendOutbox(t.Context(), outboxEntry("bad")); err != nil {
 				return err
 			}
 			_, err := r.Outbox(t.Context(), "", 0, 10000)
@@ -268,7 +270,7 @@ func TestOutboxFlushFailure(t *testing.T) {
 				return nil
 			}
 			return err
-		}}
+		})
 	}
 	for _, ignore := range []bool{false, true} {
 		start := len(outboxNames(t, svc))
@@ -281,10 +283,11 @@ func TestOutboxFlushFailure(t *testing.T) {
 			t.Fatalf("ignore=%v: outbox holds %v, want [a1 a2 c1]", ignore, got)
 		}
 	}
-	zero := &job{ctx: t.Context(), op: "test", done: make(chan error, 1), fn: func(tx *txn) error {
-		r := &rows{s: s, q: tx, w: tx}
-		return r.AppendOutbox(t.Context(), &connectd.OutboxEntry{InstanceID: "inst-1", ContactID: "zero", Kind: connectd.OutboxEvent, State: connectd.OutboxPending})
-	}}
+	zero := unitJob(t, s, func(_ *txn, r *rows) error {
+		e := outboxEntry("zero")
+		e.CreatedAt = time.Time{}
+		return r.AppendOutbox(t.Context(), e)
+	})
 	start := len(outboxNames(t, svc))
 	errs := runJobs(s, outboxJob(t, s, []string{"x1"}, true, nil, nil), zero, outboxJob(t, s, []string{"y1"}, false, nil, nil))
 	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
