@@ -69,27 +69,33 @@ func TestMigrationKeepsConfiguredKeys(t *testing.T) {
 	}
 }
 
+// adminConn is a connection of its own to dsn, closed when t ends, and a
+// function that runs a statement on it or fails t.
+func adminConn(t *testing.T, dsn string) (conn *pgx.Conn, exec func(q string, args ...any)) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn, func(q string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(t.Context(), q, args...); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+}
+
 // schemaBefore returns a database migrated up to, not including, version
 // (as an older connectd left it), a connection to it, and a function that
 // runs a statement on it or fails t.
 func schemaBefore(t *testing.T, version int) (dsn string, conn *pgx.Conn, exec func(q string, args ...any)) {
 	t.Helper()
 	dsn = pgtest.DSN(t)
-	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
+	conn, exec = adminConn(t, dsn)
 	ms, err := migrations.Load(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
-	}
-	exec = func(q string, args ...any) {
-		t.Helper()
-		if _, err := conn.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
 	}
 	exec(`CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`)
 	for _, m := range ms {

@@ -1,13 +1,11 @@
 package postgres
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/pgtest"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestUnindexedUpdate: an attribute update of an instance without search
@@ -23,17 +21,7 @@ func TestUnindexedUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close(context.Background()) })
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := admin.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
+	admin, exec := adminConn(t, dsn)
 	// members is the value the search index holds for the contact's key
 	// tier, "" for none.
 	members := func(inst, id string) (v string) {
