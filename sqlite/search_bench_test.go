@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -41,14 +42,21 @@ func loadSearchBench(b *testing.B, cs connectd.Port, inst string, n int, now tim
 }
 
 // BenchmarkSearchContacts searches an instance of 1,000,000 contacts
-// (storetest.BenchmarkSearch) through the attribute index.
+// (storetest.BenchmarkSearch) through the attribute index. With
+// CONNECTD_SEARCH_BENCH_CACHE set to a directory, each layout's loaded
+// database is kept there and reused by later runs (searchFixture).
 func BenchmarkSearchContacts(b *testing.B) {
-	storetest.BenchmarkSearch(b, func(b *testing.B, clock connectd.Clock) connectd.Port {
-		s, err := Open(context.Background(), b.TempDir(), clock, nil)
+	storetest.BenchmarkSearchFixtures(b, func(b *testing.B, clock connectd.Clock, name string) (connectd.Port, bool) {
+		dir := b.TempDir()
+		loaded, save := searchFixture(b, os.Getenv("CONNECTD_SEARCH_BENCH_CACHE"), name, dir)
+		s, err := Open(context.Background(), dir, clock, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { s.Close() })
-		return s
+		b.Cleanup(func() {
+			s.Close()
+			save() // after Close, which has checkpointed the WAL into the file
+		})
+		return s, loaded
 	}, loadSearchBench)
 }
