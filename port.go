@@ -134,9 +134,12 @@ type Tx interface {
 	SetSearchableKeys(ctx context.Context, instanceID string, keys []string) (found bool, err error)
 	// SearchContacts returns up to limit live contacts of q.InstanceID
 	// that match q's criteria, in q's order, after the cursor (nil: from
-	// the start), without Attributes but with References and Tags (read
-	// for the whole page at once); and how many match in all, cursor and
-	// limit aside. The Service has checked q.
+	// the start), and how many match in all, cursor and limit aside. Each
+	// contact holds at least what a ContactSearchSummary shows (its ids,
+	// channel, initiation method, name, queue and the initiation,
+	// scheduled, disconnect and enqueue times) and its Tags (read for the
+	// whole page at once), never Attributes; a store may leave out the
+	// rest (SQLite does). The Service has checked q.
 	SearchContacts(ctx context.Context, q *SearchQuery, after *SearchCursor, limit int) (contacts []*Contact, total int64, err error)
 
 	// OutboxTx: the contact records and events waiting for delivery.

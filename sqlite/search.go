@@ -79,10 +79,10 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if q.Descending {
 		dir = " DESC"
 	}
-	query := "SELECT " + packedColumns() + " FROM " + from + " WHERE " + b.where() +
-		" ORDER BY " + col + dir + ", " + id + dir + " LIMIT ?"
+	query := pageQuery("SELECT " + packedColumns() + " AS p FROM " + from + " WHERE " + b.where() +
+		" ORDER BY " + col + dir + ", " + id + dir + " LIMIT ?")
 	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
-	contacts, err := pageContacts(ctx, r.q, query, args...)
+	contacts, err := pageContacts(ctx, r.q, q, query, args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,43 +13,49 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// A search's page reads each contact's columns packed by SQLite into one
-// text (packedColumns), which Go slices apart (packedRow): the driver takes
-// the connection's mutex and converts a value for every column of every
-// row, so the 17 columns of a page of 101 contacts cost about 7 µs a
-// contact, more than the page's two B-tree lookups a contact. One text is
-// one value a row, and every string of the contact shares it. Measured
-// (issue 18, BENCHMARKS.md "session 4"): a page's query 25 % less CPU
-// alone, a whole search of a common value 5-7 % less.
+// A search's page is read as one text: each contact's columns packed by
+// concat() (packedColumns), the page's contacts joined by group_concat()
+// (pageQuery), which Go slices apart (packedRow). The driver takes the
+// connection's mutex and converts a value for every column of every row,
+// so the 17 columns of a page of 101 contacts cost about 7 µs a contact,
+// more than the page's two B-tree lookups a contact; one text a contact
+// took a page's query 25 % less CPU (issue 18, BENCHMARKS.md "session 4"),
+// and one text a page, of only the columns a ContactSearchSummary shows,
+// another 24 % ("session 5").
 //
-// The text holds, for each column of packedTexts, its length in bytes, a
-// colon and its bytes (a NULL is no length and nothing: it reads back as
-// "", as scanContact reads a NULL text), then, for each column of packedTimes,
-// its digits (none for a NULL) and a comma. Lengths make any byte safe in
-// a text, a separator included.
-const packedTextCount, packedTimeCount = 11, 5
+// A contact's text holds, for each column of packedTexts, its length in
+// bytes, a colon and its bytes (a NULL is no length and nothing: it reads
+// back as "", as scanContact reads a NULL text), then, for each column of
+// packedTimes, its digits (none for a NULL) and a comma. Lengths make any
+// byte safe in a text, a separator included, and mark where the next
+// contact starts.
+const packedTextCount, packedTimeCount = 7, 4
 
-// packedTexts and packedTimes are the packed columns, in scanContact's
-// order (functions, not variables: the package keeps no mutable state).
+// packedTexts and packedTimes are the packed columns (functions, not
+// variables: the package keeps no mutable state): what a
+// ContactSearchSummary carries and the sort keys need. The page leaves out
+// the instance (the search's own), the description, related contact, client
+// token and last update, which no summary shows.
 func packedTexts() []string {
-	return []string{"c.instance_id", "c.id", "c.initial_contact_id", "c.previous_contact_id",
-		"c.related_contact_id", "c.channel", "c.initiation_method", "c.name", "c.description",
-		"c.queue_id", "c.client_token"}
+	return []string{"c.id", "c.initial_contact_id", "c.previous_contact_id",
+		"c.channel", "c.initiation_method", "c.name", "c.queue_id"}
 }
 
 func packedTimes() []string {
-	return []string{"c.initiated_ms", "c.scheduled_ms", "c.disconnected_ms", "c.updated_ms", "c.enqueued_ms"}
+	return []string{"c.initiated_ms", "c.scheduled_ms", "c.disconnected_ms", "c.enqueued_ms"}
 }
 
-// packedColumns is the page's one column: every column above, in
-// scanContact's order, joined by concat() in one call (a chain of || cost
-// more than the columns it replaced, and printf's %s stops at a NUL byte,
-// which concat keeps, so that the lengths stay right). concat takes a
-// NULL as "", so a NULL text's length reads "" (0) and a NULL time "".
+// packedColumns is a contact's one column: every column above joined by
+// concat() in one call (a chain of || cost more than the columns it
+// replaced, and printf's %s stops at a NUL byte, which concat keeps, so
+// that the lengths stay right). concat takes a NULL as "", so a NULL
+// text's length reads "" (0) and a NULL time "". A text's length is
+// octet_length(), its bytes as stored, NUL bytes included (SQLite 3.43):
+// length(CAST(x AS BLOB)) said the same through a copy of the text.
 func packedColumns() string {
 	parts := make([]string, 0, 3*packedTextCount+2*packedTimeCount)
 	for _, col := range packedTexts() {
-		parts = append(parts, "length(CAST("+col+" AS BLOB))", "':'", col)
+		parts = append(parts, "octet_length("+col+")", "':'", col)
 	}
 	for _, col := range packedTimes() {
 		parts = append(parts, col, "','")
@@ -55,47 +63,64 @@ func packedColumns() string {
 	return "concat(" + strings.Join(parts, ", ") + ")"
 }
 
-// pageContacts runs a search's page query, whose one column is
-// packedColumns, and returns its contacts, without maps.
-func pageContacts(ctx context.Context, q querier, query string, args ...any) ([]*connectd.Contact, error) {
-	rs, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
+// pageQuery wraps a query of packedColumns, ordered and limited, into the
+// one row and column of the page: its rows' texts joined in the order the
+// inner query returns them, or NULL for none. group_concat's order is the
+// inner query's in practice (SQLite does not flatten a subquery with a
+// LIMIT into an aggregate) but undocumented, so pageContacts checks it;
+// the ORDER BY inside the aggregate that would guarantee it sorted the
+// page again and cost more than the aggregate saved.
+func pageQuery(query string) string {
+	return "SELECT group_concat(p, '') FROM (" + query + ")"
+}
+
+// pageContacts runs a search's page query (pageQuery, of rows in q's
+// order) and returns its contacts, of q.InstanceID, without maps. If the
+// contacts did not come in q's order, it sorts them so.
+func pageContacts(ctx context.Context, rq querier, q *connectd.SearchQuery, query string, args ...any) ([]*connectd.Contact, error) {
+	var page sql.NullString
+	if err := rq.QueryRowContext(ctx, query, args...).Scan(&page); err != nil {
 		return nil, fmt.Errorf("page: %w", err)
 	}
-	defer rs.Close()
 	out := []*connectd.Contact{}
-	for rs.Next() {
-		var row string
-		if err := rs.Scan(&row); err != nil {
-			return nil, fmt.Errorf("page: %w", err)
-		}
-		c, err := (&packedRow{s: row}).contact()
+	for p := (packedRow{s: page.String}); p.pos < len(p.s); {
+		c, err := p.contact()
 		if err != nil {
-			return nil, fmt.Errorf("page: %w", err)
+			return nil, fmt.Errorf("page, contact %d: %w", len(out), err)
 		}
+		c.InstanceID = q.InstanceID
 		out = append(out, c)
 	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("page: %w", err)
+	order := func(a, b *connectd.Contact) int {
+		an, as := connectd.SortKey(a, q.Sort)
+		bn, bs := connectd.SortKey(b, q.Sort)
+		c := cmp.Or(cmp.Compare(an, bn), strings.Compare(as, bs), strings.Compare(a.ID, b.ID))
+		if q.Descending {
+			return -c
+		}
+		return c
+	}
+	if !slices.IsSortedFunc(out, order) {
+		slices.SortFunc(out, order)
 	}
 	return out, nil
 }
 
-// packedRow is one packed text being read.
+// packedRow is a page's packed text being read.
 type packedRow struct {
 	s   string
 	pos int
 }
 
-// contact reads the row as scanContact reads the columns (a NULL text is
-// "", a NULL time the zero time, no map), straight into the contact: a
-// scanner's destinations would each escape to the heap, two allocations a
-// column.
+// contact reads the next contact as scanContact reads the columns (a NULL
+// text is "", a NULL time the zero time, no map), straight into the
+// contact: a scanner's destinations would each escape to the heap, two
+// allocations a column.
 func (p *packedRow) contact() (*connectd.Contact, error) {
 	c := &connectd.Contact{}
 	var channel, method string
-	texts := [packedTextCount]*string{&c.InstanceID, &c.ID, &c.InitialContactID, &c.PreviousContactID,
-		&c.RelatedContactID, &channel, &method, &c.Name, &c.Description, &c.QueueID, &c.ClientToken}
+	texts := [packedTextCount]*string{&c.ID, &c.InitialContactID, &c.PreviousContactID,
+		&channel, &method, &c.Name, &c.QueueID}
 	for i, dest := range texts {
 		v, err := p.text()
 		if err != nil {
@@ -105,16 +130,13 @@ func (p *packedRow) contact() (*connectd.Contact, error) {
 	}
 	c.Channel, c.InitiationMethod = connectd.Channel(channel), connectd.InitiationMethod(method)
 	times := [packedTimeCount]*time.Time{&c.InitiationTimestamp, &c.ScheduledTimestamp, &c.DisconnectTimestamp,
-		&c.LastUpdateTimestamp, &c.EnqueueTimestamp}
+		&c.EnqueueTimestamp}
 	for i, dest := range times {
 		ms, err := p.time()
 		if err != nil {
 			return nil, fmt.Errorf("packed row, %s: %w", packedTimes()[i], err)
 		}
 		*dest = timeOf(ms)
-	}
-	if p.pos != len(p.s) {
-		return nil, fmt.Errorf("packed row: %d bytes left over", len(p.s)-p.pos)
 	}
 	return c, nil
 }

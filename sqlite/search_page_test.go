@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,11 +51,15 @@ func TestPackedRowReadsWhatColumnsRead(t *testing.T) {
 			t.Fatalf("insert %q: %v", text, err)
 		}
 	}
-	want, err := summaries(ctx, s.read, nil, `SELECT `+contactColumns+`, NULL FROM contacts c ORDER BY c.id`)
+	want, err := summaries(ctx, s.read, nil, `SELECT `+contactColumns+`, NULL FROM contacts c ORDER BY c.initiated_ms, c.id`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := pageContacts(ctx, s.read, `SELECT `+packedColumns()+` FROM contacts c ORDER BY c.id`)
+	for _, c := range want { // what a page leaves out (packedTexts)
+		c.Description, c.RelatedContactID, c.ClientToken, c.LastUpdateTimestamp = "", "", "", time.Time{}
+	}
+	q := &connectd.SearchQuery{InstanceID: "i", Sort: connectd.SortInitiation}
+	got, err := pageContacts(ctx, s.read, q, pageQuery(`SELECT `+packedColumns()+` AS p FROM contacts c ORDER BY c.initiated_ms, c.id`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,18 +71,52 @@ func TestPackedRowReadsWhatColumnsRead(t *testing.T) {
 		}
 		t.Fatalf("packed %d contacts, columns %d (stored %d)", len(got), len(want), len(odd))
 	}
+	// A page that came in another order is sorted as the search asked.
+	q.Descending = true
+	got, err = pageContacts(ctx, s.read, q, pageQuery(`SELECT `+packedColumns()+` AS p FROM contacts c ORDER BY c.initiated_ms, c.id`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("a page read in ascending order for a descending search came back in the order %v", ids(got))
+	}
+	empty, err := pageContacts(ctx, s.read, q, pageQuery(`SELECT `+packedColumns()+` AS p FROM contacts c WHERE 0 = 1`))
+	if err != nil || len(empty) != 0 || empty == nil {
+		t.Errorf("an empty page read as %v, %v; want an empty, non-nil slice", empty, err)
+	}
+}
+
+func ids(cs []*connectd.Contact) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
 }
 
 // TestPackedRowRefusesBadText checks that a text the format does not
 // describe is an error, not a misread contact.
 func TestPackedRowRefusesBadText(t *testing.T) {
-	good := "1:i2:id2:id:0:5:VOICE3:API0:0:0::5,,,6,,"
-	for _, bad := range []string{"", "1:i", "x:i", "99:i", good + "x", strings.TrimSuffix(good, ","), strings.Replace(good, "5,", "5a,", 1)} {
-		if _, err := (&packedRow{s: bad}).contact(); err == nil {
-			t.Errorf("%q read as a contact", bad)
+	good := "2:id2:id:5:VOICE3:API0:0:5,,,6,"
+	for _, bad := range []string{"1:i", "x:i", "99:i", good + "x", good + "2:id", strings.TrimSuffix(good, ","),
+		strings.Replace(good, "5,", "5a,", 1)} {
+		p := packedRow{s: bad}
+		_, err := p.contact()
+		for err == nil && p.pos < len(p.s) {
+			_, err = p.contact()
+		}
+		if err == nil {
+			t.Errorf("%q read as contacts", bad)
 		}
 	}
-	if _, err := (&packedRow{s: good}).contact(); err != nil {
-		t.Errorf("%q: %v", good, err)
+	for _, page := range []string{good, good + good} {
+		p := packedRow{s: page}
+		for p.pos < len(p.s) {
+			if _, err := p.contact(); err != nil {
+				t.Errorf("%q: %v", page, err)
+				break
+			}
+		}
 	}
 }

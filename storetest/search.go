@@ -32,6 +32,7 @@ var searchTests = []storeTest{
 	{"IndexKeysFollowImportResetPurge", testSearchIndexKeysLifecycle},
 	{"TotalCountAgreesWithPageUnderWrites", testSearchSnapshot},
 	{"RegistrationRacesWrites", testSearchRegistrationRace},
+	{"PagesCarrySummaryFields", testSearchSummaries},
 }
 
 // query returns a search of the fixture's instance over every initiation
