@@ -17,10 +17,6 @@ const (
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
 	deleteDetails   = `DELETE FROM contact_details WHERE instance_id = ? AND contact_id = ?`
 	queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
-	// queryPageDetails reads the details of a search's page, whose ids go
-	// as one JSON array, in one query rather than one per contact.
-	queryPageDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details
-		WHERE instance_id = ? AND contact_id IN (SELECT value FROM json_each(?))`
 )
 
 // LoadDetails takes the details from the row cache when it has the

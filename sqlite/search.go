@@ -103,17 +103,48 @@ func sortColumns(q *connectd.SearchQuery, skip int) (key, id string) {
 	return expr, "c.id"
 }
 
-// pageDetails reads the References and Tags of a page's contacts in one
-// query: one per contact was most of a full page's time (issue 18).
+// queryPageDetails reads the details of a search's page, whose ids go as
+// one JSON array, in one query rather than one per contact (issue 18):
+// each id in the array's order looks its row up through the primary key,
+// and its index in the array (j.key) names its contact. Matching the ids
+// by contact_id IN (SELECT value FROM json_each(?)) built a temporary
+// index of the page's ids first, a third more CPU (BENCHMARKS.md "session
+// 5").
+const queryPageDetails = `SELECT j.key, d.refs, d.tags FROM json_each(?) j
+	CROSS JOIN contact_details d ON d.instance_id = ? AND d.contact_id = j.value`
+
+// pageDetails reads the References and Tags of a page's contacts.
 func pageDetails(ctx context.Context, q querier, instanceID string, contacts []*connectd.Contact) error {
 	if len(contacts) == 0 {
 		return nil
 	}
-	ids, err := json.Marshal(anys(contacts, func(c *connectd.Contact) any { return c.ID }))
+	ids := make([]string, len(contacts))
+	for i, c := range contacts {
+		ids[i] = c.ID
+	}
+	doc, err := json.Marshal(ids)
 	if err != nil {
 		return fmt.Errorf("page ids: %w", err)
 	}
-	if err := attachDetails(ctx, q, contacts, queryPageDetails, instanceID, string(ids)); err != nil {
+	rs, err := q.QueryContext(ctx, queryPageDetails, string(doc), instanceID)
+	if err != nil {
+		return fmt.Errorf("page details: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var i int
+		var refs, tags []byte
+		if err := rs.Scan(&i, &refs, &tags); err != nil {
+			return fmt.Errorf("page details: %w", err)
+		}
+		if i < 0 || i >= len(contacts) {
+			return fmt.Errorf("page details: index %d of %d ids", i, len(contacts))
+		}
+		if err := stored.Details(contacts[i], refs, tags); err != nil {
+			return fmt.Errorf("page details: %w", err)
+		}
+	}
+	if err := rs.Err(); err != nil {
 		return fmt.Errorf("page details: %w", err)
 	}
 	return nil

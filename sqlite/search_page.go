@@ -82,14 +82,18 @@ func pageContacts(ctx context.Context, rq querier, q *connectd.SearchQuery, quer
 	if err := rq.QueryRowContext(ctx, query, args...).Scan(&page); err != nil {
 		return nil, fmt.Errorf("page: %w", err)
 	}
-	out := []*connectd.Contact{}
+	// The page's contacts are allocated together, one allocation rather
+	// than one a contact.
+	var all []connectd.Contact
 	for p := (packedRow{s: page.String}); p.pos < len(p.s); {
-		c, err := p.contact()
-		if err != nil {
-			return nil, fmt.Errorf("page, contact %d: %w", len(out), err)
+		all = append(all, connectd.Contact{InstanceID: q.InstanceID})
+		if err := p.contact(&all[len(all)-1]); err != nil {
+			return nil, fmt.Errorf("page, contact %d: %w", len(all)-1, err)
 		}
-		c.InstanceID = q.InstanceID
-		out = append(out, c)
+	}
+	out := make([]*connectd.Contact, len(all))
+	for i := range all {
+		out[i] = &all[i]
 	}
 	order := func(a, b *connectd.Contact) int {
 		an, as := connectd.SortKey(a, q.Sort)
@@ -112,19 +116,18 @@ type packedRow struct {
 	pos int
 }
 
-// contact reads the next contact as scanContact reads the columns (a NULL
-// text is "", a NULL time the zero time, no map), straight into the
-// contact: a scanner's destinations would each escape to the heap, two
+// contact reads the next contact into c as scanContact reads the columns
+// (a NULL text is "", a NULL time the zero time, no map), straight into
+// the contact: a scanner's destinations would each escape to the heap, two
 // allocations a column.
-func (p *packedRow) contact() (*connectd.Contact, error) {
-	c := &connectd.Contact{}
+func (p *packedRow) contact(c *connectd.Contact) error {
 	var channel, method string
 	texts := [packedTextCount]*string{&c.ID, &c.InitialContactID, &c.PreviousContactID,
 		&channel, &method, &c.Name, &c.QueueID}
 	for i, dest := range texts {
 		v, err := p.text()
 		if err != nil {
-			return nil, fmt.Errorf("packed row, %s: %w", packedTexts()[i], err)
+			return fmt.Errorf("packed row, %s: %w", packedTexts()[i], err)
 		}
 		*dest = v
 	}
@@ -134,11 +137,11 @@ func (p *packedRow) contact() (*connectd.Contact, error) {
 	for i, dest := range times {
 		ms, err := p.time()
 		if err != nil {
-			return nil, fmt.Errorf("packed row, %s: %w", packedTimes()[i], err)
+			return fmt.Errorf("packed row, %s: %w", packedTimes()[i], err)
 		}
 		*dest = timeOf(ms)
 	}
-	return c, nil
+	return nil
 }
 
 // text reads one length-prefixed text.

@@ -102,9 +102,9 @@ func TestPackedRowRefusesBadText(t *testing.T) {
 	for _, bad := range []string{"1:i", "x:i", "99:i", good + "x", good + "2:id", strings.TrimSuffix(good, ","),
 		strings.Replace(good, "5,", "5a,", 1)} {
 		p := packedRow{s: bad}
-		_, err := p.contact()
+		err := p.contact(&connectd.Contact{})
 		for err == nil && p.pos < len(p.s) {
-			_, err = p.contact()
+			err = p.contact(&connectd.Contact{})
 		}
 		if err == nil {
 			t.Errorf("%q read as contacts", bad)
@@ -113,10 +113,35 @@ func TestPackedRowRefusesBadText(t *testing.T) {
 	for _, page := range []string{good, good + good} {
 		p := packedRow{s: page}
 		for p.pos < len(p.s) {
-			if _, err := p.contact(); err != nil {
+			if err := p.contact(&connectd.Contact{}); err != nil {
 				t.Errorf("%q: %v", page, err)
 				break
 			}
 		}
+	}
+}
+
+// TestPageDetailsSeekEachID checks that a page's details are looked up
+// through contact_details' primary key, one id after another, not by a scan
+// of the instance's details.
+func TestPageDetailsSeekEachID(t *testing.T) {
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	defer s.Close()
+	rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+queryPageDetails, `["a","b"]`, "i")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) != 2 || !strings.HasPrefix(plan[0], "SCAN j") || !strings.HasPrefix(plan[1], "SEARCH d USING PRIMARY KEY (instance_id=? AND contact_id=?)") {
+		t.Fatalf("plan:\n  %s", strings.Join(plan, "\n  "))
 	}
 }
