@@ -202,3 +202,26 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanWalksAtMostAnHour checks spanOf's bound: for any range, the
+// members walked (both ends, added and taken away) span at most an hour,
+// at most half an hour an end, and never more than the range itself.
+func TestSpanWalksAtMostAnHour(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	length := func(r [2]int64) int64 { return max(0, r[1]-r[0]+1) }
+	for i := range 20000 {
+		lo := rnd.Int64N(200*countHour) - 100*countHour
+		hi := lo + rnd.Int64N([]int64{countHour, 3 * countHour, 48 * countHour}[i%3])
+		sp := spanOf(lo, hi)
+		if sp.direct {
+			if hi-lo+1 > countHour {
+				t.Fatalf("[%d, %d]: walked whole, %d ms", lo, hi, hi-lo+1)
+			}
+			continue
+		}
+		start, end := length(sp.add[0])+length(sp.sub[0]), length(sp.add[1])+length(sp.sub[1])
+		if start > countHour/2 || end > countHour/2 || start+end > hi-lo+1 || sp.c1 >= sp.c2 {
+			t.Fatalf("[%d, %d]: hours [%d, %d), walks %d and %d ms: %+v", lo, hi, sp.c1, sp.c2, start, end, sp)
+		}
+	}
+}
