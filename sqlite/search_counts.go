@@ -1,11 +1,13 @@
 package sqlite
 
-// countHour is the width of contact_attribute_counts' buckets (migration
-// 0014), in milliseconds: a day's count reads at most 24 counter rows per
-// chain hour and the members of two partial hours.
-const countHour = 3_600_000
+// countBucket is the width of contact_attribute_counts' buckets (migration
+// 0016: ten minutes; 0014's hour left a day that does not start on an hour
+// thousands of members to walk at 1,000,000 contacts), in milliseconds: a
+// day's count reads at most 144 counter rows per chain bucket and the
+// members of two partial buckets, each at most half of one.
+const countBucket = 600_000
 
-// floorDiv is x / d rounded down, as the migration's hour expressions
+// floorDiv is x / d rounded down, as the migration's bucket expressions
 // compute it.
 func floorDiv(x, d int64) int64 {
 	q := x / d
@@ -19,7 +21,7 @@ func floorDiv(x, d int64) int64 {
 func ceilDiv(x, d int64) int64 { return -floorDiv(-x, d) }
 
 // countSpan is how a count covers the range [lo, hi] (milliseconds,
-// inclusive): the counters of the hours [c1, c2), plus the members walked
+// inclusive): the counters of the buckets [c1, c2), plus the members walked
 // in add, minus those walked in sub (each a range [from, to], empty when
 // from > to), one of each at either end; or, when direct, one walk of the
 // whole range.
@@ -30,39 +32,40 @@ type countSpan struct {
 }
 
 // spanOf chooses the span of [lo, hi] that walks the fewest milliseconds
-// of members: at each end that does not fall on an hour, either walk the
-// partial hour inside the range, or count that whole hour and walk, to
+// of members: at each end that does not fall on a bucket's edge, either
+// walk the partial bucket inside the range, or count that whole bucket and walk, to
 // take away, its part outside the range, whichever is shorter; so that an
-// end walks at most half an hour, and both at most an hour. At 1,000,000
+// end walks at most half a bucket, and both at most one. At 1,000,000
 // contacts a day, a quarter of them holding the value searched, an hour
-// holds about 11,500 of its members, so the ends' walk is most of a day's
-// count that does not start on an hour (BENCHMARKS.md "session 5"). A
+// holds about 11,500 of its members, so with buckets of an hour the ends'
+// walk was most of a day's count that does not start on an hour
+// (BENCHMARKS.md "session 5"). A
 // range that no counter would shorten is walked whole.
 func spanOf(lo, hi int64) countSpan {
 	best := countSpan{direct: true}
 	cost := hi - lo + 1
-	h1, h2 := ceilDiv(lo, countHour), floorDiv(hi+1, countHour) // the whole hours are [h1, h2)
+	h1, h2 := ceilDiv(lo, countBucket), floorDiv(hi+1, countBucket) // the whole buckets are [h1, h2)
 	none := [2]int64{0, -1}
 	type end struct {
-		hour       int64
+		bucket     int64
 		add, sub   [2]int64
 		walkLength int64
 	}
-	starts := []end{{h1, [2]int64{lo, h1*countHour - 1}, none, h1*countHour - lo}}
-	if lo != h1*countHour {
-		starts = append(starts, end{h1 - 1, none, [2]int64{(h1 - 1) * countHour, lo - 1}, lo - (h1-1)*countHour})
+	starts := []end{{h1, [2]int64{lo, h1*countBucket - 1}, none, h1*countBucket - lo}}
+	if lo != h1*countBucket {
+		starts = append(starts, end{h1 - 1, none, [2]int64{(h1 - 1) * countBucket, lo - 1}, lo - (h1-1)*countBucket})
 	}
-	ends := []end{{h2, [2]int64{h2 * countHour, hi}, none, hi + 1 - h2*countHour}}
-	if hi+1 != h2*countHour {
-		ends = append(ends, end{h2 + 1, none, [2]int64{hi + 1, (h2+1)*countHour - 1}, (h2+1)*countHour - hi - 1})
+	ends := []end{{h2, [2]int64{h2 * countBucket, hi}, none, hi + 1 - h2*countBucket}}
+	if hi+1 != h2*countBucket {
+		ends = append(ends, end{h2 + 1, none, [2]int64{hi + 1, (h2+1)*countBucket - 1}, (h2+1)*countBucket - hi - 1})
 	}
 	for _, a := range starts {
 		for _, b := range ends {
-			if a.hour >= b.hour || a.walkLength+b.walkLength >= cost {
+			if a.bucket >= b.bucket || a.walkLength+b.walkLength >= cost {
 				continue
 			}
 			cost = a.walkLength + b.walkLength
-			best = countSpan{c1: a.hour, c2: b.hour, add: [2][2]int64{a.add, b.add}, sub: [2][2]int64{a.sub, b.sub}}
+			best = countSpan{c1: a.bucket, c2: b.bucket, add: [2][2]int64{a.add, b.add}, sub: [2][2]int64{a.sub, b.sub}}
 		}
 	}
 	return best
@@ -76,11 +79,11 @@ func spanOf(lo, hi int64) countSpan {
 //	WHERE instance_id = ? AND name = ? AND value IN (...)
 //		AND initiated_ms BETWEEN lo AND hi AND chain_ms >= cutoff
 //
-// counts, but adding up the counters of whole hours and walking the
-// members only in the partial hours at its ends (spanOf). A counter row
-// for a chain hour after the cutoff counts whole; the members behind a row
-// whose chain hour holds the cutoff are walked (only a search that reaches
-// back to the retention limit has one); rows for earlier chain hours count
+// counts, but adding up the counters of whole buckets and walking the
+// members only in the partial buckets at its ends (spanOf). A counter row
+// for a chain bucket after the cutoff counts whole; the members behind a
+// row whose chain bucket holds the cutoff are walked (only a search that
+// reaches back to the retention limit has one); rows for earlier chain buckets count
 // nothing.
 func memberCount(instanceID, key string, values []any, lo, hi, cutoff int64) (string, []any) {
 	prefix := append([]any{instanceID, key}, values...)
@@ -94,18 +97,18 @@ func memberCount(instanceID, key string, values []any, lo, hi, cutoff int64) (st
 	if span.direct {
 		return "SELECT " + walk, append(prefix, lo, hi, cutoff)
 	}
-	chainFull := ceilDiv(cutoff, countHour) // chain hours wholly at or after the cutoff
+	chainFull := ceilDiv(cutoff, countBucket) // chain buckets wholly at or after the cutoff
 	// The ends' walks to add and to take away (one of each pair empty,
-	// or both when the end falls on an hour: one statement for every
-	// range), the whole hours' counters, and the walk behind the counters
-	// whose chain hour holds the cutoff.
+	// or both when the end falls on a bucket's edge: one statement for
+	// every range), the whole buckets' counters, and the walk behind the
+	// counters whose chain bucket holds the cutoff.
 	query := "SELECT " + walk + " + " + walk + " - " + walk + " - " + walk + ` + (SELECT coalesce(sum(n), 0) FROM contact_attribute_counts
-		WHERE instance_id = ? AND name = ? AND ` + vals + ` AND hour BETWEEN ? AND ? AND chain_hour >= ?)
+		WHERE instance_id = ? AND name = ? AND ` + vals + ` AND bucket BETWEEN ? AND ? AND chain_bucket >= ?)
 		+ (SELECT count(*) FROM contact_attribute_counts k CROSS JOIN contact_attribute_members m
-		WHERE k.instance_id = ? AND k.name = ? AND k.` + vals + ` AND k.hour BETWEEN ? AND ? AND k.chain_hour = ?
+		WHERE k.instance_id = ? AND k.name = ? AND k.` + vals + ` AND k.bucket BETWEEN ? AND ? AND k.chain_bucket = ?
 			AND m.instance_id = k.instance_id AND m.name = k.name AND m.value = k.value
-			AND m.initiated_ms BETWEEN k.hour * 3600000 AND k.hour * 3600000 + 3599999
-			AND m.chain_ms >= ? AND m.chain_ms < (k.chain_hour + 1) * 3600000)`
+			AND m.initiated_ms BETWEEN k.bucket * 600000 AND k.bucket * 600000 + 599999
+			AND m.chain_ms >= ? AND m.chain_ms < (k.chain_bucket + 1) * 600000)`
 	var args []any
 	for _, r := range [][2]int64{span.add[0], span.add[1], span.sub[0], span.sub[1]} {
 		args = append(append(args, prefix...), r[0], r[1], cutoff)

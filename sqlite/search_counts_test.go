@@ -10,16 +10,16 @@ import (
 	"github.com/connectd/connectd"
 )
 
-// checkCounts fails t unless contact_attribute_counts (migration 0014)
-// holds exactly the recount of contact_attribute_members, per hour and
-// chain hour, with no row of n 0: what every write path must keep.
+// checkCounts fails t unless contact_attribute_counts (migrations 0014, 0016)
+// holds exactly the recount of contact_attribute_members, per bucket and
+// chain bucket, with no row of n 0: what every write path must keep.
 func checkCounts(t *testing.T, s *Store) {
 	t.Helper()
 	rs, err := s.read.QueryContext(context.Background(), `
 		WITH recount AS (
 			SELECT instance_id, name, value,
-				(initiated_ms - ((initiated_ms % 3600000) + 3600000) % 3600000) / 3600000 AS hour,
-				(chain_ms - ((chain_ms % 3600000) + 3600000) % 3600000) / 3600000 AS chain_hour, count(*) AS n
+				(initiated_ms - ((initiated_ms % 600000) + 600000) % 600000) / 600000 AS bucket,
+				(chain_ms - ((chain_ms % 600000) + 600000) % 600000) / 600000 AS chain_bucket, count(*) AS n
 			FROM contact_attribute_members GROUP BY 1, 2, 3, 4, 5)
 		SELECT 'counter', * FROM (SELECT * FROM contact_attribute_counts EXCEPT SELECT * FROM recount)
 		UNION ALL
@@ -31,11 +31,11 @@ func checkCounts(t *testing.T, s *Store) {
 	defer rs.Close()
 	for rs.Next() {
 		var side, inst, name, value string
-		var hour, chainHour, n int64
-		if err := rs.Scan(&side, &inst, &name, &value, &hour, &chainHour, &n); err != nil {
+		var bucket, chainBucket, n int64
+		if err := rs.Scan(&side, &inst, &name, &value, &bucket, &chainBucket, &n); err != nil {
 			t.Fatal(err)
 		}
-		t.Errorf("%s only: %s %s=%s hour %d chain hour %d n %d", side, inst, name, value, hour, chainHour, n)
+		t.Errorf("%s only: %s %s=%s bucket %d chain bucket %d n %d", side, inst, name, value, bucket, chainBucket, n)
 	}
 	if err := rs.Err(); err != nil {
 		t.Fatal(err)
@@ -143,21 +143,21 @@ func countRows(t *testing.T, s *Store, table string) int {
 // TestMemberCountMatchesWalk compares memberCount with the walk of the
 // members it replaces, over random ranges and retention cutoffs, for
 // members before 1970 too, for chains started hours before their members
-// (so that counter rows of one bucket have several chain hours, one of
+// (so that counter rows of one bucket have several chain buckets, one of
 // them holding the cutoff), and for one and two values.
 func TestMemberCountMatchesWalk(t *testing.T) {
 	ctx := t.Context()
 	s := openDir(t, MemoryPath, connectd.NewManualClock(time.Unix(0, 0)))
 	t.Cleanup(func() { s.Close() })
 	rnd := rand.New(rand.NewPCG(1, 2))
-	const base, width = -2 * countHour, 30 * countHour
+	const base, width = -2 * countBucket, 30 * countBucket
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3000 {
 		at := base + rnd.Int64N(width)
-		chain := at - rnd.Int64N(3)*rnd.Int64N(5*countHour)
+		chain := at - rnd.Int64N(3)*rnd.Int64N(5*countBucket)
 		_, err := tx.ExecContext(ctx, `INSERT INTO contact_attribute_members
 			(instance_id, name, value, initiated_ms, contact_id, chain_ms) VALUES ('i', 'k', ?, ?, ?, ?)`,
 			[]string{"v0", "v1", "v2"}[rnd.IntN(3)], at, fmt.Sprintf("c%d", i), chain)
@@ -170,8 +170,8 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 	}
 	checkCounts(t, s)
 	ranges := [][2]int64{
-		{base, base + width}, {0, countHour - 1}, {0, countHour}, {-1, countHour}, {1, countHour - 2},
-		{countHour, 2*countHour - 1}, {-countHour - 5, countHour + 5}, {-countHour, -1}, {5, 5},
+		{base, base + width}, {0, countBucket - 1}, {0, countBucket}, {-1, countBucket}, {1, countBucket - 2},
+		{countBucket, 2*countBucket - 1}, {-countBucket - 5, countBucket + 5}, {-countBucket, -1}, {5, 5},
 	}
 	for range 300 {
 		lo := base + rnd.Int64N(width)
@@ -180,7 +180,7 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 	for _, r := range ranges {
 		cutoff := base + rnd.Int64N(width)
 		if rnd.IntN(4) == 0 {
-			cutoff = base - countHour // everything within retention
+			cutoff = base - countBucket // everything within retention
 		}
 		lo := max(r[0], cutoff)
 		for _, values := range [][]any{{"v0"}, {"v1", "v2"}} {
@@ -203,25 +203,25 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 	}
 }
 
-// TestSpanWalksAtMostAnHour checks spanOf's bound: for any range, the
-// members walked (both ends, added and taken away) span at most an hour,
-// at most half an hour an end, and never more than the range itself.
-func TestSpanWalksAtMostAnHour(t *testing.T) {
+// TestSpanWalksAtMostABucket checks spanOf's bound: for any range, the
+// members walked (both ends, added and taken away) span at most a bucket,
+// at most half of one an end, and never more than the range itself.
+func TestSpanWalksAtMostABucket(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 4))
 	length := func(r [2]int64) int64 { return max(0, r[1]-r[0]+1) }
 	for i := range 20000 {
-		lo := rnd.Int64N(200*countHour) - 100*countHour
-		hi := lo + rnd.Int64N([]int64{countHour, 3 * countHour, 48 * countHour}[i%3])
+		lo := rnd.Int64N(200*countBucket) - 100*countBucket
+		hi := lo + rnd.Int64N([]int64{countBucket, 3 * countBucket, 48 * countBucket}[i%3])
 		sp := spanOf(lo, hi)
 		if sp.direct {
-			if hi-lo+1 > countHour {
+			if hi-lo+1 > countBucket {
 				t.Fatalf("[%d, %d]: walked whole, %d ms", lo, hi, hi-lo+1)
 			}
 			continue
 		}
 		start, end := length(sp.add[0])+length(sp.sub[0]), length(sp.add[1])+length(sp.sub[1])
-		if start > countHour/2 || end > countHour/2 || start+end > hi-lo+1 || sp.c1 >= sp.c2 {
-			t.Fatalf("[%d, %d]: hours [%d, %d), walks %d and %d ms: %+v", lo, hi, sp.c1, sp.c2, start, end, sp)
+		if start > countBucket/2 || end > countBucket/2 || start+end > hi-lo+1 || sp.c1 >= sp.c2 {
+			t.Fatalf("[%d, %d]: buckets [%d, %d), walks %d and %d ms: %+v", lo, hi, sp.c1, sp.c2, start, end, sp)
 		}
 	}
 }
