@@ -64,36 +64,37 @@ func packedColumns() string {
 }
 
 // pageQuery wraps a query of packedColumns, ordered and limited, into the
-// one row and column of the page: its rows' texts joined in the order the
-// inner query returns them, or NULL for none. group_concat's order is the
+// one row of the page: how many contacts it holds, and their texts joined
+// in the order the inner query returns them (NULL for none). group_concat's order is the
 // inner query's in practice (SQLite does not flatten a subquery with a
 // LIMIT into an aggregate) but undocumented, so pageContacts checks it;
 // the ORDER BY inside the aggregate that would guarantee it sorted the
 // page again and cost more than the aggregate saved.
 func pageQuery(query string) string {
-	return "SELECT group_concat(p, '') FROM (" + query + ")"
+	return "SELECT count(*), group_concat(p, '') FROM (" + query + ")"
 }
 
 // pageContacts runs a search's page query (pageQuery, of rows in q's
 // order) and returns its contacts, of q.InstanceID, without maps. If the
 // contacts did not come in q's order, it sorts them so.
 func pageContacts(ctx context.Context, rq querier, q *connectd.SearchQuery, query string, args ...any) ([]*connectd.Contact, error) {
+	var n int
 	var page sql.NullString
-	if err := rq.QueryRowContext(ctx, query, args...).Scan(&page); err != nil {
+	if err := rq.QueryRowContext(ctx, query, args...).Scan(&n, &page); err != nil {
 		return nil, fmt.Errorf("page: %w", err)
 	}
 	// The page's contacts are allocated together, one allocation rather
-	// than one a contact.
-	var all []connectd.Contact
-	for p := (packedRow{s: page.String}); p.pos < len(p.s); {
-		all = append(all, connectd.Contact{InstanceID: q.InstanceID})
-		if err := p.contact(&all[len(all)-1]); err != nil {
-			return nil, fmt.Errorf("page, contact %d: %w", len(all)-1, err)
+	// than one a contact (or a slice's growth).
+	all, out := make([]connectd.Contact, n), make([]*connectd.Contact, n)
+	p := packedRow{s: page.String}
+	for i := range all {
+		all[i].InstanceID, out[i] = q.InstanceID, &all[i]
+		if err := p.contact(&all[i]); err != nil {
+			return nil, fmt.Errorf("page, contact %d of %d: %w", i, n, err)
 		}
 	}
-	out := make([]*connectd.Contact, len(all))
-	for i := range all {
-		out[i] = &all[i]
+	if p.pos != len(p.s) {
+		return nil, fmt.Errorf("page: %d bytes after its %d contacts", len(p.s)-p.pos, n)
 	}
 	order := func(a, b *connectd.Contact) int {
 		an, as := connectd.SortKey(a, q.Sort)

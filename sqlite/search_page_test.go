@@ -85,6 +85,13 @@ func TestPackedRowReadsWhatColumnsRead(t *testing.T) {
 	if err != nil || len(empty) != 0 || empty == nil {
 		t.Errorf("an empty page read as %v, %v; want an empty, non-nil slice", empty, err)
 	}
+	// A count that does not match the text is an error, not a short page.
+	one := "2:id2:id:5:VOICE3:API0:0:5,,,6,"
+	for _, bad := range []string{`SELECT 1, '` + one + one + `'`, `SELECT 2, '` + one + `'`, `SELECT 1, NULL`} {
+		if got, err := pageContacts(ctx, s.read, q, bad); err == nil {
+			t.Errorf("%s read as %d contacts", bad, len(got))
+		}
+	}
 }
 
 func ids(cs []*connectd.Contact) []string {
