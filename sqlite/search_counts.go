@@ -100,20 +100,25 @@ func memberCount(instanceID, key string, values []any, lo, hi, cutoff int64) (st
 	chainFull := ceilDiv(cutoff, countBucket) // chain buckets wholly at or after the cutoff
 	// The ends' walks to add and to take away (one of each pair empty,
 	// or both when the end falls on a bucket's edge: one statement for
-	// every range), the whole buckets' counters, and the walk behind the
-	// counters whose chain bucket holds the cutoff.
-	query := "SELECT " + walk + " + " + walk + " - " + walk + " - " + walk + ` + (SELECT coalesce(sum(n), 0) FROM contact_attribute_counts
-		WHERE instance_id = ? AND name = ? AND ` + vals + ` AND bucket BETWEEN ? AND ? AND chain_bucket >= ?)
-		+ (SELECT count(*) FROM contact_attribute_counts k CROSS JOIN contact_attribute_members m
-		WHERE k.instance_id = ? AND k.name = ? AND k.` + vals + ` AND k.bucket BETWEEN ? AND ? AND k.chain_bucket = ?
-			AND m.instance_id = k.instance_id AND m.name = k.name AND m.value = k.value
-			AND m.initiated_ms BETWEEN k.bucket * 600000 AND k.bucket * 600000 + 599999
-			AND m.chain_ms >= ? AND m.chain_ms < (k.chain_bucket + 1) * 600000)`
+	// every range), and one scan of the whole buckets' counters: a row of
+	// a chain bucket after the cutoff counts whole, a row whose chain
+	// bucket holds the cutoff counts the walk of its members, others
+	// nothing. (Two scans, a sum and a join for the cutoff's rows, read
+	// every counter twice: a day is 144 buckets a chain bucket.)
+	query := "SELECT " + walk + " + " + walk + " - " + walk + " - " + walk + ` + (SELECT coalesce(sum(CASE
+			WHEN k.chain_bucket >= ? THEN k.n
+			WHEN k.chain_bucket = ? THEN (SELECT count(*) FROM contact_attribute_members m
+				WHERE m.instance_id = k.instance_id AND m.name = k.name AND m.value = k.value
+					AND m.initiated_ms BETWEEN k.bucket * 600000 AND k.bucket * 600000 + 599999
+					AND m.chain_ms >= ? AND m.chain_ms < (k.chain_bucket + 1) * 600000)
+			ELSE 0 END), 0)
+		FROM contact_attribute_counts k
+		WHERE k.instance_id = ? AND k.name = ? AND k.` + vals + ` AND k.bucket BETWEEN ? AND ?)`
 	var args []any
 	for _, r := range [][2]int64{span.add[0], span.add[1], span.sub[0], span.sub[1]} {
 		args = append(append(args, prefix...), r[0], r[1], cutoff)
 	}
-	args = append(append(args, prefix...), span.c1, span.c2-1, chainFull)
-	args = append(append(args, prefix...), span.c1, span.c2-1, chainFull-1, cutoff)
+	args = append(append(args, chainFull, chainFull-1, cutoff), prefix...)
+	args = append(args, span.c1, span.c2-1)
 	return query, args
 }
