@@ -1,14 +1,11 @@
 package sqlite
 
 import (
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/connectd/connectd"
-	"github.com/connectd/connectd/internal/migrations"
 )
 
 // TestMigrationRecountsInBuckets builds a database as migration 0014 left
@@ -18,28 +15,7 @@ import (
 // agree with the walk, and writes after it keep the new counters.
 func TestMigrationRecountsInBuckets(t *testing.T) {
 	dir := t.TempDir()
-	db, err := sql.Open("sqlite", filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := migrations.Load(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
-	exec(`CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)`)
-	for _, m := range ms {
-		if m.Version >= 16 {
-			break
-		}
-		exec(m.SQL)
-		exec(`INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name)
-	}
+	db, exec := dbBefore(t, dir, 16)
 	const members = 400
 	for i := range members {
 		at := int64(i-100) * 97_000 // about 11 hours from before 1970, 6 members a bucket

@@ -11,12 +11,10 @@ import (
 	"github.com/connectd/connectd/internal/migrations"
 )
 
-// TestMigrationKeepsConfiguredKeys builds a database as connectd left it
-// before migration 0010 (every pair of every map indexed), then opens it:
-// the rows of an instance's configured searchable keys stay, ready; every
-// other row goes; searches on the dropped keys still find their contacts.
-func TestMigrationKeepsConfiguredKeys(t *testing.T) {
-	dir := t.TempDir()
+// dbBefore creates, in dir, the database as the migrations before version
+// left it, and returns it open with an exec that fails t on an error.
+func dbBefore(t *testing.T, dir string, version int) (*sql.DB, func(q string, args ...any)) {
+	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(dir, FileName))
 	if err != nil {
 		t.Fatal(err)
@@ -33,12 +31,22 @@ func TestMigrationKeepsConfiguredKeys(t *testing.T) {
 	}
 	exec(`CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)`)
 	for _, m := range ms {
-		if m.Version >= 10 {
+		if m.Version >= version {
 			break
 		}
 		exec(m.SQL)
 		exec(`INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name)
 	}
+	return db, exec
+}
+
+// TestMigrationKeepsConfiguredKeys builds a database as connectd left it
+// before migration 0010 (every pair of every map indexed), then opens it:
+// the rows of an instance's configured searchable keys stay, ready; every
+// other row goes; searches on the dropped keys still find their contacts.
+func TestMigrationKeepsConfiguredKeys(t *testing.T) {
+	dir := t.TempDir()
+	db, exec := dbBefore(t, dir, 10)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	for _, inst := range []struct{ id, keys string }{{"inst-keys", `["tier"]`}, {"inst-all", ""}} {
 		exec(`INSERT INTO instances (id, account, region, status, created_ms, searchable_keys) VALUES (?, ?, ?, 'ACTIVE', 0, ?)`,

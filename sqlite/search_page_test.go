@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"database/sql"
 	"reflect"
 	"slices"
 	"strings"
@@ -134,9 +135,19 @@ func TestPackedRowRefusesBadText(t *testing.T) {
 func TestPageDetailsSeekEachID(t *testing.T) {
 	s := openDir(t, t.TempDir(), connectd.SystemClock{})
 	defer s.Close()
-	rows, err := s.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+queryPageDetails, `["a","b"]`, "i")
+	plan := queryPlan(t, s.read, queryPageDetails, `["a","b"]`, "i")
+	if len(plan) != 2 || !strings.HasPrefix(plan[0], "SCAN j") || !strings.HasPrefix(plan[1], "SEARCH d USING PRIMARY KEY (instance_id=? AND contact_id=?)") {
+		t.Fatalf("plan:\n  %s", strings.Join(plan, "\n  "))
+	}
+}
+
+// queryPlan returns the details of EXPLAIN QUERY PLAN for query, one a
+// step.
+func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%.60s: %v", query, err)
 	}
 	defer rows.Close()
 	var plan []string
@@ -148,7 +159,8 @@ func TestPageDetailsSeekEachID(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	if len(plan) != 2 || !strings.HasPrefix(plan[0], "SCAN j") || !strings.HasPrefix(plan[1], "SEARCH d USING PRIMARY KEY (instance_id=? AND contact_id=?)") {
-		t.Fatalf("plan:\n  %s", strings.Join(plan, "\n  "))
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return plan
 }

@@ -161,20 +161,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		"instance id conflict": {queryInstanceByID, []any{"i"}},
 	}
 	for name, q := range queries {
-		rows, err := s.writer.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, s.writer, q.sql, q.args...)
 		for _, step := range plan {
 			if strings.HasPrefix(step, "SCAN") {
 				t.Errorf("%s: plan scans a table:\n  %s", name, strings.Join(plan, "\n  "))
