@@ -29,6 +29,17 @@ func BenchmarkContactEventEncode(b *testing.B) {
 	}
 }
 
+// BenchmarkContactEventAppend is BenchmarkContactEventEncode with the
+// event's own encoder, which the outbox uses.
+func BenchmarkContactEventAppend(b *testing.B) {
+	owner, c, at := Owner{AccountID: "111122223333", Region: "us-east-1"}, benchContact(), time.Now()
+	b.ReportAllocs()
+	buf := make([]byte, 0, 1024)
+	for b.Loop() {
+		buf = ContactEvent(owner, c, EventDataUpdated, at, []string{UpdatedAttributes}).AppendJSON(buf[:0])
+	}
+}
+
 // BenchmarkContactRecordEncode: the record of an ended contact, built and
 // encoded.
 func BenchmarkContactRecordEncode(b *testing.B) {

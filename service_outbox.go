@@ -24,9 +24,13 @@ func (s *Service) SetDelivery(d Delivery) { s.delivery = &d }
 // announce writes payload, encoded, as a new entry of kind about contact
 // c: PENDING, or NO_DESTINATION if nothing can take it (deliverable).
 func (s *Service) announce(ctx context.Context, tx Tx, c *Contact, kind OutboxKind, payload any) error {
-	b, err := json.Marshal(payload)
-	if err != nil {
+	var b []byte
+	if a, ok := payload.(jsonAppender); ok {
+		b = a.AppendJSON(make([]byte, 0, 1024))
+	} else if enc, err := json.Marshal(payload); err != nil {
 		return fmt.Errorf("encode %s of contact %s: %w", kind, c.ID, err)
+	} else {
+		b = enc
 	}
 	state := OutboxPending
 	if ok, err := s.deliverable(ctx, tx, c.InstanceID, kind); err != nil {
@@ -61,6 +65,10 @@ func (s *Service) deliverable(ctx context.Context, tx Tx, instanceID string, kin
 	}
 	return slices.ContainsFunc(scs, func(sc *StorageConfig) bool { return sc.Target() != "" }), nil
 }
+
+// jsonAppender is a payload that writes its own JSON, byte for byte what
+// json.Marshal would (the contact event, contact_event_json.go).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
 
 // event writes the contact event eventType of c.
 func (s *Service) event(ctx context.Context, tx Tx, owner Owner, c *Contact, eventType string, updated ...string) error {

@@ -147,7 +147,9 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 // (observe.go) wraps it with the request's log line and metrics.
 func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, requestID: requestID(r)}
-	w.Header().Set("x-amzn-RequestId", c.requestID)
+	// The key spelled as net/http canonicalises it (it writes it so on the
+	// wire either way): another spelling cost an allocation a request.
+	w.Header().Set("X-Amzn-Requestid", c.requestID)
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
