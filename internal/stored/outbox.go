@@ -66,7 +66,20 @@ func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
 // two statements with an older seq moves the cutoff back (the trim keeps
 // one more); a DeleteInstance committed there removes entries the count
 // included, so the trim deletes past the excess and keeps fewer than keep.
+//
+// Most trims find the outbox under its cap. The span of its seqs, read
+// from the primary key's two ends, bounds the count (seqs are distinct
+// integers), so a span within keep ends the trim before the count and the
+// lock: on PostgreSQL the count was a scan of the whole table, 18 ms of
+// the server's CPU at 27,000 entries every five seconds while nothing
+// needed trimming (BENCHMARKS.md, "Issue 18, session 5: PostgreSQL
+// update"). An entry committed after the span was read waits for the
+// next trim, as one committed after the count did.
 func (t Tables) TrimOutbox(ctx context.Context, keep int) (int, error) {
+	var span int64
+	if _, err := t.DB.One(ctx, t.SQL.OutboxSpan, nil, &span); err != nil || span <= int64(keep) {
+		return 0, err
+	}
 	if t.SQL.LockTrim != "" {
 		if _, err := t.DB.Exec(ctx, t.SQL.LockTrim); err != nil {
 			return 0, err

@@ -46,6 +46,7 @@ func SharedStatements(d Dialect) Statements {
 		OutboxAll: `SELECT ` + outbox + ` FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
 		OutboxInstance: `SELECT ` + outbox + ` FROM outbox WHERE instance_id = $1 AND seq > $2
 			ORDER BY seq LIMIT $3`,
+		OutboxSpan:         `SELECT coalesce(max(seq) - min(seq) + 1, 0) FROM outbox`,
 		CountOutbox:        `SELECT count(*) FROM outbox`,
 		OutboxCutoff:       `SELECT seq FROM outbox ORDER BY seq LIMIT 1 OFFSET $1`,
 		CountPendingBefore: `SELECT count(*) FROM outbox WHERE seq < $1 AND state = 'PENDING'`,

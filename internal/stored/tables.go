@@ -41,9 +41,12 @@ type Statements struct {
 	// Instance settings and tags, contact state.
 	Settings, PutSettings, InstanceTags, ContactState, PutContactState string
 	// The outbox: OutboxCutoff is the seq of the oldest entry to keep,
-	// the (offset+1)-th from the oldest.
+	// the (offset+1)-th from the oldest; OutboxSpan is max(seq) -
+	// min(seq) + 1, or 0 for none (a bound of the count read through the
+	// primary key's two ends).
 	InsertOutbox, PendingOutbox, MarkOutbox, OutboxAll, OutboxInstance string
-	CountOutbox, OutboxCutoff, CountPendingBefore, DeleteOutboxBefore  string
+	OutboxSpan, CountOutbox, OutboxCutoff, CountPendingBefore          string
+	DeleteOutboxBefore                                                 string
 	// LockTrim, if not empty, runs first in a trim's unit of work and
 	// holds off every other trim until it ends (TrimOutbox says why).
 	LockTrim string

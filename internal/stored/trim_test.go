@@ -22,6 +22,9 @@ func (d *raceDB) Exec(_ context.Context, q string, args ...any) (int64, error) {
 func (d *raceDB) Insert(context.Context, string, ...any) (int64, error) { return 0, nil }
 func (d *raceDB) One(_ context.Context, q string, _ []any, dest ...any) (bool, error) {
 	switch {
+	case strings.Contains(q, "max(seq) - min(seq)"):
+		*dest[0].(*int64) = 30
+		return true, nil
 	case strings.HasPrefix(q, "SELECT count(*) FROM outbox") && !strings.Contains(q, "WHERE"):
 		*dest[0].(*int) = 30
 		return true, nil
@@ -42,5 +45,49 @@ func TestTrimKeepsEntriesWhenTheCutoffIsGone(t *testing.T) {
 	}
 	if len(db.deleted) == 1 && db.deleted[0] == int64(math.MaxInt64) {
 		t.Fatalf("keep=10, cutoff row gone: TrimOutbox ran DELETE FROM outbox WHERE seq < MaxInt64, dropping every entry")
+	}
+}
+
+// spanDB answers the span of the outbox's seqs and records every other
+// statement that TrimOutbox runs.
+type spanDB struct {
+	span int64
+	ran  []string
+}
+
+func (d *spanDB) Exec(_ context.Context, q string, _ ...any) (int64, error) {
+	d.ran = append(d.ran, q)
+	return 0, nil
+}
+func (d *spanDB) Insert(context.Context, string, ...any) (int64, error) { return 0, nil }
+func (d *spanDB) One(_ context.Context, q string, _ []any, dest ...any) (bool, error) {
+	if strings.Contains(q, "max(seq) - min(seq)") {
+		*dest[0].(*int64) = d.span
+		return true, nil
+	}
+	d.ran = append(d.ran, q)
+	*dest[0].(*int) = 0 // the count: an empty outbox
+	return true, nil
+}
+func (d *spanDB) Query(context.Context, string, ...any) (Rows, func(), error) { return nil, nil, nil }
+
+// A trim whose outbox spans no more seqs than it keeps cannot have more
+// entries than that: it ends after the span, without the count (a scan of
+// the table on PostgreSQL) or the lock; one whose span is past keep counts.
+func TestTrimUnderTheCapReadsOnlyTheSpan(t *testing.T) {
+	sql := SharedStatements(Dialect{})
+	sql.LockTrim = "SELECT lock"
+	for _, c := range []struct {
+		span, keep int64
+		counts     bool
+	}{{0, 10, false}, {10, 10, false}, {11, 10, true}, {1, 0, true}} {
+		db := &spanDB{span: c.span}
+		tb := Tables{DB: db, SQL: &sql}
+		if n, err := tb.TrimOutbox(context.Background(), int(c.keep)); err != nil || n != 0 {
+			t.Fatalf("span %d keep %d: TrimOutbox = %d, %v; want 0, nil", c.span, c.keep, n, err)
+		}
+		if counted := len(db.ran) > 0; counted != c.counts {
+			t.Errorf("span %d keep %d: ran %q; want the lock and the count: %v", c.span, c.keep, db.ran, c.counts)
+		}
 	}
 }
