@@ -3,6 +3,7 @@ package connectd
 import (
 	"encoding/json"
 	"testing"
+	"testing/quick"
 	"time"
 )
 
@@ -60,4 +61,25 @@ func FuzzJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestRandomEventsJSONIsMarshals: AppendJSON and Marshal agree on random
+// events, every field set or empty at random (testing/quick fills each
+// string, pointer, map and slice), so a field added to the struct and
+// forgotten in AppendJSON fails here even if no case above sets it.
+func TestRandomEventsJSONIsMarshals(t *testing.T) {
+	same := func(ev ContactEventMessage) bool {
+		want, err := json.Marshal(&ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.AppendJSON(nil); string(got) != string(want) {
+			t.Errorf("AppendJSON:\n got %s\nwant %s", got, want)
+			return false
+		}
+		return true
+	}
+	if err := quick.Check(same, &quick.Config{MaxCount: 5000}); err != nil {
+		t.Fatal(err)
+	}
 }

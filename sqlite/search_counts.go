@@ -1,5 +1,7 @@
 package sqlite
 
+import "strconv"
+
 // countBucket is the width of contact_attribute_counts' buckets (migration
 // 0016: ten minutes; 0014's hour left a day that does not start on an hour
 // thousands of members to walk at 1,000,000 contacts), in milliseconds: a
@@ -105,12 +107,13 @@ func memberCount(instanceID, key string, values []any, lo, hi, cutoff int64) (st
 	// bucket holds the cutoff counts the walk of its members, others
 	// nothing. (Two scans, a sum and a join for the cutoff's rows, read
 	// every counter twice: a day is 144 buckets a chain bucket.)
+	w := strconv.Itoa(countBucket) // the migration's width, written once
 	query := "SELECT " + walk + " + " + walk + " - " + walk + " - " + walk + ` + (SELECT coalesce(sum(CASE
 			WHEN k.chain_bucket >= ? THEN k.n
 			WHEN k.chain_bucket = ? THEN (SELECT count(*) FROM contact_attribute_members m
 				WHERE m.instance_id = k.instance_id AND m.name = k.name AND m.value = k.value
-					AND m.initiated_ms BETWEEN k.bucket * 600000 AND k.bucket * 600000 + 599999
-					AND m.chain_ms >= ? AND m.chain_ms < (k.chain_bucket + 1) * 600000)
+					AND m.initiated_ms BETWEEN k.bucket * ` + w + ` AND k.bucket * ` + w + ` + ` + w + ` - 1
+					AND m.chain_ms >= ? AND m.chain_ms < (k.chain_bucket + 1) * ` + w + `)
 			ELSE 0 END), 0)
 		FROM contact_attribute_counts k
 		WHERE k.instance_id = ? AND k.name = ? AND k.` + vals + ` AND k.bucket BETWEEN ? AND ?)`

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -11,14 +12,21 @@ import (
 	"github.com/connectd/connectd/internal/migrations"
 )
 
+// fixtureLoader names the version of storetest's search loader (its
+// layouts, days, attribute mix and searchable keys): bump it when the
+// loader changes, so that cached fixtures are made again.
+const fixtureLoader = 1
+
 // searchFixture lets BenchmarkSearchContacts keep a layout's loaded
 // database between runs: loading 1,000,000 contacts takes about two
 // minutes, a search benchmark's before/after sitting needs several runs,
 // and the data is the same every time (the benchmark's clock is fixed).
 // cache is the directory (none: no caching), name the layout and its size.
-// The file is named after the newest migration too: a binary never opens a
-// database that a newer schema has migrated, and an older fixture is
-// migrated by Open like any database. If the cache has the file, it is
+// The file is named after a hash of every migration's SQL and of
+// fixtureLoader too, so that a fixture is reused only by a binary whose
+// schema and loader made it: a migration edited while it is tuned, or a
+// changed loader, makes a new fixture rather than a stale measurement.
+// If the cache has the file, it is
 // copied into dir and loaded is true; otherwise save, called once the store
 // is closed, copies dir's database into the cache.
 func searchFixture(b *testing.B, cache, name, dir string) (loaded bool, save func()) {
@@ -30,7 +38,13 @@ func searchFixture(b *testing.B, cache, name, dir string) (loaded bool, save fun
 	if err != nil || len(ms) == 0 {
 		b.Fatalf("search fixture: migrations: %v", err)
 	}
-	cached := filepath.Join(cache, fmt.Sprintf("search-%s-%s.db", name, strings.TrimSuffix(ms[len(ms)-1].Name, ".sql")))
+	h := sha256.New()
+	fmt.Fprintf(h, "loader %d\n", fixtureLoader)
+	for _, m := range ms {
+		fmt.Fprintf(h, "%s\n%s\n", m.Name, m.SQL)
+	}
+	cached := filepath.Join(cache, fmt.Sprintf("search-%s-%s-%x.db", name,
+		strings.TrimSuffix(ms[len(ms)-1].Name, ".sql"), h.Sum(nil)[:6]))
 	if _, err := os.Stat(cached); err == nil {
 		if err := copyFile(cached, filepath.Join(dir, FileName)); err != nil {
 			b.Fatalf("search fixture: %v", err)

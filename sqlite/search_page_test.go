@@ -141,6 +141,27 @@ func TestPageDetailsSeekEachID(t *testing.T) {
 	}
 }
 
+// TestOutboxSpanReadsTheEnds: the trim's span of the outbox's seqs reads
+// the primary key's two ends, not the table (a max() and a min() in one
+// SELECT made SQLite scan every entry, as the count it replaces did).
+func TestOutboxSpanReadsTheEnds(t *testing.T) {
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	defer s.Close()
+	plan := queryPlan(t, s.writer, s.sql.OutboxSpan)
+	searches := 0
+	for _, step := range plan {
+		switch {
+		case strings.HasPrefix(step, "SEARCH outbox"):
+			searches++
+		case strings.HasPrefix(step, "SCAN") && step != "SCAN CONSTANT ROW":
+			t.Fatalf("the span scans:\n  %s", strings.Join(plan, "\n  "))
+		}
+	}
+	if searches != 2 {
+		t.Fatalf("want one search an end:\n  %s", strings.Join(plan, "\n  "))
+	}
+}
+
 // queryPlan returns the details of EXPLAIN QUERY PLAN for query, one a
 // step.
 func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) []string {

@@ -68,8 +68,8 @@ func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
 // included, so the trim deletes past the excess and keeps fewer than keep.
 //
 // Most trims find the outbox under its cap. The span of its seqs, read
-// from the primary key's two ends, bounds the count (seqs are distinct
-// integers), so a span within keep ends the trim before the count and the
+// from the primary key's two ends (by two subqueries: see OutboxSpan),
+// bounds the count (seqs are distinct integers), so a span within keep ends the trim before the count and the
 // lock: on PostgreSQL the count was a scan of the whole table, 18 ms of
 // the server's CPU at 27,000 entries every five seconds while nothing
 // needed trimming (BENCHMARKS.md, "Issue 18, session 5: PostgreSQL

@@ -46,7 +46,9 @@ func SharedStatements(d Dialect) Statements {
 		OutboxAll: `SELECT ` + outbox + ` FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2`,
 		OutboxInstance: `SELECT ` + outbox + ` FROM outbox WHERE instance_id = $1 AND seq > $2
 			ORDER BY seq LIMIT $3`,
-		OutboxSpan:         `SELECT coalesce(max(seq) - min(seq) + 1, 0) FROM outbox`,
+		// Each end by its own subquery: SQLite reads a lone max() or min()
+		// from the index's end, but both in one SELECT scan the table.
+		OutboxSpan:         `SELECT coalesce((SELECT max(seq) FROM outbox) - (SELECT min(seq) FROM outbox) + 1, 0)`,
 		CountOutbox:        `SELECT count(*) FROM outbox`,
 		OutboxCutoff:       `SELECT seq FROM outbox ORDER BY seq LIMIT 1 OFFSET $1`,
 		CountPendingBefore: `SELECT count(*) FROM outbox WHERE seq < $1 AND state = 'PENDING'`,
