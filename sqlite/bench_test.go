@@ -195,3 +195,26 @@ func BenchmarkUpdateLargeMap(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStopContact is StopContact's store work under the load
+// generator's concurrency, each call ending another active contact: the
+// contact's end, its contact record and DISCONNECTED event in the outbox,
+// and the contact state that keeps how it ended (for records sent again
+// after a later change), all in one unit of work.
+func BenchmarkStopContact(b *testing.B) {
+	s, ids := benchContacts(b, b.N)
+	var seq atomic.Int64
+	b.SetParallelism(32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer cpuPerOp(b)()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := seq.Add(1) - 1
+			if err := service(s).StopContact(b.Context(), owner, "inst-bench", ids[i]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
