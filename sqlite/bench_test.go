@@ -84,6 +84,15 @@ func BenchmarkUpdateAttributes(b *testing.B) {
 // parallelUpdates times b.N updates of 10 attributes of ids in s by 64
 // concurrent callers, reporting CPU per update.
 func parallelUpdates(b *testing.B, s *Store, ids []string) {
+	parallelCalls(b, func(i uint64) error {
+		return service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10))
+	})
+}
+
+// parallelCalls times b.N calls of call, the i-th given i (from 0), by 64
+// concurrent callers as the load generator's, reporting CPU and
+// allocations per call; the first error fails the benchmark.
+func parallelCalls(b *testing.B, call func(i uint64) error) {
 	var seq atomic.Uint64
 	b.SetParallelism(32) // × GOMAXPROCS (2 here) goroutines: the load generator's 64
 	b.ReportAllocs()
@@ -91,8 +100,7 @@ func parallelUpdates(b *testing.B, s *Store, ids []string) {
 	defer cpuPerOp(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			i := seq.Add(1)
-			if err := service(s).UpdateAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))], update(i, 10)); err != nil {
+			if err := call(seq.Add(1) - 1); err != nil {
 				b.Error(err)
 				return
 			}
@@ -123,20 +131,12 @@ func BenchmarkGetAttributes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var seq atomic.Uint64
-	b.SetParallelism(32)
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer cpuPerOp(b)()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := seq.Add(1)
-			m, err := service(s).GetAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))])
-			if err != nil || len(m) != 10 {
-				b.Errorf("GetAttributes = %d attributes, %v", len(m), err)
-				return
-			}
+	parallelCalls(b, func(i uint64) error {
+		m, err := service(s).GetAttributes(b.Context(), owner, "inst-bench", ids[i%uint64(len(ids))])
+		if err != nil || len(m) != 10 {
+			return fmt.Errorf("GetAttributes = %d attributes, %v", len(m), err)
 		}
+		return nil
 	})
 }
 
@@ -203,18 +203,7 @@ func BenchmarkUpdateLargeMap(b *testing.B) {
 // after a later change), all in one unit of work.
 func BenchmarkStopContact(b *testing.B) {
 	s, ids := benchContacts(b, b.N)
-	var seq atomic.Int64
-	b.SetParallelism(32)
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer cpuPerOp(b)()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := seq.Add(1) - 1
-			if err := service(s).StopContact(b.Context(), owner, "inst-bench", ids[i]); err != nil {
-				b.Error(err)
-				return
-			}
-		}
+	parallelCalls(b, func(i uint64) error {
+		return service(s).StopContact(b.Context(), owner, "inst-bench", ids[i])
 	})
 }
