@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// OpUpdateAttributes is the op of the Service's UpdateAttributes (see Port).
+const OpUpdateAttributes = "update attributes"
+
 // Port is what a store gives the Service: units of work over its rows.
 // The Service holds every rule of every use case; a store holds only its
 // SQL, its locking and its commit strategy, and says in its package comment
@@ -18,6 +21,12 @@ import (
 // store may run fn more than once (PostgreSQL retries a transaction that
 // lost a deadlock), so fn must read everything it depends on through its Tx
 // and change nothing outside it but its results.
+//
+// An Update whose op is OpUpdateAttributes may first run fn against what
+// the store remembers of its own commits, where a read it cannot answer
+// fails, and then run fn again on the database, discarding the first run
+// (the postgres store's optimistic attempt). Such a fn must act on a
+// failed read only by returning the error, as the Service's does.
 //
 // View runs fn as a read-only unit of work; writes through its Tx fail.
 // Every read of a Tx sees only live contacts: those initiated at or after

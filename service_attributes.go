@@ -15,7 +15,7 @@ import (
 // MaxAttributesBytes, with nothing changed. "Attributes: {}" is a
 // successful no-op.
 func (s *Service) UpdateAttributes(ctx context.Context, owner Owner, instanceID, initialContactID string, update Attributes) error {
-	return s.port.Update(ctx, "update attributes", func(tx Tx) error {
+	return s.port.Update(ctx, OpUpdateAttributes, func(tx Tx) error {
 		c, err := lock(ctx, tx, owner, instanceID, initialContactID)
 		if err != nil {
 			return err

@@ -41,6 +41,7 @@ func (r *rows) SetChainMap(ctx context.Context, instanceID, initialID string, m 
 	if err != nil {
 		return err
 	}
+	r.wrote = &chainWrite{instance: instanceID, id: initialID, m: m, updated: updated}
 	return r.later(updateChainMap, nil, doc, nullTime(updated), instanceID, initialID)
 }
 

@@ -11,11 +11,18 @@ import (
 
 // Statements of a contact's details (migration 0003). A contact without
 // references and tags has no row.
+//
+// The writes rewrite the contact's row too (touchContact, which changes
+// no column): the row's new version has a new xmin, the version the row
+// cache's compare-and-set checks (fast.go), so that an attribute update
+// can never announce details older than a write of them that committed
+// before its own.
 const (
 	queryDetails  = `SELECT refs, tags FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
-	upsertDetails = `INSERT INTO contact_details (instance_id, contact_id, refs, tags) VALUES ($1, $2, $3, $4)
+	touchContact  = `WITH touch AS (UPDATE contacts SET updated_at = updated_at WHERE instance_id = $1 AND id = $2) `
+	upsertDetails = touchContact + `INSERT INTO contact_details (instance_id, contact_id, refs, tags) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (instance_id, contact_id) DO UPDATE SET refs = excluded.refs, tags = excluded.tags`
-	deleteDetails   = `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
+	deleteDetails   = touchContact + `DELETE FROM contact_details WHERE instance_id = $1 AND contact_id = $2`
 	queryAllDetails = `SELECT instance_id, contact_id, refs, tags FROM contact_details`
 	// queryPageDetails reads the details of a search's page in one query
 	// rather than one per contact.
@@ -46,6 +53,9 @@ func (r *rows) SaveDetails(ctx context.Context, c *connectd.Contact) error {
 // LoadDetails uses the details LockContact read with its lock, unless a
 // write of the unit came since.
 func (r *rows) LoadDetails(ctx context.Context, c *connectd.Contact) error {
+	if r.fast != nil {
+		return r.fast.loadCached(c)
+	}
 	if p := r.pre; p != nil && p.instanceID == c.InstanceID && p.id == c.ID {
 		return stored.Details(c, p.refs, p.tags)
 	}

@@ -21,3 +21,17 @@ func OpenTraced(ctx context.Context, dsn string, clock connectd.Clock, tracer pg
 func QueryRowForTest(ctx context.Context, s *Store, sql string, dest ...any) error {
 	return s.pool.QueryRow(ctx, sql).Scan(dest...)
 }
+
+// RaiseTimelineForTest makes s's fence believe the cluster moved to a new
+// timeline, as after a promotion.
+func RaiseTimelineForTest(s *Store) {
+	s.fence.mu.Lock()
+	s.fence.timeline++
+	s.fence.mu.Unlock()
+}
+
+// CacheUsage returns the entries and estimated bytes of s's row cache.
+func CacheUsage(s *Store) (entries, bytes int) { return s.cache.usage() }
+
+// DropCacheForTest empties s's row cache.
+func DropCacheForTest(s *Store) { s.cache = newRowCache(s.cache.max) }

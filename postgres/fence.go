@@ -44,6 +44,15 @@ type fence struct {
 	noAccess bool // the role may not read pg_control_*: warned once, fence off
 }
 
+// line returns the highest timeline the fence has seen, and whether it
+// knows one: not before a server was checked, nor with fencing off. The
+// row cache keeps entries of one timeline only (fast.go).
+func (f *fence) line() (int64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.timeline, !f.noAccess && f.system != "" && f.timeline > 0
+}
+
 // server is what one connection says of its server.
 type server struct {
 	system    string

@@ -13,12 +13,14 @@ import "github.com/jackc/pgx/v5"
 // either failing failed the batch before.
 const updateChainMapWithOutbox = `WITH m AS (` + updateChainMap + `)
 	INSERT INTO outbox (instance_id, contact_id, kind, payload, created_at, state)
-		VALUES ($5, $6, $7, $8, $9, $10) RETURNING seq`
+		VALUES ($5, $6, $7, $8, $9, $10) RETURNING seq, xmin`
 
 // fuseOutbox turns the queue's last statement, if it is a chain map's
-// UPDATE, into updateChainMapWithOutbox with the outbox row's args and
-// scan, and reports whether it did.
-func (u *unit) fuseOutbox(scan func(pgx.Row) error, args ...any) bool {
+// UPDATE, into updateChainMapWithOutbox with the outbox row's args, whose
+// row it reads into seq and u.written, and reports whether it did. The
+// outbox row's xmin is the transaction's id, which the UPDATE left on the
+// contact row too: the version the row cache keeps (rowcache.go).
+func (u *unit) fuseOutbox(seq *int64, args ...any) bool {
 	if len(u.queue) == 0 {
 		return false
 	}
@@ -26,6 +28,7 @@ func (u *unit) fuseOutbox(scan func(pgx.Row) error, args ...any) bool {
 	if last.sql != updateChainMap {
 		return false
 	}
-	last.sql, last.args, last.scan = updateChainMapWithOutbox, append(last.args, args...), scan
+	last.sql, last.args = updateChainMapWithOutbox, append(last.args, args...)
+	last.scan = func(row pgx.Row) error { return row.Scan(seq, &u.written) }
 	return true
 }

@@ -19,7 +19,8 @@ var _ connectd.Port = (*Store)(nil)
 // WAL position, so that this Store's next Views wait for the standby to
 // replay it (see reader).
 func (s *Store) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
-	err := s.fail(op, s.retry(ctx, func() error { return s.update(ctx, fn) }))
+	fast := op == connectd.OpUpdateAttributes
+	err := s.fail(op, s.retry(ctx, func() error { return s.update(ctx, fast, fn) }))
 	if err == nil {
 		s.noteWrite(ctx)
 	}
@@ -94,6 +95,10 @@ type rows struct {
 	pre *prefetch // details read with LockContact's lock, until the next write
 	// unindexed is the row connectd.unindexed_* name (see lockedDetails).
 	unindexed *unindexedRow
+
+	fast   *fastAttempt // an Update's optimistic attempt (fast.go), or nil
+	locked *lockedRow   // what LockContact read, for the row cache
+	wrote  *chainWrite  // the unit's SetChainMap, for the row cache
 }
 
 // exec runs a write statement of the transaction.

@@ -21,6 +21,13 @@
 //     same batch as the lock. An UpdateContactAttributes is two round
 //     trips: BEGIN, lock, details; then UPDATE, INSERT, COMMIT (a test
 //     counts them). A read of a unit always sees its own writes.
+//   - An UpdateContactAttributes of a contact this process updated in the
+//     last ten minutes is first tried in one round trip (fast.go): one
+//     statement that writes the map and the outbox entry only if the row
+//     is still the version the process's row cache holds (its xmin), else
+//     writes nothing and the update runs as above. The cache (rowcache.go,
+//     DefaultCacheBytes) holds only rows as this process committed them;
+//     other replicas' writes make it stale, never wrong.
 //   - Uniqueness across replicas (instance id and alias, contact id,
 //     ClientToken) rests on unique indexes; a violation is a
 //     connectd.Conflict for the Service to answer.
@@ -91,6 +98,7 @@ type Store struct {
 	log     *slog.Logger
 
 	commits connectd.CommitHook // see ObserveCommits
+	cache   *rowCache           // rows for the optimistic attribute update (fast.go); nil: none
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
@@ -123,7 +131,7 @@ func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements()}
+	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements(), cache: newRowCache(DefaultCacheBytes)}
 	if err := s.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(&cfg.ConnConfig.Config, err)

@@ -32,6 +32,12 @@ import (
 type unit struct {
 	conn  *pgxpool.Conn
 	queue []*stmt
+	// other is set by any statement but those of an attribute update
+	// (note): a unit that made one wrote more than the row cache knows.
+	other bool
+	// written is the xmin of the rows the fused chain map and outbox
+	// write left (the transaction's id), 0 before it was read.
+	written uint32
 }
 
 // stmt is one statement of a batch: an Exec, or a query of at most one
@@ -44,8 +50,14 @@ type stmt struct {
 }
 
 // update runs fn in one unit and commits it: the attempt that Update
-// retries.
-func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
+// retries. With fast (an attribute update) it first tries fn
+// optimistically (fast.go).
+func (s *Store) update(ctx context.Context, fast bool, fn func(connectd.Tx) error) error {
+	if fast {
+		if done, err := s.fastUpdate(ctx, fn); done {
+			return err
+		}
+	}
 	start := time.Now()
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -54,17 +66,21 @@ func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
 	// pgxpool destroys, rather than reuses, a connection released in a
 	// transaction: one whose ROLLBACK failed or was never sent.
 	defer conn.Release()
+	timeline, _ := s.fence.line()
 	u := &unit{conn: conn, queue: []*stmt{{sql: "BEGIN"}}}
 	r := &rows{s: s, q: u, u: u, write: true}
 	r.Tables = tables(r)
 	if err := fn(r); err != nil {
 		u.rollback(ctx)
+		r.forgetLocked()
 		return err
 	}
 	if err := u.commit(ctx); err != nil {
 		u.rollback(ctx)
+		r.forgetLocked()
 		return err
 	}
+	r.rememberLocked(timeline)
 	s.commits.Committed(1, start)
 	return nil
 }
@@ -73,20 +89,35 @@ func (s *Store) update(ctx context.Context, fn func(connectd.Tx) error) error {
 // batch: e.Seq is set when that batch is read, before Update returns.
 // Right after a chain map's UPDATE it joins that statement (fuseOutbox).
 func (r *rows) AppendOutbox(_ context.Context, e *connectd.OutboxEntry) error {
-	scan := func(row pgx.Row) error { return row.Scan(&e.Seq) }
 	args := r.OutboxValues(make([]any, 0, stored.OutboxColumns), e)
-	if r.write && r.u.fuseOutbox(scan, args...) {
+	if r.write && r.u.fuseOutbox(&e.Seq, args...) {
 		return nil
 	}
-	return r.later(r.SQL.InsertOutbox, scan, args...)
+	return r.later(r.SQL.InsertOutbox, func(row pgx.Row) error { return row.Scan(&e.Seq) }, args...)
 }
 
 // later queues a write for the unit's next batch.
-func (u *unit) later(st *stmt) { u.queue = append(u.queue, st) }
+func (u *unit) later(st *stmt) {
+	u.note(st.sql)
+	u.queue = append(u.queue, st)
+}
+
+// note marks the unit as one that did more than an attribute update's
+// statements (see other).
+func (u *unit) note(sql string) {
+	switch sql {
+	case "BEGIN", "COMMIT", lockContact, lockedDetails, updateChainMap:
+	default:
+		u.other = true
+	}
+}
 
 // send sends the queue and then stmts as one batch and reads their
 // results in order, up to the first error.
 func (u *unit) send(ctx context.Context, stmts ...*stmt) error {
+	for _, st := range stmts {
+		u.note(st.sql)
+	}
 	all := append(u.queue, stmts...)
 	u.queue = nil
 	var b pgx.Batch
@@ -166,6 +197,7 @@ const rollbackTimeout = 5 * time.Second
 // Exec runs sql after the queue, in one batch with it.
 func (u *unit) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if len(u.queue) == 0 {
+		u.note(sql)
 		return u.conn.Exec(ctx, sql, args...)
 	}
 	st := &stmt{sql: sql, args: args}
@@ -177,6 +209,7 @@ func (u *unit) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comman
 // is scanned.
 func (u *unit) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	if len(u.queue) == 0 {
+		u.note(sql)
 		return u.conn.QueryRow(ctx, sql, args...)
 	}
 	return unitRow{ctx: ctx, u: u, sql: sql, args: args}
@@ -190,6 +223,7 @@ func (u *unit) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, er
 			return nil, err
 		}
 	}
+	u.note(sql)
 	return u.conn.Query(ctx, sql, args...)
 }
 

@@ -66,16 +66,19 @@ func (tc *tripCounter) count(fn func()) [][]string {
 	return tc.trips
 }
 
-// TestUpdateAttributesRoundTrips: an UpdateContactAttributes is two round
-// trips to PostgreSQL (see unit): BEGIN with the lock and the details, then
-// the map's UPDATE and the outbox's INSERT with COMMIT. A
-// GetContactAttributes is one.
+// TestUpdateAttributesRoundTrips: an UpdateContactAttributes of a contact
+// the store does not hold in its row cache is two round trips to
+// PostgreSQL (see unit): BEGIN with the lock and the details, then the
+// map's UPDATE and the outbox's INSERT with COMMIT. The next update of
+// that contact is one, the optimistic attempt's one statement (fast.go).
+// A GetContactAttributes is one.
 func TestUpdateAttributesRoundTrips(t *testing.T) {
 	t.Parallel()
+	dsn := pgtest.WithParam(pgtest.DSN(t), "pool_max_conns", "1")
 	tc := &tripCounter{}
 	// One connection, so that the warm-up prepares every statement on the
 	// connection measured.
-	s, err := postgres.OpenTraced(t.Context(), pgtest.WithParam(pgtest.DSN(t), "pool_max_conns", "1"), connectd.SystemClock{}, tc)
+	s, err := postgres.OpenTraced(t.Context(), dsn, connectd.SystemClock{}, tc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,25 +86,55 @@ func TestUpdateAttributesRoundTrips(t *testing.T) {
 	seed(t, s)
 	svc := service(s)
 	ctx := t.Context()
-	update := func(v string) {
+	update := func(svc *connectd.Service, v string) {
+		t.Helper()
 		if err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"k": v}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	update("warm-up")
-	trips := tc.count(func() { update("measured") })
-	want := [][]string{
+	update(svc, "warm-up")
+	trips := tc.count(func() { update(svc, "measured") })
+	fast := [][]string{{"query", "WITH m AS (UPDATE contacts SET attributes = $1, updated_at = coalesce($2, updated_at) WHERE instance_id = $3 AND id = $4 AND xmin = $11"}}
+	if !tripsMatch(trips, fast) {
+		t.Errorf("UpdateAttributes of a cached contact made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(fast), showTrips(fast))
+	}
+
+	// A second store (another replica) has no entry: the locked path.
+	tc2 := &tripCounter{}
+	s2, err := postgres.OpenTraced(ctx, dsn, connectd.SystemClock{}, tc2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s2.Close() })
+	svc2 := service(s2)
+	update(svc2, "warm-up") // prepares the statements; fills s2's cache
+	postgres.DropCacheForTest(s2)
+	trips = tc2.count(func() { update(svc2, "locked") })
+	locked := [][]string{
 		{"batch", "BEGIN", "SELECT", "SELECT d.refs, d.tags, set_config('connectd.unindexed_instance'"},
 		{"batch", "WITH m AS (UPDATE contacts SET attributes", "COMMIT"},
 	}
-	if !tripsMatch(trips, want) {
-		t.Errorf("UpdateAttributes made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(want), showTrips(want))
+	if !tripsMatch(trips, locked) {
+		t.Errorf("UpdateAttributes of a contact not cached made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(locked), showTrips(locked))
 	}
-	if got, err := svc.GetAttributes(ctx, owner, "inst-1", "c-1"); err != nil || got["k"] != "measured" {
-		t.Fatalf("GetAttributes = %v, %v; want k=measured", got, err)
+
+	// The first store's entry is now stale: its attempt writes nothing,
+	// the locked path merges into the second store's map.
+	trips = tc.count(func() { update(svc, "after the other replica") })
+	if want := append(fast[:1:1], locked...); !tripsMatch(trips, want) {
+		t.Errorf("UpdateAttributes of a contact changed elsewhere made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(want), showTrips(want))
+	}
+	if got, err := svc.GetAttributes(ctx, owner, "inst-1", "c-1"); err != nil || got["k"] != "after the other replica" || got["a"] != "1" {
+		t.Fatalf("GetAttributes = %v, %v; want k=after the other replica, a=1", got, err)
 	}
 	if trips := tc.count(func() { _, _ = svc.GetAttributes(ctx, owner, "inst-1", "c-1") }); len(trips) != 1 {
 		t.Errorf("GetAttributes made %d round trips, want 1:\n%s", len(trips), showTrips(trips))
+	}
+	// A new timeline (a promotion) retires every entry: the locked path.
+	postgres.RaiseTimelineForTest(s)
+	trips = tc.count(func() { update(svc, "after a promotion") })
+	if !tripsMatch(trips, locked) {
+		t.Errorf("UpdateAttributes after a new timeline made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(locked), showTrips(locked))
 	}
 }
 

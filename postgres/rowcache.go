@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"sync"
+	"time"
+
+	"github.com/connectd/connectd"
+)
+
+// DefaultCacheBytes is the default cap of the row cache (OpenOptions'
+// CacheBytes): about 60,000 contacts of 10 short attributes, as in the
+// sqlite store, which keeps an idle process well under 64 MiB.
+const DefaultCacheBytes = 16 << 20
+
+// cacheMaxAge is how long an entry may be used after it was stored. The
+// entry's version is the row's xmin, a 32-bit transaction id that the
+// server hands out again after 2^32 transactions (about a week at 7,000 a
+// second): an entry far younger than that cannot meet its own xmin on
+// another version of the row. Ten minutes also bounds what an idle cache
+// holds of rows changed meanwhile by other replicas.
+const cacheMaxAge = 10 * time.Minute
+
+// rowKey names a contact row.
+type rowKey struct{ instance, id string }
+
+// cached is a contact row as a unit of this process committed or locked
+// it: the contact (Attributes its own map, References and Tags its
+// details), the owner of its instance, the row's xmin then, and the
+// timeline of the server it was read on. It is never changed once stored;
+// a later commit stores a new one.
+//
+// xmin is the id of the transaction that wrote the row's current version:
+// every UPDATE writes a new version with its own, a row lock does not
+// change it, and freezing keeps the raw value that the column shows. It
+// is the row's version counter that a compare-and-set needs (Npgsql's
+// Entity Framework provider uses it as the concurrency token for the same
+// reason); a contact's details are a row of their own, so every write of
+// them rewrites the contact row too (SaveDetails), and the contact's xmin
+// covers both.
+type cached struct {
+	owner    connectd.Owner
+	c        connectd.Contact
+	xmin     uint32
+	timeline int64
+	at       time.Time
+	size     int
+}
+
+// rowCache holds the cached rows, up to max estimated bytes. It serves
+// only the optimistic attempt of an attribute update (fast.go), which
+// checks the entry's xmin on the row it writes: an entry can be stale
+// (another replica wrote the row) without anything going wrong but a
+// fallback to the locked path.
+type rowCache struct {
+	max int
+
+	mu    sync.Mutex
+	bytes int
+	rows  map[rowKey]*cached
+}
+
+func newRowCache(max int) *rowCache {
+	return &rowCache{max: max, rows: make(map[rowKey]*cached)}
+}
+
+// get returns the entry of k if there is one young enough.
+func (rc *rowCache) get(k rowKey) *cached {
+	rc.mu.Lock()
+	e := rc.rows[k]
+	rc.mu.Unlock()
+	if e == nil || time.Since(e.at) > cacheMaxAge {
+		return nil
+	}
+	return e
+}
+
+// put stores e for k, then evicts entries (in the map's random order)
+// until the cache is within its cap. An entry larger than the cap itself
+// is not stored.
+func (rc *rowCache) put(k rowKey, e *cached) {
+	e.size = entrySize(&e.c)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if old := rc.rows[k]; old != nil {
+		rc.bytes -= old.size
+		delete(rc.rows, k)
+	}
+	if e.size > rc.max {
+		return
+	}
+	rc.rows[k] = e
+	rc.bytes += e.size
+	for victim, v := range rc.rows {
+		if rc.bytes <= rc.max {
+			break
+		}
+		rc.bytes -= v.size
+		delete(rc.rows, victim)
+	}
+}
+
+// drop forgets k's entry.
+func (rc *rowCache) drop(k rowKey) {
+	rc.mu.Lock()
+	if old := rc.rows[k]; old != nil {
+		rc.bytes -= old.size
+		delete(rc.rows, k)
+	}
+	rc.mu.Unlock()
+}
+
+// usage returns the cache's entries and estimated bytes.
+func (rc *rowCache) usage() (entries, bytes int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return len(rc.rows), rc.bytes
+}
+
+// entrySize estimates an entry's memory: the contact's strings and maps,
+// with a map slot and two string headers a pair.
+func entrySize(c *connectd.Contact) int {
+	n := 320 + len(c.InstanceID) + len(c.ID) + len(c.InitialContactID) + len(c.PreviousContactID) +
+		len(c.RelatedContactID) + len(c.Name) + len(c.Description) + len(c.QueueID) + len(c.ClientToken)
+	for k, v := range c.Attributes {
+		n += 64 + len(k) + len(v)
+	}
+	for k, v := range c.Tags {
+		n += 64 + len(k) + len(v)
+	}
+	for name, ref := range c.References {
+		n += 96 + len(name) + len(ref.Type) + len(ref.Value) + len(ref.Status) + len(ref.Arn) + len(ref.StatusReason)
+	}
+	return n
+}

@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
+)
+
+// How the locked path fills the row cache: a unit that locked a contact
+// (LockContact), read its details with the lock, wrote its chain map
+// with the outbox entry in one statement (the fused write, which returns
+// the transaction's id, the row's new xmin) and did nothing else stores
+// the row as its commit left it. Any other unit that locked a contact
+// forgets the contact's entry: it may have changed the row in ways the
+// cache does not follow (an entry that outlives a change is only a wasted
+// fast attempt, never a wrong answer, but it is cheaper not to try).
+
+// lockedRow is what LockContact read: the row's contact before the
+// Service changed it, its details' documents, the owner it was locked
+// for, and the row's xmin then.
+type lockedRow struct {
+	key        rowKey
+	owner      connectd.Owner
+	c          connectd.Contact
+	refs, tags []byte
+	xmin       uint32
+}
+
+// lockedRow notes what LockContact read (c, with the details pre), when
+// the store keeps a row cache.
+func (r *rows) lockedRow(owner connectd.Owner, c *connectd.Contact, pre *prefetch, xmin uint32) {
+	if r.s.cache == nil {
+		return
+	}
+	r.locked = &lockedRow{key: rowKey{c.InstanceID, c.ID}, owner: owner, c: *c,
+		refs: pre.refs, tags: pre.tags, xmin: xmin}
+}
+
+// forgetLocked drops the entry of a locked contact whose unit failed.
+func (r *rows) forgetLocked() {
+	if r.locked != nil {
+		r.s.cache.drop(r.locked.key)
+	}
+}
+
+// rememberLocked stores, after the unit committed, the row it locked if
+// the unit was an attribute update of it (see above), read while the
+// fence was at timeline; otherwise it forgets the row.
+func (r *rows) rememberLocked(timeline int64) {
+	l, w := r.locked, r.wrote
+	if l == nil {
+		return
+	}
+	now, ok := r.s.fence.line()
+	if r.u.other || w == nil || (rowKey{w.instance, w.id}) != l.key || r.u.written == 0 || !ok || now != timeline {
+		r.s.cache.drop(l.key)
+		return
+	}
+	c := l.c
+	if err := stored.Details(&c, l.refs, l.tags); err != nil {
+		r.s.cache.drop(l.key)
+		return
+	}
+	r.s.remember(l.key, l.owner, c, w, r.u.written, timeline)
+}
