@@ -52,7 +52,7 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if err != nil {
 		return nil, 0, err
 	}
-	var b searchSQL
+	b := searchSQL{members: skip >= 0 && membersAlone(q)}
 	b.filters(q, cutoff)
 	if q.Attributes != nil {
 		b.attributes(q.Attributes, cutoff, skip)
@@ -225,12 +225,23 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 	if skip < 0 {
 		return from, nil, skip, nil
 	}
-	// CROSS JOIN makes SQLite keep the members as the outer loop, each
-	// joined to its contact through the primary key.
-	from = `(SELECT contact_id AS id, initiated_ms AS at FROM contact_attribute_members
-		WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), initiated) + ` AND chain_ms >= ?) v
-		CROSS JOIN contacts c ON c.instance_id = ? AND c.id = v.id`
-	return from, args, skip, nil
+	return membersFrom(q, skip), args, skip, nil
+}
+
+// membersFrom is the FROM of a search driven by the members of its
+// criterion skip. CROSS JOIN makes SQLite keep the members as the outer
+// loop, each joined to its contact through the primary key, or, when the
+// members hold all the search asks (membersAlone), through contacts_page,
+// which holds the page's text (migration 0017): the page then reads no
+// contact row.
+func membersFrom(q *connectd.SearchQuery, skip int) string {
+	contacts := "contacts c"
+	if membersAlone(q) {
+		contacts = "contacts c INDEXED BY contacts_page"
+	}
+	return `(SELECT contact_id AS id, initiated_ms AS at FROM contact_attribute_members
+		WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), q.TimeRange == connectd.TimeInitiation) + ` AND chain_ms >= ?) v
+		CROSS JOIN ` + contacts + ` ON c.instance_id = ? AND c.id = v.id`
 }
 
 // membersAlone reports whether a search driven by the members of its one

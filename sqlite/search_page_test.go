@@ -72,6 +72,22 @@ func TestPackedRowReadsWhatColumnsRead(t *testing.T) {
 		}
 		t.Fatalf("packed %d contacts, columns %d (stored %d)", len(got), len(want), len(odd))
 	}
+	// The same texts as contacts_page keeps them (migration 0017), which
+	// a search driven by the members reads instead of the rows.
+	byID := `SELECT ` + packedColumns() + ` AS p FROM contacts c INDEXED BY contacts_page WHERE c.instance_id = 'i' ORDER BY c.id`
+	if plan := queryPlan(t, s.read, byID); len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX contacts_page") {
+		t.Fatalf("the index's texts are not what the query reads:\n  %s", strings.Join(plan, "\n  "))
+	}
+	indexed, err := pageContacts(ctx, s.read, &connectd.SearchQuery{InstanceID: "i", Sort: connectd.SortInitiation}, pageQuery(byID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(indexed, func(a, b *connectd.Contact) int { return strings.Compare(a.ID, b.ID) })
+	sorted := slices.Clone(want)
+	slices.SortFunc(sorted, func(a, b *connectd.Contact) int { return strings.Compare(a.ID, b.ID) })
+	if !reflect.DeepEqual(indexed, sorted) {
+		t.Errorf("contacts_page's texts read %d contacts unlike their columns:\n%+v\n%+v", len(indexed), indexed, sorted)
+	}
 	// A page that came in another order is sorted as the search asked.
 	q.Descending = true
 	got, err = pageContacts(ctx, s.read, q, pageQuery(`SELECT `+packedColumns()+` AS p FROM contacts c ORDER BY c.initiated_ms, c.id`))
@@ -184,4 +200,47 @@ func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) []string {
 		t.Fatal(err)
 	}
 	return plan
+}
+
+// TestPageIndexIsPackedColumns: migration 0017's index holds exactly the
+// page's packed text (packedColumns without the table's name), so that a
+// change of the packing that forgets the index fails here rather than
+// making searches read rows again (or, worse, nothing notices).
+func TestPageIndexIsPackedColumns(t *testing.T) {
+	doc, err := migrationFiles.ReadFile("migrations/0017_contacts_page_index.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	want := norm("(instance_id, id, " + strings.ReplaceAll(packedColumns(), "c.", "") + ");")
+	if !strings.Contains(norm(string(doc)), want) {
+		t.Fatalf("migration 0017 does not index\n%s", want)
+	}
+}
+
+// TestMembersPageReadsTheIndex: a page driven by an attribute value's
+// members, when they hold all the search asks, reads each contact's text
+// from contacts_page, not its row.
+func TestMembersPageReadsTheIndex(t *testing.T) {
+	s := openDir(t, t.TempDir(), connectd.SystemClock{})
+	defer s.Close()
+	q := &connectd.SearchQuery{InstanceID: "i", TimeRange: connectd.TimeInitiation, Sort: connectd.SortInitiation,
+		Attributes: &connectd.AttributeCriteria{Criteria: []connectd.AttributeCriterion{{Key: "k", Values: []string{"v"}, Indexed: true}}}}
+	query := pageQuery("SELECT " + packedColumns() + " AS p FROM " + membersFrom(q, 0) +
+		" WHERE " + where(q) + " ORDER BY v.at ASC, v.id ASC LIMIT ?")
+	plan := queryPlan(t, s.read, query, "i", "k", "v", 0, 1, 0, "i", "i", 0, 1, 101)
+	if !slices.ContainsFunc(plan, func(step string) bool { return strings.Contains(step, "COVERING INDEX contacts_page") }) {
+		t.Fatalf("the page reads contacts' rows:\n  %s", strings.Join(plan, "\n  "))
+	}
+	q.Channels = []connectd.Channel{connectd.ChannelVoice} // the rows' own column: through the primary key
+	if from := membersFrom(q, 0); strings.Contains(from, "contacts_page") {
+		t.Errorf("a search on a contact's channel reads contacts_page: %s", from)
+	}
+}
+
+// where is the WHERE of q's search driven by its first criterion's members.
+func where(q *connectd.SearchQuery) string {
+	b := searchSQL{members: membersAlone(q)}
+	b.filters(q, 0)
+	return b.where()
 }

@@ -12,6 +12,11 @@ import (
 type searchSQL struct {
 	conds []string
 	args  []any
+	// members is set for a search driven by the members of its criterion
+	// that asks nothing else of a contact (membersAlone): the initiation
+	// range is then on the members' own column v.at, so that the page
+	// reads only contacts_page's columns (migration 0017), not the row.
+	members bool
 }
 
 func (b *searchSQL) add(cond string, args ...any) {
@@ -64,6 +69,9 @@ func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff int64) {
 		// search's start and the cutoff: given two, SQLite without
 		// sqlite_stat1 bounded its index walk by the first, the cutoff,
 		// and read every live contact of the instance (issue 18).
+		if b.members {
+			col = "v.at" // a member's initiated_ms is its contact's
+		}
 		b.add("c.instance_id = ? AND "+col+" BETWEEN ? AND ?", q.InstanceID, max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli())
 	case col != "":
 		b.add("c.instance_id = ? AND c.initiated_ms >= ?", q.InstanceID, cutoff)
