@@ -22,11 +22,11 @@ func QueryRowForTest(ctx context.Context, s *Store, sql string, dest ...any) err
 	return s.pool.QueryRow(ctx, sql).Scan(dest...)
 }
 
-// RaiseTimelineForTest makes s's fence believe the cluster moved to a new
-// timeline, as after a promotion.
-func RaiseTimelineForTest(s *Store) {
+// NewEpochForTest makes s's fence believe its connections reach another
+// primary than before, as after a promotion or a restart.
+func NewEpochForTest(s *Store) {
 	s.fence.mu.Lock()
-	s.fence.timeline++
+	s.fence.epochs++
 	s.fence.mu.Unlock()
 }
 
@@ -35,3 +35,13 @@ func CacheUsage(s *Store) (entries, bytes int) { return s.cache.usage() }
 
 // DropCacheForTest empties s's row cache.
 func DropCacheForTest(s *Store) { s.cache = newRowCache(s.cache.max) }
+
+// FastCommits returns how many optimistic attribute updates s committed.
+func FastCommits(s *Store) int64 { return s.fastOK.Load() }
+
+// FastStale returns how many optimistic attribute updates of s found the
+// row moved on.
+func FastStale(s *Store) int64 { return s.fastNot.Load() }
+
+// ProbeEvery is probeEvery.
+const ProbeEvery = probeEvery

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectd/connectd"
 	"github.com/jackc/pgx/v5"
@@ -32,10 +34,16 @@ import (
 //
 // The attempt gives way to the locked path (Store.update), which then
 // answers, whenever it cannot be sure: a contact not cached (or cached too
-// long ago, or on another timeline), any read or write the cache cannot
-// answer, an error from the Service (the locked path gives it from the
-// database's state), a row that moved on, or a statement the server
-// refused.
+// long ago, or in another of the fence's epochs), any read or write the
+// cache cannot answer, an error from the Service (the locked path gives it
+// from the database's state), a row that moved on, or a statement the
+// server refused.
+//
+// A row that moved on costs the attempt's round trip on top of the locked
+// path's two. With several replicas behind a load balancer that spreads
+// a chain's updates over them, that is the common case, and the attempt
+// would cost more than it saves: odds keeps it for replicas where it
+// mostly commits.
 type fastAttempt struct {
 	key    rowKey
 	entry  *cached // the entry LockContact used
@@ -60,15 +68,15 @@ const fastChainMapWithOutbox = `WITH m AS (UPDATE contacts SET attributes = $1, 
 // decided the update (committed it, or failed it for good); if not, the
 // locked path runs fn again from the start.
 func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (bool, error) {
-	timeline, ok := s.fence.line()
-	if s.cache == nil || !ok {
+	epoch, ok := s.fence.epoch()
+	if s.cache == nil || !ok || !s.odds.try() {
 		return false, nil
 	}
 	start := time.Now()
 	f := &fastAttempt{}
 	r := &rows{s: s, write: true, q: refuse{f}, u: &unit{}, fast: f}
 	r.Tables = tables(r)
-	if err := fn(r); err != nil || f.failed || f.entry == nil || f.entry.timeline != timeline {
+	if err := fn(r); err != nil || f.failed || f.entry == nil || f.entry.epoch != epoch {
 		return false, nil
 	}
 	w := r.wrote
@@ -82,11 +90,11 @@ func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (boo
 		return true, err
 	}
 	defer conn.Release()
-	// A connection reaches a server on a new timeline only after the
-	// fence saw it (check runs for every new connection): an entry read
-	// on an older timeline may name a transaction id the new primary
+	// A connection reaches another primary, or a restarted one, only
+	// after the fence saw it (check runs for every new connection): an
+	// entry of an earlier epoch may name a transaction id that server
 	// hands out again.
-	if now, _ := s.fence.line(); now != timeline {
+	if now, _ := s.fence.epoch(); now != epoch {
 		s.cache.drop(f.key)
 		return false, nil
 	}
@@ -95,9 +103,15 @@ func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (boo
 	var pgErr *pgconn.PgError
 	switch {
 	case err == nil:
-	case errors.Is(err, pgx.ErrNoRows) || errors.As(err, &pgErr):
-		// The row moved on, or the server refused the statement, which
-		// then kept nothing: the locked path decides.
+	case errors.Is(err, pgx.ErrNoRows):
+		s.odds.note(false) // the row moved on: the locked path decides
+		s.fastNot.Add(1)
+		s.cache.drop(f.key)
+		return false, nil
+	case errors.As(err, &pgErr) && pgErr.Severity != "FATAL" && !conn.Conn().IsClosed():
+		// The server refused the statement, which then kept nothing
+		// (an implicit transaction); a FATAL error ends the session with
+		// the outcome unknown, as for unit.commit.
 		s.cache.drop(f.key)
 		return false, nil
 	case pgconn.SafeToRetry(err):
@@ -105,7 +119,9 @@ func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (boo
 	default:
 		return true, &errCommit{err} // sent, outcome unknown
 	}
-	s.remember(f.key, f.entry.owner, f.entry.c, w, r.u.written, timeline)
+	s.remember(f.key, f.entry.owner, f.entry.c, w, r.u.written, epoch)
+	s.odds.note(true)
+	s.fastOK.Add(1)
 	s.commits.Committed(1, start)
 	return true, nil
 }
@@ -137,17 +153,26 @@ func (f *fastAttempt) loadCached(c *connectd.Contact) error {
 
 // remember stores, after a commit, the row of key as the commit left it:
 // c (as read with its lock or from the cache) with the map w wrote, at
-// version xmin.
-func (s *Store) remember(key rowKey, owner connectd.Owner, c connectd.Contact, w *chainWrite, xmin uint32, timeline int64) {
+// version xmin. A map that does not read back as written is not kept: a
+// text of invalid UTF-8 (which only a Go caller of the Service can pass;
+// JSON decoding replaces it) is stored with U+FFFD in its place, longer,
+// and a merge into the cached one would measure the wrong size.
+func (s *Store) remember(key rowKey, owner connectd.Owner, c connectd.Contact, w *chainWrite, xmin uint32, epoch int64) {
 	if s.cache == nil {
 		return
+	}
+	for k, v := range w.m {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			s.cache.drop(key)
+			return
+		}
 	}
 	c.Attributes = w.m
 	if !w.updated.IsZero() {
 		c.LastUpdateTimestamp = truncate(w.updated)
 	}
 	c.State = nil
-	s.cache.put(key, &cached{owner: owner, c: c, xmin: xmin, timeline: timeline, at: time.Now()})
+	s.cache.put(key, &cached{owner: owner, c: c, xmin: xmin, epoch: epoch, at: time.Now()})
 }
 
 // chainWrite is a unit's SetChainMap: whose map, what, and when.
@@ -179,3 +204,44 @@ func (q refuse) QueryRow(context.Context, string, ...any) pgx.Row {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// fastOdds decides whether an optimistic attempt is worth its round trip:
+// it saves one when it commits and costs one when the row moved on, so it
+// is tried while at least half of the recent attempts committed (counts
+// that decay by 1/64 an attempt), and otherwise on one update in
+// probeEvery, so that a replica that became the chains' only writer
+// again (a load balancer that routes them by chain, or the other replicas
+// gone) finds out.
+type fastOdds struct {
+	mu        sync.Mutex
+	won, lost float64
+	skipped   int
+}
+
+// probeEvery is how often an attempt is tried against the odds.
+const probeEvery = 16
+
+func (o *fastOdds) try() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.won >= o.lost {
+		return true
+	}
+	o.skipped++
+	if o.skipped < probeEvery {
+		return false
+	}
+	o.skipped = 0
+	return true
+}
+
+func (o *fastOdds) note(won bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.won, o.lost = o.won*63/64, o.lost*63/64
+	if won {
+		o.won++
+	} else {
+		o.lost++
+	}
+}

@@ -3,8 +3,10 @@ package postgres_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/internal/pgtest"
@@ -113,5 +115,163 @@ func TestFastUpdatesOfOneChainOnTwoReplicas(t *testing.T) {
 		if k := fmt.Sprintf("k%02d", i); got[k] != "v" {
 			t.Errorf("key %s lost: map has %d keys", k, len(got))
 		}
+	}
+	// One event an update, none twice: the seed's update and the 64.
+	entries, err := svcs[0].PendingOutbox(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated := 0
+	for _, e := range entries {
+		if e.Kind == connectd.OutboxEvent && strings.Contains(string(e.Payload), `"CONTACT_DATA_UPDATED"`) {
+			updated++
+		}
+	}
+	if updated != 65 {
+		t.Errorf("%d CONTACT_DATA_UPDATED events, want 65 (the seed's update and the 64)", updated)
+	}
+}
+
+// TestFastUpdatesKeepTheSearchIndex: updates through the optimistic
+// attempt skip the members trigger only while the instance has no
+// registered search key (as the locked path does); once a search has
+// registered one, each of them is indexed, and a search after the update
+// finds the new value at once, through the index, not the old one.
+func TestFastUpdatesKeepTheSearchIndex(t *testing.T) {
+	t.Parallel()
+	s := open(t, pgtest.DSN(t), connectd.SystemClock{})
+	seed(t, s)
+	svc := service(s)
+	ctx := t.Context()
+	update := func(v string) {
+		t.Helper()
+		if err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"k": v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(v string) int64 {
+		t.Helper()
+		q := &connectd.SearchQuery{InstanceID: "inst-1", TimeRange: connectd.TimeInitiation,
+			Start: time.Now().Add(-time.Hour), End: time.Now().Add(time.Hour),
+			Attributes: &connectd.AttributeCriteria{Criteria: []connectd.AttributeCriterion{{Key: "k", Values: []string{v}}}}}
+		page, err := svc.SearchContacts(ctx, owner, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.TotalCount
+	}
+	update("v1") // the locked path: no key yet, the trigger skips
+	update("v2") // the optimistic attempt, skipping too
+	if pairs, err := s.IndexedPairs(ctx, "inst-1"); err != nil || pairs["k"] != 0 {
+		t.Fatalf("index pairs of k before any search = %v, %v; want none", pairs, err)
+	}
+	if n := search("v2"); n != 1 { // registers k, read from the maps
+		t.Fatalf("search k=v2 found %d contacts, want 1", n)
+	}
+	if _, err := svc.BackfillSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"v3", "v4", "v5"} {
+		before := postgres.FastCommits(s)
+		update(v) // optimistic: the cache holds the row since v2
+		if postgres.FastCommits(s) != before+1 {
+			t.Fatalf("the update to k=%s was not optimistic", v)
+		}
+		if pairs, err := s.IndexedPairs(ctx, "inst-1"); err != nil || pairs["k"] != 1 {
+			t.Fatalf("index pairs of k after k=%s = %v, %v; want 1", v, pairs, err)
+		}
+		if n := search(v); n != 1 {
+			t.Errorf("search k=%s right after the update found %d contacts, want 1", v, n)
+		}
+		if n := search("v2"); n != 0 {
+			t.Errorf("search k=v2 after k=%s found %d contacts, want 0", v, n)
+		}
+	}
+}
+
+// TestFastUpdateAfterUntagElsewhere: removing a contact's last tag through
+// another replica (its details row deleted) also makes this replica's
+// next update fall back, so its event shows no tags.
+func TestFastUpdateAfterUntagElsewhere(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	a, b := open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
+	seed(t, a)
+	svcA, svcB := service(a), service(b)
+	ctx := t.Context()
+	if err := svcA.TagContact(ctx, owner, "inst-1", "c-1", map[string]string{"team": "blue"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"x": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastEventTags(t, svcA); got["team"] != "blue" {
+		t.Fatalf("event tags %v, want team=blue", got)
+	}
+	if err := svcB.UntagContact(ctx, owner, "inst-1", "c-1", []string{"team"}); err != nil {
+		t.Fatal(err)
+	}
+	stale := postgres.FastStale(a)
+	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"y": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	if postgres.FastStale(a) != stale+1 {
+		t.Error("the update after the untag did not find its cached row moved on")
+	}
+	if got := lastEventTags(t, svcA); len(got) != 0 {
+		t.Errorf("the update's event has tags %v, want none (untagged by the other replica first)", got)
+	}
+}
+
+// TestFastAttemptsBackOffAcrossReplicas: when two replicas take turns
+// updating one contact, each one's cached row is always stale, and after
+// a few such attempts they stop trying (but for the odds' probes), so an
+// update costs the locked path's round trips, not one more.
+func TestFastAttemptsBackOffAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	a, b := open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
+	seed(t, a)
+	svcs := []*connectd.Service{service(a), service(b)}
+	ctx := t.Context()
+	const n = 200
+	for i := range n {
+		if err := svcs[i%2].UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{fmt.Sprint("k", i): "v"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stale := postgres.FastStale(a) + postgres.FastStale(b)
+	if limit := int64(2 + n/postgres.ProbeEvery + 4); stale > limit {
+		t.Errorf("%d of %d alternating updates made a stale attempt, want at most %d", stale, n, limit)
+	}
+	if stale == 0 {
+		t.Error("no attempt was stale: the test does not alternate")
+	}
+	got, err := svcs[1].GetAttributes(ctx, owner, "inst-1", "c-1")
+	if err != nil || len(got) != n+2 {
+		t.Errorf("map has %d keys, %v; want %d", len(got), err, n+2)
+	}
+}
+
+// TestCachedMapIsTheStoredMap: a map of invalid UTF-8, which only a Go
+// caller can pass (JSON decoding replaces it), is stored with U+FFFD, 3
+// bytes each; the optimistic attempt must not merge into the shorter map
+// the caller passed, or it accepts what the locked path refuses.
+func TestCachedMapIsTheStoredMap(t *testing.T) {
+	t.Parallel()
+	s := open(t, pgtest.DSN(t), connectd.SystemClock{})
+	seed(t, s)
+	svc := service(s)
+	ctx := t.Context()
+	if err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"x": strings.Repeat("\xff", 10000)}); err != nil {
+		t.Fatal(err)
+	}
+	err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"y": strings.Repeat("v", 20000)})
+	got, gerr := svc.GetAttributes(ctx, owner, "inst-1", "c-1")
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	if n := got.Size(); n > connectd.MaxAttributesBytes {
+		t.Errorf("update accepted (err %v): the stored map has %d bytes, over %d", err, n, connectd.MaxAttributesBytes)
 	}
 }

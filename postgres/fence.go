@@ -42,23 +42,41 @@ type fence struct {
 	timeline int64
 	recorded bool // connectd_fence exists (migrations ran): keep it up to date
 	noAccess bool // the role may not read pg_control_*: warned once, fence off
+
+	// primary is the last primary admitted (system, timeline, start of
+	// its postmaster), and epoch counts its changes (see epoch).
+	primary string
+	epochs  int64
 }
 
-// line returns the highest timeline the fence has seen, and whether it
-// knows one: not before a server was checked, nor with fencing off. The
-// row cache keeps entries of one timeline only (fast.go).
-func (f *fence) line() (int64, bool) {
+// epoch returns a number that changes whenever new connections reach
+// another primary than before, or the same one restarted, and whether the
+// fence knows one: not before a primary was checked, nor with fencing
+// off. The row cache uses an entry only in the epoch it was read in
+// (fast.go): its version is a transaction id, which a promoted standby,
+// or a server restarted after losing commits (synchronous_commit = off,
+// a restored backup, pg_resetwal), hands out again.
+func (f *fence) epoch() (int64, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.timeline, !f.noAccess && f.system != "" && f.timeline > 0
+	return f.epochs, !f.noAccess && f.epochs > 0
+}
+
+// sawPrimary notes the primary srv that check admitted, under f.mu.
+func (f *fence) sawPrimary(srv server) {
+	if id := srv.system + "/" + strconv.FormatInt(srv.timeline, 10) + "/" + srv.started; !srv.recovery && id != f.primary {
+		f.primary = id
+		f.epochs++
+	}
 }
 
 // server is what one connection says of its server.
 type server struct {
 	system    string
 	timeline  int64
-	recovery  bool  // a standby
-	fenceLine int64 // connectd_fence's timeline, 0 when unknown
+	recovery  bool   // a standby
+	fenceLine int64  // connectd_fence's timeline, 0 when unknown
+	started   string // pg_postmaster_start_time()
 }
 
 // errFenced is a server the fence refuses.
@@ -76,7 +94,8 @@ func (e *errFenced) Unwrap() error { return errNotPrimary }
 const serverQuery = `SELECT system_identifier::text, pg_is_in_recovery(),
 	CASE WHEN pg_is_in_recovery() THEN greatest((SELECT timeline_id FROM pg_control_checkpoint()),
 		(SELECT received_tli FROM pg_stat_wal_receiver))::bigint
-	ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END
+	ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END,
+	pg_postmaster_start_time()::text
 	FROM pg_control_system()`
 
 // fenceQuery reads the database's record, once connectd_fence exists.
@@ -139,6 +158,9 @@ func (f *fence) check(ctx context.Context, conn *pgconn.PgConn) error {
 	}
 	f.mu.Lock()
 	refusal, raised := f.admit(srv)
+	if refusal == "" {
+		f.sawPrimary(srv)
+	}
 	f.mu.Unlock()
 	if refusal != "" {
 		f.log.Error("postgres: refusing a server that is not the cluster's current primary", "host", host, "reason", refusal)
@@ -193,11 +215,11 @@ func readServer(ctx context.Context, conn *pgconn.PgConn, withRecord bool) (serv
 	if res.Err != nil {
 		return srv, res.Err
 	}
-	if len(res.Rows) != 1 || len(res.Rows[0]) != 3 {
+	if len(res.Rows) != 1 || len(res.Rows[0]) != 4 {
 		return srv, errors.New("pg_control_system() returned no row")
 	}
 	row := res.Rows[0]
-	srv.system, srv.recovery = string(row[0]), string(row[1]) == "t"
+	srv.system, srv.recovery, srv.started = string(row[0]), string(row[1]) == "t", string(row[3])
 	var err error
 	if srv.timeline, err = strconv.ParseInt(string(row[2]), 10, 64); err != nil {
 		return srv, fmt.Errorf("timeline %q: %w", row[2], err)

@@ -26,7 +26,7 @@ type rowKey struct{ instance, id string }
 // cached is a contact row as a unit of this process committed or locked
 // it: the contact (Attributes its own map, References and Tags its
 // details), the owner of its instance, the row's xmin then, and the
-// timeline of the server it was read on. It is never changed once stored;
+// fence's epoch it was read in (fence.epoch). It is never changed once stored;
 // a later commit stores a new one.
 //
 // xmin is the id of the transaction that wrote the row's current version:
@@ -38,12 +38,12 @@ type rowKey struct{ instance, id string }
 // them rewrites the contact row too (SaveDetails), and the contact's xmin
 // covers both.
 type cached struct {
-	owner    connectd.Owner
-	c        connectd.Contact
-	xmin     uint32
-	timeline int64
-	at       time.Time
-	size     int
+	owner connectd.Owner
+	c     connectd.Contact
+	xmin  uint32
+	epoch int64
+	at    time.Time
+	size  int
 }
 
 // rowCache holds the cached rows, up to max estimated bytes. It serves
@@ -63,7 +63,8 @@ func newRowCache(max int) *rowCache {
 	return &rowCache{max: max, rows: make(map[rowKey]*cached)}
 }
 
-// get returns the entry of k if there is one young enough.
+// get returns the entry of k if there is one young enough. An entry too
+// old stays until it is replaced or evicted: bounded, like every entry.
 func (rc *rowCache) get(k rowKey) *cached {
 	rc.mu.Lock()
 	e := rc.rows[k]
@@ -74,8 +75,8 @@ func (rc *rowCache) get(k rowKey) *cached {
 	return e
 }
 
-// put stores e for k, then evicts entries (in the map's random order)
-// until the cache is within its cap. An entry larger than the cap itself
+// put stores e for k, then evicts entries (in the map's random order,
+// e among them) until the cache is within its cap. An entry larger than the cap itself
 // is not stored.
 func (rc *rowCache) put(k rowKey, e *cached) {
 	e.size = entrySize(&e.c)

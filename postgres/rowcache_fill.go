@@ -44,14 +44,14 @@ func (r *rows) forgetLocked() {
 
 // rememberLocked stores, after the unit committed, the row it locked if
 // the unit was an attribute update of it (see above), read while the
-// fence was at timeline; otherwise it forgets the row.
-func (r *rows) rememberLocked(timeline int64) {
+// fence was at epoch; otherwise it forgets the row.
+func (r *rows) rememberLocked(epoch int64) {
 	l, w := r.locked, r.wrote
 	if l == nil {
 		return
 	}
-	now, ok := r.s.fence.line()
-	if r.u.other || w == nil || (rowKey{w.instance, w.id}) != l.key || r.u.written == 0 || !ok || now != timeline {
+	now, ok := r.s.fence.epoch()
+	if r.u.other || w == nil || (rowKey{w.instance, w.id}) != l.key || r.u.written == 0 || !ok || now != epoch {
 		r.s.cache.drop(l.key)
 		return
 	}
@@ -60,5 +60,5 @@ func (r *rows) rememberLocked(timeline int64) {
 		r.s.cache.drop(l.key)
 		return
 	}
-	r.s.remember(l.key, l.owner, c, w, r.u.written, timeline)
+	r.s.remember(l.key, l.owner, c, w, r.u.written, epoch)
 }

@@ -51,3 +51,77 @@ func TestRowCacheCap(t *testing.T) {
 		t.Error("a dropped entry was used")
 	}
 }
+
+// TestFastOdds: attempts are tried while at least half of the recent ones
+// committed; after a run of rows that moved on, one update in probeEvery
+// tries, and enough commits among those bring the attempts back.
+func TestFastOdds(t *testing.T) {
+	var o fastOdds
+	for range 100 {
+		if !o.try() {
+			t.Fatal("a fresh store does not try")
+		}
+		o.note(true)
+	}
+	tried := 0
+	for range 1000 {
+		if o.try() {
+			tried++
+			o.note(false)
+		}
+	}
+	if tried < 1000/probeEvery || tried > 1000/probeEvery+160 {
+		t.Errorf("after every attempt found its row moved on, %d of 1,000 updates tried; want about %d", tried, 1000/probeEvery)
+	}
+	back := 0
+	for i := range 2000 {
+		if o.try() {
+			o.note(true)
+			back = i
+			if o.won >= o.lost {
+				break
+			}
+		}
+	}
+	if o.won < o.lost {
+		t.Fatalf("2,000 updates whose probes all committed did not bring the attempts back (won %.1f, lost %.1f)", o.won, o.lost)
+	}
+	for range 10 {
+		if !o.try() {
+			t.Fatalf("after the probes committed again (update %d), an update does not try", back)
+		}
+		o.note(true)
+	}
+}
+
+// TestFenceEpoch: the epoch changes with the primary connections reach
+// (its system, timeline or postmaster start), not with a standby or the
+// same primary again.
+func TestFenceEpoch(t *testing.T) {
+	var f fence
+	if _, ok := f.epoch(); ok {
+		t.Fatal("a fence that saw no primary has an epoch")
+	}
+	p := server{system: "7", timeline: 1, started: "2026-12-02 03:00:00.1+00"}
+	f.sawPrimary(p)
+	e1, ok := f.epoch()
+	f.sawPrimary(p)
+	f.sawPrimary(server{system: "7", timeline: 1, started: "other", recovery: true})
+	if e, _ := f.epoch(); !ok || e != e1 {
+		t.Fatalf("the same primary or a standby changed the epoch: %d, %v → %d", e1, ok, e)
+	}
+	for _, next := range []server{
+		{system: "7", timeline: 1, started: "2026-12-02 03:05:00.2+00"}, // restarted
+		{system: "7", timeline: 2, started: "2026-12-02 03:05:00.2+00"}, // promoted
+	} {
+		f.sawPrimary(next)
+		if e, _ := f.epoch(); e == e1 {
+			t.Errorf("primary %+v kept the epoch %d", next, e1)
+		}
+		e1, _ = f.epoch()
+	}
+	f.noAccess = true
+	if _, ok := f.epoch(); ok {
+		t.Error("a fence that is off has an epoch")
+	}
+}

@@ -27,7 +27,8 @@
 //     is still the version the process's row cache holds (its xmin), else
 //     writes nothing and the update runs as above. The cache (rowcache.go,
 //     DefaultCacheBytes) holds only rows as this process committed them;
-//     other replicas' writes make it stale, never wrong.
+//     other replicas' writes make it stale, never wrong, and a store whose
+//     attempts are mostly stale stops trying (fastOdds).
 //   - Uniqueness across replicas (instance id and alias, contact id,
 //     ClientToken) rests on unique indexes; a violation is a
 //     connectd.Conflict for the Service to answer.
@@ -49,6 +50,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectd/connectd"
@@ -99,6 +101,9 @@ type Store struct {
 
 	commits connectd.CommitHook // see ObserveCommits
 	cache   *rowCache           // rows for the optimistic attribute update (fast.go); nil: none
+	odds    fastOdds            // whether optimistic attempts pay (fast.go)
+	fastOK  atomic.Int64        // optimistic attempts that committed
+	fastNot atomic.Int64        // optimistic attempts that found the row moved on
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value

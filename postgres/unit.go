@@ -66,7 +66,7 @@ func (s *Store) update(ctx context.Context, fast bool, fn func(connectd.Tx) erro
 	// pgxpool destroys, rather than reuses, a connection released in a
 	// transaction: one whose ROLLBACK failed or was never sent.
 	defer conn.Release()
-	timeline, _ := s.fence.line()
+	epoch, _ := s.fence.epoch()
 	u := &unit{conn: conn, queue: []*stmt{{sql: "BEGIN"}}}
 	r := &rows{s: s, q: u, u: u, write: true}
 	r.Tables = tables(r)
@@ -80,7 +80,7 @@ func (s *Store) update(ctx context.Context, fast bool, fn func(connectd.Tx) erro
 		r.forgetLocked()
 		return err
 	}
-	r.rememberLocked(timeline)
+	r.rememberLocked(epoch)
 	s.commits.Committed(1, start)
 	return nil
 }

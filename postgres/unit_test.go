@@ -130,11 +130,12 @@ func TestUpdateAttributesRoundTrips(t *testing.T) {
 	if trips := tc.count(func() { _, _ = svc.GetAttributes(ctx, owner, "inst-1", "c-1") }); len(trips) != 1 {
 		t.Errorf("GetAttributes made %d round trips, want 1:\n%s", len(trips), showTrips(trips))
 	}
-	// A new timeline (a promotion) retires every entry: the locked path.
-	postgres.RaiseTimelineForTest(s)
+	// Another primary (a promotion, a restart) retires every entry: the
+	// locked path.
+	postgres.NewEpochForTest(s)
 	trips = tc.count(func() { update(svc, "after a promotion") })
 	if !tripsMatch(trips, locked) {
-		t.Errorf("UpdateAttributes after a new timeline made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(locked), showTrips(locked))
+		t.Errorf("UpdateAttributes in a new epoch made %d round trips:\n%s\nwant %d:\n%s", len(trips), showTrips(trips), len(locked), showTrips(locked))
 	}
 }
 
