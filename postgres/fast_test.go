@@ -20,33 +20,22 @@ import (
 // new tags and its map keeps the other replica's keys.
 func TestFastUpdateSeesOtherReplicasDetails(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.DSN(t)
-	a, b := open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
-	seed(t, a)
-	svcA, svcB := service(a), service(b)
+	a, _, svcA, svcB := twoReplicas(t)
 	ctx := t.Context()
-	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"x": "1"}); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, svcA, connectd.Attributes{"x": "1"})
 	if n, _ := postgres.CacheUsage(a); n != 1 {
 		t.Fatalf("store a caches %d rows after its update, want 1", n)
 	}
 	if err := svcB.TagContact(ctx, owner, "inst-1", "c-1", map[string]string{"team": "blue"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"y": "2"}); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, svcA, connectd.Attributes{"y": "2"})
 	if got := lastEventTags(t, svcA); got["team"] != "blue" {
 		t.Errorf("the update's event has tags %v, want team=blue (tagged by the other replica first)", got)
 	}
 	// And the map: b's write of it, then a's again.
-	if err := svcB.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"z": "3"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"w": "4"}); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, svcB, connectd.Attributes{"z": "3"})
+	mustUpdate(t, svcA, connectd.Attributes{"w": "4"})
 	got, err := svcB.GetAttributes(ctx, owner, "inst-1", "c-1")
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +44,24 @@ func TestFastUpdateSeesOtherReplicasDetails(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("map %v lacks %s=%s", got, k, v)
 		}
+	}
+}
+
+// twoReplicas opens two stores on one fresh database, seeded through the
+// first, and their Services.
+func twoReplicas(t *testing.T) (a, b *postgres.Store, svcA, svcB *connectd.Service) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	a, b = open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
+	seed(t, a)
+	return a, b, service(a), service(b)
+}
+
+// mustUpdate merges attrs into c-1's map through svc.
+func mustUpdate(t *testing.T, svc *connectd.Service, attrs connectd.Attributes) {
+	t.Helper()
+	if err := svc.UpdateAttributes(t.Context(), owner, "inst-1", "c-1", attrs); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -88,10 +95,8 @@ func lastEventTags(t *testing.T, svc *connectd.Service) map[string]string {
 // writes, lose no key.
 func TestFastUpdatesOfOneChainOnTwoReplicas(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.DSN(t)
-	a, b := open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
-	seed(t, a)
-	svcs := []*connectd.Service{service(a), service(b)}
+	_, _, svcA, svcB := twoReplicas(t)
+	svcs := []*connectd.Service{svcA, svcB}
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -194,17 +199,12 @@ func TestFastUpdatesKeepTheSearchIndex(t *testing.T) {
 // next update fall back, so its event shows no tags.
 func TestFastUpdateAfterUntagElsewhere(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.DSN(t)
-	a, b := open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
-	seed(t, a)
-	svcA, svcB := service(a), service(b)
+	a, _, svcA, svcB := twoReplicas(t)
 	ctx := t.Context()
 	if err := svcA.TagContact(ctx, owner, "inst-1", "c-1", map[string]string{"team": "blue"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"x": "1"}); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, svcA, connectd.Attributes{"x": "1"})
 	if got := lastEventTags(t, svcA); got["team"] != "blue" {
 		t.Fatalf("event tags %v, want team=blue", got)
 	}
@@ -212,9 +212,7 @@ func TestFastUpdateAfterUntagElsewhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := postgres.FastStale(a)
-	if err := svcA.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"y": "2"}); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, svcA, connectd.Attributes{"y": "2"})
 	if postgres.FastStale(a) != stale+1 {
 		t.Error("the update after the untag did not find its cached row moved on")
 	}
@@ -229,10 +227,8 @@ func TestFastUpdateAfterUntagElsewhere(t *testing.T) {
 // update costs the locked path's round trips, not one more.
 func TestFastAttemptsBackOffAcrossReplicas(t *testing.T) {
 	t.Parallel()
-	dsn := pgtest.DSN(t)
-	a, b := open(t, dsn, connectd.SystemClock{}), open(t, dsn, connectd.SystemClock{})
-	seed(t, a)
-	svcs := []*connectd.Service{service(a), service(b)}
+	a, b, svcA, svcB := twoReplicas(t)
+	svcs := []*connectd.Service{svcA, svcB}
 	ctx := t.Context()
 	const n = 200
 	for i := range n {
