@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -69,7 +70,7 @@ const fastChainMapWithOutbox = `WITH m AS (UPDATE contacts SET attributes = $1, 
 // locked path runs fn again from the start.
 func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (bool, error) {
 	epoch, ok := s.fence.epoch()
-	if s.cache == nil || !ok || !s.odds.try() {
+	if s.cache == nil || !ok {
 		return false, nil
 	}
 	start := time.Now()
@@ -83,6 +84,9 @@ func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (boo
 	if len(r.u.queue) != 1 || r.u.queue[0].sql != updateChainMapWithOutbox || w == nil ||
 		(rowKey{w.instance, w.id}) != f.key {
 		return false, nil // not the one write this path sends
+	}
+	if !s.odds.try() { // asked only of attempts that would send it
+		return false, nil
 	}
 	st := r.u.queue[0]
 	conn, err := s.pool.Acquire(ctx)
@@ -108,7 +112,7 @@ func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (boo
 		s.fastNot.Add(1)
 		s.cache.drop(f.key)
 		return false, nil
-	case errors.As(err, &pgErr) && pgErr.Severity != "FATAL" && !conn.Conn().IsClosed():
+	case errors.As(err, &pgErr) && !endsSession(pgErr) && !conn.Conn().IsClosed():
 		// The server refused the statement, which then kept nothing
 		// (an implicit transaction); a FATAL error ends the session with
 		// the outcome unknown, as for unit.commit.
@@ -208,10 +212,10 @@ func (r errRow) Scan(...any) error { return r.err }
 // fastOdds decides whether an optimistic attempt is worth its round trip:
 // it saves one when it commits and costs one when the row moved on, so it
 // is tried while at least half of the recent attempts committed (counts
-// that decay by 1/64 an attempt), and otherwise on one update in
+// that decay by 1/16 an attempt), and otherwise on one attempt in
 // probeEvery, so that a replica that became the chains' only writer
 // again (a load balancer that routes them by chain, or the other replicas
-// gone) finds out.
+// gone) finds out: about a dozen probes that commit bring it back.
 type fastOdds struct {
 	mu        sync.Mutex
 	won, lost float64
@@ -238,10 +242,21 @@ func (o *fastOdds) try() bool {
 func (o *fastOdds) note(won bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.won, o.lost = o.won*63/64, o.lost*63/64
+	o.won, o.lost = o.won*15/16, o.lost*15/16
 	if won {
 		o.won++
 	} else {
 		o.lost++
 	}
+}
+
+// endsSession reports whether the server ended the session with err
+// (FATAL or PANIC, by the severity's untranslated name: the localized one
+// is in the server's lc_messages), leaving a statement's outcome unknown.
+func endsSession(err *pgconn.PgError) bool {
+	switch cmp.Or(err.SeverityUnlocalized, err.Severity) {
+	case "FATAL", "PANIC":
+		return true
+	}
+	return false
 }

@@ -271,3 +271,23 @@ func TestCachedMapIsTheStoredMap(t *testing.T) {
 		t.Errorf("update accepted (err %v): the stored map has %d bytes, over %d", err, n, connectd.MaxAttributesBytes)
 	}
 }
+
+// TestNoFastUpdatesWithoutFlushedCommits: a session whose commits do not
+// wait for their flush (synchronous_commit = off) may see a crash lose
+// them and their transaction ids come round again, so the store keeps no
+// row cache there: every update takes the locked path.
+func TestNoFastUpdatesWithoutFlushedCommits(t *testing.T) {
+	t.Parallel()
+	s := open(t, pgtest.WithParam(pgtest.DSN(t), "synchronous_commit", "off"), connectd.SystemClock{})
+	seed(t, s)
+	svc := service(s)
+	for _, v := range []string{"1", "2", "3"} {
+		mustUpdate(t, svc, connectd.Attributes{"k": v})
+	}
+	if n := postgres.FastCommits(s); n != 0 {
+		t.Errorf("%d optimistic updates with synchronous_commit = off, want none", n)
+	}
+	if got, err := svc.GetAttributes(t.Context(), owner, "inst-1", "c-1"); err != nil || got["k"] != "3" {
+		t.Errorf("GetAttributes = %v, %v; want k=3", got, err)
+	}
+}

@@ -44,9 +44,11 @@ type fence struct {
 	noAccess bool // the role may not read pg_control_*: warned once, fence off
 
 	// primary is the last primary admitted (system, timeline, start of
-	// its postmaster), and epoch counts its changes (see epoch).
+	// its postmaster), and epochs counts its changes (see epoch); noEpoch:
+	// a primary's session commits without waiting for the flush.
 	primary string
 	epochs  int64
+	noEpoch bool
 }
 
 // epoch returns a number that changes whenever new connections reach
@@ -54,20 +56,48 @@ type fence struct {
 // fence knows one: not before a primary was checked, nor with fencing
 // off. The row cache uses an entry only in the epoch it was read in
 // (fast.go): its version is a transaction id, which a promoted standby,
-// or a server restarted after losing commits (synchronous_commit = off,
-// a restored backup, pg_resetwal), hands out again.
+// or a server restarted from a backup or after pg_resetwal, hands out
+// again. A server that crashes keeps its postmaster's start but not its
+// xids: every transaction that committed is in the WAL it replays, so an
+// id this process saw committed is never handed out again, unless commits
+// do not wait for their flush (synchronous_commit = off, which loses
+// acknowledged commits in a crash): then there is no epoch, and no cache.
 func (f *fence) epoch() (int64, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.epochs, !f.noAccess && f.epochs > 0
+	return f.epochs, !f.noAccess && !f.noEpoch && f.epochs > 0
 }
 
 // sawPrimary notes the primary srv that check admitted, under f.mu.
 func (f *fence) sawPrimary(srv server) {
-	if id := srv.system + "/" + strconv.FormatInt(srv.timeline, 10) + "/" + srv.started; !srv.recovery && id != f.primary {
+	if srv.recovery {
+		return
+	}
+	switch {
+	case srv.async:
+		f.noEpoch = true
+		return
+	case srv.started == "":
+		// Not known this time (epochQuery failed): a new epoch, to be
+		// safe, and another once it is known.
+		f.primary = ""
+		f.epochs++
+		return
+	}
+	if id := srv.system + "/" + strconv.FormatInt(srv.timeline, 10) + "/" + srv.started; id != f.primary {
 		f.primary = id
 		f.epochs++
 	}
+}
+
+// readEpoch fills srv.started and srv.async from epochQuery; a server
+// that does not answer it leaves started "" (and keeps its fence).
+func readEpoch(ctx context.Context, conn *pgconn.PgConn, srv *server) {
+	res := conn.ExecParams(ctx, epochQuery, nil, nil, nil, nil).Read()
+	if res.Err != nil || len(res.Rows) != 1 || len(res.Rows[0]) != 2 {
+		return
+	}
+	srv.started, srv.async = string(res.Rows[0][0]), string(res.Rows[0][1]) == "off"
 }
 
 // server is what one connection says of its server.
@@ -76,7 +106,8 @@ type server struct {
 	timeline  int64
 	recovery  bool   // a standby
 	fenceLine int64  // connectd_fence's timeline, 0 when unknown
-	started   string // pg_postmaster_start_time()
+	started   string // a primary's postmaster start (epochQuery); "" unknown
+	async     bool   // synchronous_commit = off in this session
 }
 
 // errFenced is a server the fence refuses.
@@ -94,9 +125,14 @@ func (e *errFenced) Unwrap() error { return errNotPrimary }
 const serverQuery = `SELECT system_identifier::text, pg_is_in_recovery(),
 	CASE WHEN pg_is_in_recovery() THEN greatest((SELECT timeline_id FROM pg_control_checkpoint()),
 		(SELECT received_tli FROM pg_stat_wal_receiver))::bigint
-	ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END,
-	pg_postmaster_start_time()::text
+	ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END
 	FROM pg_control_system()`
+
+// epochQuery reads what else tells one primary's run from another (see
+// epoch): when its postmaster started, in seconds (not as text, which the
+// session's TimeZone and DateStyle format), and whether this session's
+// commits wait for their WAL flush.
+const epochQuery = `SELECT extract(epoch FROM pg_postmaster_start_time())::text, current_setting('synchronous_commit')`
 
 // fenceQuery reads the database's record, once connectd_fence exists.
 const fenceQuery = `SELECT system_identifier, timeline FROM connectd_fence`
@@ -155,6 +191,9 @@ func (f *fence) check(ctx context.Context, conn *pgconn.PgConn) error {
 	}
 	if err != nil {
 		return fmt.Errorf("fence: read the server's identity: %w", err)
+	}
+	if !srv.recovery {
+		readEpoch(ctx, conn, &srv)
 	}
 	f.mu.Lock()
 	refusal, raised := f.admit(srv)
@@ -215,11 +254,11 @@ func readServer(ctx context.Context, conn *pgconn.PgConn, withRecord bool) (serv
 	if res.Err != nil {
 		return srv, res.Err
 	}
-	if len(res.Rows) != 1 || len(res.Rows[0]) != 4 {
+	if len(res.Rows) != 1 || len(res.Rows[0]) != 3 {
 		return srv, errors.New("pg_control_system() returned no row")
 	}
 	row := res.Rows[0]
-	srv.system, srv.recovery, srv.started = string(row[0]), string(row[1]) == "t", string(row[3])
+	srv.system, srv.recovery = string(row[0]), string(row[1]) == "t"
 	var err error
 	if srv.timeline, err = strconv.ParseInt(string(row[2]), 10, 64); err != nil {
 		return srv, fmt.Errorf("timeline %q: %w", row[2], err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // TestRowCacheCap: the cache stays within its estimated bytes, evicting
@@ -70,11 +71,11 @@ func TestFastOdds(t *testing.T) {
 			o.note(false)
 		}
 	}
-	if tried < 1000/probeEvery || tried > 1000/probeEvery+160 {
+	if tried < 1000/probeEvery || tried > 1000/probeEvery+16 {
 		t.Errorf("after every attempt found its row moved on, %d of 1,000 updates tried; want about %d", tried, 1000/probeEvery)
 	}
 	back := 0
-	for i := range 2000 {
+	for i := range 20 * probeEvery {
 		if o.try() {
 			o.note(true)
 			back = i
@@ -84,7 +85,7 @@ func TestFastOdds(t *testing.T) {
 		}
 	}
 	if o.won < o.lost {
-		t.Fatalf("2,000 updates whose probes all committed did not bring the attempts back (won %.1f, lost %.1f)", o.won, o.lost)
+		t.Fatalf("20 probes that all committed did not bring the attempts back (won %.1f, lost %.1f)", o.won, o.lost)
 	}
 	for range 10 {
 		if !o.try() {
@@ -120,8 +121,41 @@ func TestFenceEpoch(t *testing.T) {
 		}
 		e1, _ = f.epoch()
 	}
-	f.noAccess = true
+	f.sawPrimary(server{system: "7", timeline: 2}) // its start not read this time
+	if e, _ := f.epoch(); e == e1 {
+		t.Error("a primary whose start could not be read kept the epoch")
+	}
+	e1, _ = f.epoch()
+	f.sawPrimary(server{system: "7", timeline: 2, started: "1733108700.2"})
+	if e, _ := f.epoch(); e == e1 {
+		t.Error("the start read again kept the epoch of the unknown one")
+	}
+	f.sawPrimary(server{system: "7", timeline: 2, started: "1733108700.2", async: true})
+	if _, ok := f.epoch(); ok {
+		t.Error("a primary with synchronous_commit = off left the fence an epoch")
+	}
+	f.noEpoch, f.noAccess = false, true
 	if _, ok := f.epoch(); ok {
 		t.Error("a fence that is off has an epoch")
+	}
+}
+
+// TestEndsSession: FATAL and PANIC, in the untranslated severity when the
+// server sends one, end the session; an ERROR does not, whatever the
+// server's language.
+func TestEndsSession(t *testing.T) {
+	for _, c := range []struct {
+		err  pgconn.PgError
+		want bool
+	}{
+		{pgconn.PgError{Severity: "FATAL"}, true},
+		{pgconn.PgError{Severity: "PANIC"}, true},
+		{pgconn.PgError{Severity: "ERROR"}, false},
+		{pgconn.PgError{Severity: "ВАЖНО", SeverityUnlocalized: "FATAL"}, true},
+		{pgconn.PgError{Severity: "ОШИБКА", SeverityUnlocalized: "ERROR"}, false},
+	} {
+		if got := endsSession(&c.err); got != c.want {
+			t.Errorf("endsSession(%q / %q) = %v, want %v", c.err.Severity, c.err.SeverityUnlocalized, got, c.want)
+		}
 	}
 }

@@ -159,11 +159,11 @@ func (u *unit) commit(ctx context.Context) error {
 		return &errCommit{errors.New("the server rolled the transaction back (" + end.tag.String() + ")")}
 	case err == nil:
 		return nil
-	case errors.As(err, &pgErr) && end.tag.String() == "" && pgErr.Severity != "FATAL" &&
+	case errors.As(err, &pgErr) && end.tag.String() == "" && !endsSession(pgErr) &&
 		!u.conn.Conn().IsClosed() && u.conn.Conn().PgConn().TxStatus() != 'I':
 		// The server answered a statement before COMMIT with an error
 		// and is still in the (failed) transaction: COMMIT did not run.
-		// A FATAL error closes the connection before the server says
+		// A FATAL (or PANIC) error closes the connection before the server says
 		// whether it is in a transaction (TxStatus still reads the BEGIN's
 		// state then), so the outcome is unknown: an errCommit.
 		return err
