@@ -46,30 +46,48 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if err := r.snapshot(ctx); err != nil {
 		return nil, 0, err
 	}
-	s := r.s
-	cutoff := s.cutoff()
-	from, fromArgs, skip, err := r.plan(ctx, q, cutoff)
+	sq, err := r.searchQueries(ctx, q, cur, limit)
 	if err != nil {
 		return nil, 0, err
+	}
+	var total int64
+	if err := r.q.QueryRowContext(ctx, sq.count, sq.countArgs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count: %w", err)
+	}
+	contacts, err := pageContacts(ctx, r.q, q, sq.page, sq.pageArgs...)
+	if err != nil {
+		return nil, 0, err
+	}
+	return contacts, total, pageDetails(ctx, r.q, q.InstanceID, contacts)
+}
+
+// searchSQLs are a search's two statements: its count and its page.
+type searchSQLs struct {
+	count, page         string
+	countArgs, pageArgs []any
+}
+
+// searchQueries plans a search (see plan) and builds its count and page.
+func (r *rows) searchQueries(ctx context.Context, q *connectd.SearchQuery, cur *connectd.SearchCursor, limit int) (*searchSQLs, error) {
+	cutoff := r.s.cutoff()
+	from, fromArgs, skip, err := r.plan(ctx, q, cutoff)
+	if err != nil {
+		return nil, err
 	}
 	b := searchSQL{members: skip >= 0 && membersAlone(q)}
 	b.filters(q, cutoff)
 	if q.Attributes != nil {
 		b.attributes(q.Attributes, cutoff, skip)
 	}
-	var total int64
-	count := "SELECT count(*) FROM " + from + " WHERE " + b.where()
-	countArgs := append(append([]any{}, fromArgs...), b.args...)
+	sq := &searchSQLs{count: "SELECT count(*) FROM " + from + " WHERE " + b.where(),
+		countArgs: append(append([]any{}, fromArgs...), b.args...)}
 	if skip >= 0 && membersAlone(q) {
 		// The members' rows hold all the search asks: count them alone,
 		// without joining each to its contact, and through the counters
 		// of the whole ten-minute buckets in range (search_counts.go).
 		c := q.Attributes.Criteria[skip]
-		count, countArgs = memberCount(q.InstanceID, c.Key, anys(c.Values, func(v string) any { return v }),
+		sq.count, sq.countArgs = memberCount(q.InstanceID, c.Key, anys(c.Values, func(v string) any { return v }),
 			max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli(), cutoff)
-	}
-	if err := r.q.QueryRowContext(ctx, count, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count: %w", err)
 	}
 	col, id := sortColumns(q, skip)
 	if cur != nil {
@@ -79,14 +97,10 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	if q.Descending {
 		dir = " DESC"
 	}
-	query := pageQuery("SELECT " + packedColumns() + " AS p FROM " + from + " WHERE " + b.where() +
+	sq.page = pageQuery("SELECT " + packedColumns() + " AS p FROM " + from + " WHERE " + b.where() +
 		" ORDER BY " + col + dir + ", " + id + dir + " LIMIT ?")
-	args := append(append(append([]any{}, fromArgs...), b.args...), limit)
-	contacts, err := pageContacts(ctx, r.q, q, query, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	return contacts, total, pageDetails(ctx, r.q, q.InstanceID, contacts)
+	sq.pageArgs = append(append(append([]any{}, fromArgs...), b.args...), limit)
+	return sq, nil
 }
 
 // sortColumns returns the page's sort key and tie-breaker: when the

@@ -218,29 +218,50 @@ func TestPageIndexIsPackedColumns(t *testing.T) {
 	}
 }
 
-// TestMembersPageReadsTheIndex: a page driven by an attribute value's
-// members, when they hold all the search asks, reads each contact's text
-// from contacts_page, not its row.
+// TestMembersPageReadsTheIndex: the page of a search driven by an
+// attribute value's members, when they hold all the search asks, reads
+// each contact's text from contacts_page, not its row, also on the pages
+// after the first; a search that asks for a row's own column does not.
 func TestMembersPageReadsTheIndex(t *testing.T) {
 	s := openDir(t, t.TempDir(), connectd.SystemClock{})
 	defer s.Close()
 	q := &connectd.SearchQuery{InstanceID: "i", TimeRange: connectd.TimeInitiation, Sort: connectd.SortInitiation,
+		Start: time.Unix(0, 0), End: time.Now(),
 		Attributes: &connectd.AttributeCriteria{Criteria: []connectd.AttributeCriterion{{Key: "k", Values: []string{"v"}, Indexed: true}}}}
-	query := pageQuery("SELECT " + packedColumns() + " AS p FROM " + membersFrom(q, 0) +
-		" WHERE " + where(q) + " ORDER BY v.at ASC, v.id ASC LIMIT ?")
-	plan := queryPlan(t, s.read, query, "i", "k", "v", 0, 1, 0, "i", "i", 0, 1, 101)
-	if !slices.ContainsFunc(plan, func(step string) bool { return strings.Contains(step, "COVERING INDEX contacts_page") }) {
-		t.Fatalf("the page reads contacts' rows:\n  %s", strings.Join(plan, "\n  "))
+	page := func(q *connectd.SearchQuery, cur *connectd.SearchCursor) []string {
+		t.Helper()
+		var plan []string
+		err := s.View(t.Context(), "test", func(tx connectd.Tx) error {
+			r := tx.(*rows)
+			if err := r.snapshot(t.Context()); err != nil {
+				return err
+			}
+			sq, err := r.searchQueries(t.Context(), q, cur, 101)
+			if err != nil {
+				return err
+			}
+			plan = queryPlan(t, s.read, sq.page, sq.pageArgs...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan
 	}
-	q.Channels = []connectd.Channel{connectd.ChannelVoice} // the rows' own column: through the primary key
-	if from := membersFrom(q, 0); strings.Contains(from, "contacts_page") {
-		t.Errorf("a search on a contact's channel reads contacts_page: %s", from)
+	covering := func(plan []string) bool {
+		return slices.ContainsFunc(plan, func(step string) bool { return strings.Contains(step, "COVERING INDEX contacts_page") })
 	}
-}
-
-// where is the WHERE of q's search driven by its first criterion's members.
-func where(q *connectd.SearchQuery) string {
-	b := searchSQL{members: membersAlone(q)}
-	b.filters(q, 0)
-	return b.where()
+	for _, cur := range []*connectd.SearchCursor{nil, {ID: "c-9", Num: 5000}} {
+		if plan := page(q, cur); !covering(plan) {
+			t.Fatalf("the page (cursor %v) reads contacts' rows:\n  %s", cur, strings.Join(plan, "\n  "))
+		}
+	}
+	q.Descending = true
+	if plan := page(q, nil); !covering(plan) {
+		t.Fatalf("the descending page reads contacts' rows:\n  %s", strings.Join(plan, "\n  "))
+	}
+	q.Channels = []connectd.Channel{connectd.ChannelVoice} // the rows' own column
+	if plan := page(q, nil); covering(plan) {
+		t.Errorf("a search on a contact's channel reads only contacts_page:\n  %s", strings.Join(plan, "\n  "))
+	}
 }
