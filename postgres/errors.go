@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -148,4 +149,15 @@ func retryable(err error) bool {
 		return false
 	}
 	return isUnavailable(err)
+}
+
+// endsSession reports whether the server ended the session with err
+// (FATAL or PANIC, by the severity's untranslated name: the localized one
+// is in the server's lc_messages), leaving a statement's outcome unknown.
+func endsSession(err *pgconn.PgError) bool {
+	switch cmp.Or(err.SeverityUnlocalized, err.Severity) {
+	case "FATAL", "PANIC":
+		return true
+	}
+	return false
 }

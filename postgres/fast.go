@@ -1,10 +1,8 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -208,55 +206,3 @@ func (q refuse) QueryRow(context.Context, string, ...any) pgx.Row {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
-
-// fastOdds decides whether an optimistic attempt is worth its round trip:
-// it saves one when it commits and costs one when the row moved on, so it
-// is tried while at least half of the recent attempts committed (counts
-// that decay by 1/16 an attempt), and otherwise on one attempt in
-// probeEvery, so that a replica that became the chains' only writer
-// again (a load balancer that routes them by chain, or the other replicas
-// gone) finds out: about a dozen probes that commit bring it back.
-type fastOdds struct {
-	mu        sync.Mutex
-	won, lost float64
-	skipped   int
-}
-
-// probeEvery is how often an attempt is tried against the odds.
-const probeEvery = 16
-
-func (o *fastOdds) try() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.won >= o.lost {
-		return true
-	}
-	o.skipped++
-	if o.skipped < probeEvery {
-		return false
-	}
-	o.skipped = 0
-	return true
-}
-
-func (o *fastOdds) note(won bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.won, o.lost = o.won*15/16, o.lost*15/16
-	if won {
-		o.won++
-	} else {
-		o.lost++
-	}
-}
-
-// endsSession reports whether the server ended the session with err
-// (FATAL or PANIC, by the severity's untranslated name: the localized one
-// is in the server's lc_messages), leaving a statement's outcome unknown.
-func endsSession(err *pgconn.PgError) bool {
-	switch cmp.Or(err.SeverityUnlocalized, err.Severity) {
-	case "FATAL", "PANIC":
-		return true
-	}
-	return false
-}
