@@ -43,7 +43,7 @@ const (
 	// 15–60 µs of PostgreSQL's CPU per update (BENCHMARKS.md, "Issue 18,
 	// session 3: PostgreSQL write path CPU"). Same rows either way:
 	// c.instance_id = $2.
-	lockContact = `SELECT ` + contactColumns + `, c.attributes, c.xmin
+	lockContact = `SELECT ` + contactColumns + `, c.attributes
 		FROM contacts c
 		WHERE c.instance_id = $2 AND c.id = $3 AND c.initiated_at >= $1
 			AND EXISTS (SELECT 1 FROM instances i WHERE i.id = $2 AND i.account = $4 AND i.region = $5)
@@ -89,10 +89,9 @@ func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID
 		return r.fast.lockCached(r.s, owner, instanceID, id)
 	}
 	var c *connectd.Contact
-	var xmin uint32
 	lock := &stmt{sql: lockContact, args: []any{r.s.cutoff(), instanceID, id, owner.AccountID, owner.Region},
 		scan: func(row pgx.Row) (err error) {
-			if c, err = scanContact(row, &xmin); errors.Is(err, pgx.ErrNoRows) {
+			if c, err = scanContact(row); errors.Is(err, pgx.ErrNoRows) {
 				c, err = nil, nil
 			}
 			return err
@@ -111,7 +110,7 @@ func (r *rows) LockContact(ctx context.Context, owner connectd.Owner, instanceID
 		return nil, nil
 	}
 	r.pre = pre
-	r.lockedRow(owner, c, pre, xmin)
+	r.lockedRow(owner, c, pre)
 	return c, nil
 }
 
@@ -164,9 +163,8 @@ func (r *rows) CountTransfers(ctx context.Context, instanceID, initialID string)
 	return r.count(ctx, queryCountTransfers, instanceID, initialID, r.s.cutoff())
 }
 
-// scanContact reads contactColumns and a chain map, then the columns of
-// extra, if any.
-func scanContact(r pgx.Row, extra ...any) (*connectd.Contact, error) {
+// scanContact reads contactColumns and a chain map.
+func scanContact(r pgx.Row) (*connectd.Contact, error) {
 	var (
 		c                        connectd.Contact
 		previous, related, token *string
@@ -176,10 +174,9 @@ func scanContact(r pgx.Row, extra ...any) (*connectd.Contact, error) {
 		channel, method          string
 		attrs                    []byte
 	)
-	dest := append(make([]any, 0, 17+len(extra)), &c.InstanceID, &c.ID, &c.InitialContactID, &previous, &related,
+	err := r.Scan(&c.InstanceID, &c.ID, &c.InitialContactID, &previous, &related,
 		&channel, &method, &c.Name, &c.Description, &c.QueueID, &token,
 		&initiated, &scheduled, &disconnected, &updated, &enqueued, &attrs)
-	err := r.Scan(append(dest, extra...)...)
 	if err != nil {
 		return nil, err
 	}

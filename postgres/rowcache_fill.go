@@ -15,24 +15,23 @@ import (
 // fast attempt, never a wrong answer, but it is cheaper not to try).
 
 // lockedRow is what LockContact read: the row's contact before the
-// Service changed it, its details' documents, the owner it was locked
-// for, and the row's xmin then.
+// Service changed it, its details' documents, and the owner it was locked
+// for. The version the cache keeps is the unit's own write's (unit.written).
 type lockedRow struct {
 	key        rowKey
 	owner      connectd.Owner
 	c          connectd.Contact
 	refs, tags []byte
-	xmin       uint32
 }
 
 // lockedRow notes what LockContact read (c, with the details pre), when
 // the store keeps a row cache.
-func (r *rows) lockedRow(owner connectd.Owner, c *connectd.Contact, pre *prefetch, xmin uint32) {
+func (r *rows) lockedRow(owner connectd.Owner, c *connectd.Contact, pre *prefetch) {
 	if r.s.cache == nil {
 		return
 	}
 	r.locked = &lockedRow{key: rowKey{c.InstanceID, c.ID}, owner: owner, c: *c,
-		refs: pre.refs, tags: pre.tags, xmin: xmin}
+		refs: pre.refs, tags: pre.tags}
 }
 
 // forgetLocked drops the entry of a locked contact whose unit failed.
