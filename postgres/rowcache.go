@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/stored"
 )
 
 // DefaultCacheBytes is the default cap of the row cache (OpenOptions'
@@ -117,19 +118,5 @@ func (rc *rowCache) usage() (entries, bytes int) {
 	return len(rc.rows), rc.bytes
 }
 
-// entrySize estimates an entry's memory: the contact's strings and maps,
-// with a map slot and two string headers a pair.
-func entrySize(c *connectd.Contact) int {
-	n := 320 + len(c.InstanceID) + len(c.ID) + len(c.InitialContactID) + len(c.PreviousContactID) +
-		len(c.RelatedContactID) + len(c.Name) + len(c.Description) + len(c.QueueID) + len(c.ClientToken)
-	for k, v := range c.Attributes {
-		n += 64 + len(k) + len(v)
-	}
-	for k, v := range c.Tags {
-		n += 64 + len(k) + len(v)
-	}
-	for name, ref := range c.References {
-		n += 96 + len(name) + len(ref.Type) + len(ref.Value) + len(ref.Status) + len(ref.Arn) + len(ref.StatusReason)
-	}
-	return n
-}
+// entrySize estimates an entry's memory as the sqlite store's cache does.
+func entrySize(c *connectd.Contact) int { return stored.RowBytes(c) + stored.DetailsBytes(c) }

@@ -44,20 +44,8 @@ func newEntry(rowid int64, account, region string, c connectd.Contact, version i
 		c.Attributes = connectd.Attributes{}
 	}
 	e := &entry{rowid: rowid, account: account, region: region, c: c, version: version}
-	e.size = 256 + len(c.InstanceID) + len(c.ID) + len(c.InitialContactID) + len(c.PreviousContactID) +
-		len(c.RelatedContactID) + len(c.Name) + len(c.Description) + len(c.QueueID) + len(c.ClientToken)
-	e.size += mapBytes(c.Attributes)
+	e.size = stored.RowBytes(&e.c)
 	return e
-}
-
-// mapBytes estimates the memory of a map's pairs: a map slot and both
-// string headers each, and the strings.
-func mapBytes(m map[string]string) int {
-	n := 0
-	for k, v := range m {
-		n += 64 + len(k) + len(v)
-	}
-	return n
 }
 
 // setDetails sets the entry's details from their stored documents
@@ -67,10 +55,7 @@ func (e *entry) setDetails(refs, tags []byte) error {
 		return err
 	}
 	e.hasDetails = true
-	e.detailsSize = mapBytes(e.c.Tags)
-	for name, ref := range e.c.References {
-		e.detailsSize += 64 + len(name) + len(ref.Type) + len(ref.Value) + len(ref.Status) + len(ref.Arn) + len(ref.StatusReason)
-	}
+	e.detailsSize = stored.DetailsBytes(&e.c)
 	e.size += e.detailsSize
 	return nil
 }
