@@ -8,10 +8,11 @@ import (
 	"github.com/connectd/connectd/internal/stored"
 )
 
-// DefaultCacheBytes is the default cap of the row cache (OpenOptions'
-// CacheBytes): about 60,000 contacts of 10 short attributes, as in the
-// sqlite store, which keeps an idle process well under 64 MiB.
-const DefaultCacheBytes = 16 << 20
+// DefaultCacheBytes is the default cap of the row cache: about 3,500
+// contacts of 10 short attributes, as in the sqlite store
+// (sqlite.DefaultCacheBytes), so that an idle process stays under 64 MiB
+// of resident memory (BENCHMARKS.md, "session 6").
+const DefaultCacheBytes = 4 << 20
 
 // cacheMaxAge is how long an entry may be used after it was stored. The
 // entry's version is the row's xmin, a 32-bit transaction id that the

@@ -9,10 +9,13 @@ import (
 )
 
 // DefaultCacheBytes is the default cap of the row cache (Options.CacheBytes):
-// about 60,000 contacts of 10 short attributes. With it the process stays
-// well under 64 MiB of resident memory when idle, whatever the database
-// holds (BENCHMARKS.md, "SQLite write path and reads").
-const DefaultCacheBytes = 16 << 20
+// about 3,500 contacts of 10 attributes of 5–15 bytes (an entry's real
+// memory is about 1.35 times its estimate, stored.RowBytes). With it an
+// idle process stays under 64 MiB of resident memory after a load that
+// touched 20,000 contacts: 57 MiB, where 8 MiB left 68 and 16 MiB 88
+// (BENCHMARKS.md, "session 6"; the heap's fragments and SQLite's own page
+// caches are most of the rest).
+const DefaultCacheBytes = 4 << 20
 
 // recentChanges is how many recently changed rowids the cache remembers, so
 // that a read that raced a commit cannot store what it read (see fill).

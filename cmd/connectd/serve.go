@@ -247,7 +247,8 @@ func serve(ctx context.Context, args []string, e env) error {
 		SignedControlPlane: cfg.auth == "sigv4", AdminHosts: cfg.adminHosts,
 		AllowedOrigins: cfg.allowedOrigins, Admission: cfg.admission,
 	})
-	srv := newHTTPServer(handler, log, defaultTimeouts())
+	trim := newIdleTrim(time.Now())
+	srv := newHTTPServer(trim.wrap(handler), log, defaultTimeouts())
 	ln = netutil.LimitListener(api.WrapListener(ln), cfg.maxConns)
 	warnExposedControlPlane(log, cfg, ln.Addr())
 
@@ -258,6 +259,12 @@ func serve(ctx context.Context, args []string, e env) error {
 		connectd.Sweep(sweepCtx, svc, sweepInterval, sweepBatch, log)
 	}()
 	defer func() { stopSweep(); <-swept }()
+	trimmed := make(chan struct{})
+	go func() {
+		defer close(trimmed)
+		trim.run(sweepCtx)
+	}()
+	defer func() { stopSweep(); <-trimmed }()
 	backfilled := make(chan struct{})
 	go func() {
 		defer close(backfilled)
