@@ -120,8 +120,8 @@ func (e *entry) attributes() connectd.Attributes { return e.c.Attributes }
 // committer puts a batch's rows in after its commit (apply), and a reader
 // of the read pool may add a row it read (fill) only if no commit changed
 // that row since the read began. Its size is capped at max bytes (by the
-// entries' estimates); past the cap it drops arbitrary entries, which only
-// costs a later read its trip to SQLite.
+// entries' estimates); past the cap it drops entries not read for a while
+// (put), which only costs a later read its trip to SQLite.
 type rowCache struct {
 	mu    sync.Mutex
 	max   int
