@@ -68,7 +68,7 @@ const fastChainMapWithOutbox = `WITH m AS (UPDATE contacts SET attributes = $1, 
 // locked path runs fn again from the start.
 func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (bool, error) {
 	epoch, ok := s.fence.epoch()
-	if s.cache == nil || !ok {
+	if !ok {
 		return false, nil
 	}
 	start := time.Now()
@@ -160,9 +160,6 @@ func (f *fastAttempt) loadCached(c *connectd.Contact) error {
 // JSON decoding replaces it) is stored with U+FFFD in its place, longer,
 // and a merge into the cached one would measure the wrong size.
 func (s *Store) remember(key rowKey, owner connectd.Owner, c connectd.Contact, w *chainWrite, xmin uint32, epoch int64) {
-	if s.cache == nil {
-		return
-	}
 	for k, v := range w.m {
 		if !utf8.ValidString(k) || !utf8.ValidString(v) {
 			s.cache.drop(key)

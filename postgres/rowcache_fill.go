@@ -24,12 +24,8 @@ type lockedRow struct {
 	refs, tags []byte
 }
 
-// lockedRow notes what LockContact read (c, with the details pre), when
-// the store keeps a row cache.
+// lockedRow notes what LockContact read (c, with the details pre).
 func (r *rows) lockedRow(owner connectd.Owner, c *connectd.Contact, pre *prefetch) {
-	if r.s.cache == nil {
-		return
-	}
 	r.locked = &lockedRow{key: rowKey{c.InstanceID, c.ID}, owner: owner, c: *c,
 		refs: pre.refs, tags: pre.tags}
 }

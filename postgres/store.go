@@ -100,7 +100,7 @@ type Store struct {
 	log     *slog.Logger
 
 	commits connectd.CommitHook // see ObserveCommits
-	cache   *rowCache           // rows for the optimistic attribute update (fast.go); nil: none
+	cache   *rowCache           // rows for the optimistic attribute update (fast.go)
 	odds    fastOdds            // whether optimistic attempts pay (fast.go)
 	fastOK  atomic.Int64        // optimistic attempts that committed
 	fastNot atomic.Int64        // optimistic attempts that found the row moved on
