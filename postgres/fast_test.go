@@ -57,6 +57,14 @@ func twoReplicas(t *testing.T) (a, b *postgres.Store, svcA, svcB *connectd.Servi
 	return a, b, service(a), service(b)
 }
 
+// oneReplica opens a store on a fresh database, seeded, and its Service.
+func oneReplica(t *testing.T) (*postgres.Store, *connectd.Service) {
+	t.Helper()
+	s := open(t, pgtest.DSN(t), connectd.SystemClock{})
+	seed(t, s)
+	return s, service(s)
+}
+
 // mustUpdate merges attrs into c-1's map through svc.
 func mustUpdate(t *testing.T, svc *connectd.Service, attrs connectd.Attributes) {
 	t.Helper()
@@ -138,22 +146,16 @@ func TestFastUpdatesOfOneChainOnTwoReplicas(t *testing.T) {
 }
 
 // TestFastUpdatesKeepTheSearchIndex: updates through the optimistic
-// attempt skip the members trigger only while the instance has no
-// registered search key (as the locked path does); once a search has
-// registered one, each of them is indexed, and a search after the update
-// finds the new value at once, through the index, not the old one.
+// attempt fire the members trigger as any write of a map does, so while the
+// instance has no registered search key they index nothing, and once a
+// search has registered one, each of them is indexed and a search after
+// the update finds the new value at once, through the index, not the old
+// one.
 func TestFastUpdatesKeepTheSearchIndex(t *testing.T) {
 	t.Parallel()
-	s := open(t, pgtest.DSN(t), connectd.SystemClock{})
-	seed(t, s)
-	svc := service(s)
+	s, svc := oneReplica(t)
 	ctx := t.Context()
-	update := func(v string) {
-		t.Helper()
-		if err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"k": v}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	update := func(v string) { t.Helper(); mustUpdate(t, svc, connectd.Attributes{"k": v}) }
 	search := func(v string) int64 {
 		t.Helper()
 		q := &connectd.SearchQuery{InstanceID: "inst-1", TimeRange: connectd.TimeInitiation,
@@ -255,13 +257,9 @@ func TestFastAttemptsBackOffAcrossReplicas(t *testing.T) {
 // the caller passed, or it accepts what the locked path refuses.
 func TestCachedMapIsTheStoredMap(t *testing.T) {
 	t.Parallel()
-	s := open(t, pgtest.DSN(t), connectd.SystemClock{})
-	seed(t, s)
-	svc := service(s)
+	_, svc := oneReplica(t)
 	ctx := t.Context()
-	if err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"x": strings.Repeat("\xff", 10000)}); err != nil {
-		t.Fatal(err)
-	}
+	mustUpdate(t, svc, connectd.Attributes{"x": strings.Repeat("\xff", 10000)})
 	err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"y": strings.Repeat("v", 20000)})
 	got, gerr := svc.GetAttributes(ctx, owner, "inst-1", "c-1")
 	if gerr != nil {

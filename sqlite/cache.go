@@ -32,8 +32,9 @@ type rowKey struct{ instance, id string }
 // attributes_version, its details (References and Tags, as LoadDetails
 // reads them; hasDetails is false when it has no details row), the owner
 // of its instance, and its rowid, which is how a change of the row is
-// recognised (see hook.go; a change of its details by its key). An entry
-// is never changed once built; a write makes a new one.
+// recognised (see hook.go; a change of its details by its key). An entry's
+// row is never changed once built (a write makes a new entry); only its
+// read clock moves, under the cache's mutex.
 type entry struct {
 	rowid           int64
 	account, region string
