@@ -45,3 +45,9 @@ func FastStale(s *Store) int64 { return s.fastNot.Load() }
 
 // ProbeEvery is probeEvery.
 const ProbeEvery = probeEvery
+
+// ExecForTest runs sql on s's pool.
+func ExecForTest(ctx context.Context, s *Store, sql string) error {
+	_, err := s.pool.Exec(ctx, sql)
+	return err
+}

@@ -289,3 +289,40 @@ func TestNoFastUpdatesWithoutFlushedCommits(t *testing.T) {
 		t.Errorf("GetAttributes = %v, %v; want k=3", got, err)
 	}
 }
+
+// TestFastUpdateRefusedByTheServer: when the server refuses the optimistic
+// statement (here a trigger on the outbox raises, as a constraint or an
+// operator's trigger would), the statement kept nothing, the locked path
+// runs and gives the server's refusal, the map is unchanged, and once the
+// cause is gone the update goes through.
+func TestFastUpdateRefusedByTheServer(t *testing.T) {
+	t.Parallel()
+	s, svc := oneReplica(t)
+	ctx := t.Context()
+	mustUpdate(t, svc, connectd.Attributes{"k": "before"}) // cached
+	exec := func(sql string) {
+		t.Helper()
+		if err := postgres.ExecForTest(ctx, s, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec(`CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'outbox refused for the test'; END $$`)
+	exec(`CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox()`)
+	fast, stale := postgres.FastCommits(s), postgres.FastStale(s)
+	err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"k": "refused"})
+	if err == nil || !strings.Contains(err.Error(), "outbox refused for the test") {
+		t.Fatalf("UpdateAttributes with the outbox refused = %v, want the server's refusal", err)
+	}
+	if postgres.FastCommits(s) != fast || postgres.FastStale(s) != stale {
+		t.Error("the refused statement counted as a commit or as a stale row")
+	}
+	if got, err := svc.GetAttributes(ctx, owner, "inst-1", "c-1"); err != nil || got["k"] != "before" {
+		t.Fatalf("GetAttributes after the refusal = %v, %v; want k=before", got, err)
+	}
+	exec(`DROP TRIGGER refuse_outbox ON outbox`)
+	mustUpdate(t, svc, connectd.Attributes{"k": "after"})
+	if got, err := svc.GetAttributes(ctx, owner, "inst-1", "c-1"); err != nil || got["k"] != "after" {
+		t.Fatalf("GetAttributes after the cause went = %v, %v; want k=after", got, err)
+	}
+}
