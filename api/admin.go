@@ -34,7 +34,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, c *call) bool {
 	var h adminHandler
 	switch route := r.Method + " " + path; {
 	case route == "GET /_connectd/health" || route == "HEAD /_connectd/health":
-		s.health(w, r)
+		s.health(w, c)
 		return true
 	case route == "GET /_connectd/ready" || route == "HEAD /_connectd/ready":
 		s.readiness(w)
@@ -64,7 +64,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, c *call) bool {
 	if err != nil {
 		exc, code, msg := s.model.toException("", err)
 		if code >= 500 {
-			s.log.Error("admin request failed", "request_id", requestID(r), "path", r.URL.Path, "err", err)
+			s.log.Error("admin request failed", "request_id", c.requestID, "path", r.URL.Path, "err", err)
 		}
 		writeError(w, exc, code, msg)
 		return true
@@ -96,7 +96,8 @@ func (s *Server) adminRoutes() map[string]adminHandler {
 // health answers 200 with {"Status":"running",...} when the store answers,
 // and 503 with "Status":"unavailable" when it does not, so that scripts can
 // wait for it with a plain HTTP check.
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+func (s *Server) health(w http.ResponseWriter, c *call) {
+	r := c.r
 	type health struct {
 		Status  string `json:"Status"`
 		Version string `json:"Version,omitempty"`
@@ -112,7 +113,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if s.cfg.Ping != nil {
 		if err := s.cfg.Ping(r.Context()); err != nil {
-			s.log.Error("health check: store unavailable", "request_id", requestID(r), "err", err)
+			s.log.Error("health check: store unavailable", "request_id", c.requestID, "err", err)
 			h.Status, h.Error, code = "unavailable", "The store does not answer.", http.StatusServiceUnavailable
 			if connectd.ErrorCode(err) == connectd.EUNAVAILABLE {
 				h.Error = connectd.ErrorMessage(err) // the store's own reason, written for users

@@ -136,8 +136,11 @@ const (
 // domain errors, which are the operation's own answer even when the
 // context ended meanwhile.
 func (s *Server) overloaded(client, ctx context.Context, op string, err error) error {
+	if err == nil { // before we, whose address escapes: one allocation a request
+		return nil
+	}
 	var we *wireError
-	if err == nil || errors.As(err, &we) {
+	if errors.As(err, &we) {
 		return err
 	}
 	if _, code, _ := s.model.toException(op, err); code < 500 {

@@ -229,3 +229,36 @@ func TestDuplicateMembersAre400(t *testing.T) {
 		t.Fatalf("refused updates changed the map: %v", got)
 	}
 }
+
+// TestBodilessSignedRequests: a request without a body (a GET, or a POST
+// with Content-Length: 0) is verified against the empty payload's hash and
+// then bound as an empty object; its body is not read (authenticate), so
+// this pins what reading it used to give.
+func TestBodilessSignedRequests(t *testing.T) {
+	s := sigv4Server(t)
+	inst := s.newInstance(t)
+	c := s.newTask(t, inst, map[string]string{"k": "v"})
+	if r := s.signedRaw(t, "GET", "/contact/attributes/"+inst+"/"+c, ""); r.status != 200 || !strings.Contains(r.body, `"k":"v"`) {
+		t.Fatalf("signed GET without a body: %d %s", r.status, r.body)
+	}
+	wantWireError(t, s.signedRaw(t, "POST", "/contact/attributes", ""), 400, "InvalidParameterException")
+
+	// Signed for a body "{}" but sent without one: the payload hash is
+	// still checked.
+	req, err := http.NewRequest("POST", s.url+"/contact/attributes", http.NoBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	sum := sha256.Sum256([]byte("{}"))
+	creds := aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "connect", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.do(t, req); r.status != http.StatusForbidden {
+		t.Fatalf("signed for a body it does not carry: %d %s, want 403", r.status, r.body)
+	}
+	if got := s.get(t, inst, c); len(got) != 1 || got["k"] != "v" {
+		t.Fatalf("refused requests changed the map: %v", got)
+	}
+}

@@ -95,8 +95,9 @@ type Server struct {
 	// Search* operations (nil: no limit).
 	admission Admission
 	searches  *gate
-	// trees keeps bind's *treeDecoder for reuse.
+	// trees keeps bind's *treeDecoder for reuse, bufs writeOK's *[]byte.
 	trees sync.Pool
+	bufs  sync.Pool
 	plans fillPlans
 	shed  shedLog
 }
@@ -108,6 +109,7 @@ type call struct {
 	labels    map[string]string
 	owner     connectd.Owner
 	requestID string
+	info      *requestInfo // ServeHTTP's, for the log line
 	// body is the request body once authenticate has read it whole (to
 	// verify its hash), so that bind need not read and copy it again.
 	body []byte
@@ -145,8 +147,8 @@ func (s *Server) Operations() []string { return sortedKeys(s.handlers) }
 // serveRequest serves one request: request id, panic recovery, body limit,
 // admin paths, then routing and the operation's handler. ServeHTTP
 // (observe.go) wraps it with the request's log line and metrics.
-func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
-	c := &call{r: r, requestID: requestID(r)}
+func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, info *requestInfo) {
+	c := &call{r: r, requestID: info.id, info: info}
 	// The key spelled as net/http canonicalises it (it writes it so on the
 	// wire either way): another spelling cost an allocation a request.
 	w.Header().Set("X-Amzn-Requestid", c.requestID)
@@ -165,7 +167,9 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("The request line and headers take %d bytes; the limit is %d.", n, MaxHeaderBytes))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if r.Body != http.NoBody { // net/http's for a request without one: nothing to limit
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	}
 
 	if s.serveAdmin(w, c) {
 		return
@@ -207,9 +211,9 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request) {
 		if resp == nil {
 			resp = struct{}{}
 		}
-		writeJSON(w, http.StatusOK, resp)
+		s.writeOK(w, resp)
 	}
-	noteCall(r, c, err)
+	noteCall(c, err)
 }
 
 // dispatch runs an operation's handler behind the throttle, any injected
@@ -242,7 +246,7 @@ func (s *Server) dispatch(c *call, h handler) (any, error) {
 		// Counted from the request's arrival (less any injected latency):
 		// under load, reading and verifying it took a part already.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadlineCause(client, requestStart(c.r).Add(d+injected), errDeadline)
+		ctx, cancel = context.WithDeadlineCause(client, c.info.start.Add(d+injected), errDeadline)
 		defer cancel()
 		// c.r keeps the client's context: handlers are given ctx, and
 		// a copy of the request per call cost two allocations.

@@ -163,11 +163,44 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		b = []byte(`{"Message":"An internal error occurred."}`)
 		status = http.StatusInternalServerError
 	}
+	writeBody(w, status, b)
+}
+
+// writeBody writes b, a JSON document, with status.
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// writeOK writes an operation's answer. One that writes its own JSON (the
+// hot path's) is built in a buffer kept for reuse, which io.Writer's
+// contract allows: Write does not retain it (net/http copies it into the
+// connection's buffer). A new 512-byte buffer a request was the Get
+// path's largest allocation of its own.
+func (s *Server) writeOK(w http.ResponseWriter, resp any) {
+	a, ok := resp.(jsonAppender)
+	if !ok {
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
+	bp, _ := s.bufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, 512)
+		bp = &b
+	}
+	b := a.appendJSON((*bp)[:0])
+	writeBody(w, http.StatusOK, b)
+	if cap(b) <= maxPooledBuffer {
+		*bp = b
+		s.bufs.Put(bp)
+	}
+}
+
+// maxPooledBuffer is the largest response buffer writeOK keeps: a rare
+// large map's buffer would otherwise stay in the pool for good.
+const maxPooledBuffer = 64 << 10
 
 // literalKind names the kind of a JSON literal as encoding/json's type errors do.
 func literalKind(b []byte) string {
