@@ -245,9 +245,9 @@ func (s *Server) dispatch(c *call, h handler) (any, error) {
 	if d := s.admission.RequestTimeout; d > 0 {
 		// Counted from the request's arrival (less any injected latency):
 		// under load, reading and verifying it took a part already.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadlineCause(client, c.info.start.Add(d+injected), errDeadline)
-		defer cancel()
+		dc := newDeadline(client, c.info.start.Add(d+injected))
+		defer dc.release()
+		ctx = dc
 		// c.r keeps the client's context: handlers are given ctx, and
 		// a copy of the request per call cost two allocations.
 	}
