@@ -63,7 +63,7 @@ func (s *Server) bind(c *call, in any) error {
 	}
 	var bound map[string]any
 	for _, b := range o.Bind {
-		v, err := s.boundValue(c, o, b)
+		v, err := s.boundValue(c, b)
 		if err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (c *call) readBody() ([]byte, error) {
 // boundValue reads a member bound outside the body, typed as its shape
 // says (query strings and headers carry numbers and booleans as text, and
 // a list as the parameter repeated), or nil when the request lacks it.
-func (s *Server) boundValue(c *call, o *modelOperation, b modelBinding) (any, error) {
+func (s *Server) boundValue(c *call, b modelBinding) (any, error) {
 	var raw []string
 	switch b.In {
 	case "uri":
@@ -146,7 +146,7 @@ func (s *Server) boundValue(c *call, o *modelOperation, b modelBinding) (any, er
 	if len(raw) == 0 {
 		return nil, nil
 	}
-	sh := s.model.shapes[s.model.memberShape(o.Input, b.Member)]
+	sh := b.shape
 	if sh.Type == "list" {
 		items := make([]any, len(raw))
 		for i, r := range raw {

@@ -194,3 +194,21 @@ func TestFillFromTreeOddShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryBindingHasItsShape: newWireModel resolves the shape of every
+// member bound outside the body (bind reads it for every request).
+func TestEveryBindingHasItsShape(t *testing.T) {
+	m := newWireModel()
+	n := 0
+	for name, o := range m.ops {
+		for _, b := range o.Bind {
+			n++
+			if want := m.shapes[m.memberShape(o.Input, b.Member)]; b.shape == nil || b.shape != want {
+				t.Errorf("%s: binding %s has shape %v, want %v", name, b.Member, b.shape, want)
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d bindings in the model", n)
+	}
+}
