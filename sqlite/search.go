@@ -251,7 +251,7 @@ func (r *rows) plan(ctx context.Context, q *connectd.SearchQuery, cutoff int64) 
 func membersFrom(q *connectd.SearchQuery, skip int) string {
 	contacts := "contacts c"
 	if membersAlone(q) {
-		contacts = "contacts c INDEXED BY contacts_page"
+		contacts = "contacts c INDEXED BY " + pageIndex
 	}
 	return `(SELECT contact_id AS id, initiated_ms AS at FROM contact_attribute_members
 		WHERE ` + memberValues(len(q.Attributes.Criteria[skip].Values), q.TimeRange == connectd.TimeInitiation) + ` AND chain_ms >= ?) v

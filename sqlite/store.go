@@ -162,6 +162,10 @@ func OpenWith(ctx context.Context, path string, clock connectd.Clock, log *slog.
 		s.Close()
 		return nil, err
 	}
+	if err := s.restoreNamedIndexes(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if !s.memory {
 		if err := s.noteOpened(path); err != nil {
 			s.Close()

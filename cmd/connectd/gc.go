@@ -7,8 +7,8 @@ import (
 
 // The garbage collector's defaults for serve, unless the environment sets
 // Go's own GOGC or GOMEMLIMIT. A request allocates a few KiB and keeps
-// none of it, while the live heap is small (the row cache is at most 16
-// MiB), so Go's default GOGC=100 collects every few thousand requests and
+// none of it, while the live heap is small (the row cache is 4 MiB by
+// default), so Go's default GOGC=100 collects every few thousand requests and
 // the collector took 6–14 % of the CPU under load (BENCHMARKS.md, session
 // 3). gcPercent 200 lets the heap grow to 3× the live data between
 // collections: RSS under load went from 54 to 64 MiB, where 400 took it

@@ -1,0 +1,81 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/connectd/connectd/internal/migrations"
+)
+
+// pageIndex is the index a members-driven search reads its page from
+// (migration 0017, membersFrom).
+const pageIndex = "contacts_page"
+
+// namedIndexes are the indexes the search's SQL names with INDEXED BY
+// (timeIndex, membersFrom). SQLite refuses a query whose INDEXED BY names
+// an index that does not exist ("no such index"), where a missing index
+// would otherwise only make a query slower.
+func namedIndexes() []string {
+	return []string{timeIndex("c.initiated_ms"), timeIndex("c.scheduled_ms"), timeIndex("c.disconnected_ms"), pageIndex}
+}
+
+// restoreNamedIndexes creates again, from the migration that last defines
+// it, any of namedIndexes that is missing although its migration is
+// recorded: someone dropped it by hand (a "tidy-up" of indexes that look
+// redundant, say). Without it every search of its shape would fail with a
+// 500 until the index came back. It runs as the store opens, after
+// migrate, and logs a warning for each index it restores.
+func (s *Store) restoreNamedIndexes(ctx context.Context) error {
+	var restored []string
+	err := s.write(ctx, "restore named indexes", func(tx *txn) error {
+		restored = restored[:0]
+		for _, name := range namedIndexes() {
+			var n int
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?`, name).Scan(&n)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			stmt, err := indexDefinition(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("create index %s again: %w", name, err)
+			}
+			restored = append(restored, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: restore the indexes searches name: %w", err)
+	}
+	for _, name := range restored {
+		s.log.Warn("sqlite: an index searches name was missing (dropped by hand?); created it again", "index", name)
+	}
+	return nil
+}
+
+// indexDefinition returns the CREATE INDEX statement of name in the last
+// migration that creates it.
+func indexDefinition(name string) (string, error) {
+	ms, err := migrations.Load(migrationFiles, "migrations")
+	if err != nil {
+		return "", err
+	}
+	re := regexp.MustCompile(`(?is)\bCREATE\s+INDEX\s+(IF\s+NOT\s+EXISTS\s+)?` + regexp.QuoteMeta(name) + `\s+ON\b[^;]*`)
+	def := ""
+	for _, m := range ms {
+		if found := re.FindAllString(m.SQL, -1); len(found) > 0 {
+			def = found[len(found)-1]
+		}
+	}
+	if def == "" {
+		return "", fmt.Errorf("no migration creates index %s", name)
+	}
+	return strings.TrimSpace(def), nil
+}
