@@ -84,7 +84,7 @@ func (r *rows) searchQueries(ctx context.Context, q *connectd.SearchQuery, cur *
 	if skip >= 0 && membersAlone(q) {
 		// The members' rows hold all the search asks: count them alone,
 		// without joining each to its contact, and through the counters
-		// of the whole ten-minute buckets in range (search_counts.go).
+		// of the whole five-minute buckets in range (search_counts.go).
 		c := q.Attributes.Criteria[skip]
 		sq.count, sq.countArgs = memberCount(q.InstanceID, c.Key, anys(c.Values, func(v string) any { return v }),
 			max(q.Start.UnixMilli(), cutoff), q.End.UnixMilli(), cutoff)

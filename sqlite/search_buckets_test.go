@@ -11,8 +11,9 @@ import (
 // TestMigrationRecountsInBuckets builds a database as migration 0014 left
 // it (hourly counters of the members), with members over several hours,
 // before 1970 too, and chains started before their members, then opens it:
-// migration 0016 leaves exactly the recount in ten-minute buckets, counts
-// agree with the walk, and writes after it keep the new counters.
+// migrations 0016 and 0018 leave exactly the recount in buckets of
+// countBucket (five minutes), counts agree with the walk, and writes
+// after them keep the new counters.
 func TestMigrationRecountsInBuckets(t *testing.T) {
 	dir := t.TempDir()
 	db, exec := dbBefore(t, dir, 16)
@@ -38,7 +39,7 @@ func TestMigrationRecountsInBuckets(t *testing.T) {
 	checkCounts(t, s)
 	var buckets int
 	if err := s.read.QueryRow(`SELECT count(*) FROM contact_attribute_counts`).Scan(&buckets); err != nil || buckets <= hourly {
-		t.Fatalf("after 0016: %d counter rows (%v), want more than the %d hourly ones", buckets, err, hourly)
+		t.Fatalf("after 0016 and 0018: %d counter rows (%v), want more than the %d hourly ones", buckets, err, hourly)
 	}
 	wantCount := func(lo, hi int64) {
 		t.Helper()

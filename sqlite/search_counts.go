@@ -3,11 +3,12 @@ package sqlite
 import "strconv"
 
 // countBucket is the width of contact_attribute_counts' buckets (migration
-// 0016: ten minutes; 0014's hour left a day that does not start on an hour
-// thousands of members to walk at 1,000,000 contacts), in milliseconds: a
-// day's count reads at most 144 counter rows per chain bucket and the
-// members of two partial buckets, each at most half of one.
-const countBucket = 600_000
+// 0018: five minutes; 0014's hour, then 0016's ten minutes, left a day
+// that does not start on a bucket's edge thousands of members to walk at
+// 1,000,000 contacts), in milliseconds: a day's count reads at most 288
+// counter rows per chain bucket and the members of two partial buckets,
+// each at most half of one.
+const countBucket = 300_000
 
 // floorDiv is x / d rounded down, as the migration's bucket expressions
 // compute it.

@@ -4,22 +4,24 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/connectd/connectd"
 )
 
-// checkCounts fails t unless contact_attribute_counts (migrations 0014, 0016)
+// checkCounts fails t unless contact_attribute_counts (migrations 0014, 0016, 0018)
 // holds exactly the recount of contact_attribute_members, per bucket and
 // chain bucket, with no row of n 0: what every write path must keep.
 func checkCounts(t *testing.T, s *Store) {
 	t.Helper()
+	w := strconv.Itoa(countBucket)
 	rs, err := s.read.QueryContext(context.Background(), `
 		WITH recount AS (
 			SELECT instance_id, name, value,
-				(initiated_ms - ((initiated_ms % 600000) + 600000) % 600000) / 600000 AS bucket,
-				(chain_ms - ((chain_ms % 600000) + 600000) % 600000) / 600000 AS chain_bucket, count(*) AS n
+				(initiated_ms - ((initiated_ms % `+w+`) + `+w+`) % `+w+`) / `+w+` AS bucket,
+				(chain_ms - ((chain_ms % `+w+`) + `+w+`) % `+w+`) / `+w+` AS chain_bucket, count(*) AS n
 			FROM contact_attribute_members GROUP BY 1, 2, 3, 4, 5)
 		SELECT 'counter', * FROM (SELECT * FROM contact_attribute_counts EXCEPT SELECT * FROM recount)
 		UNION ALL
