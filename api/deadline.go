@@ -23,8 +23,11 @@ type deadlineCtx struct {
 	at     time.Time
 	once   sync.Once
 	made   atomic.Bool // real is set
-	real   context.Context
-	stop   context.CancelFunc
+	// released is set by release: the request is done, and the context
+	// ends as WithDeadlineCause's does when it is cancelled.
+	released atomic.Bool
+	real     context.Context
+	stop     context.CancelFunc
 }
 
 // newDeadline returns client with the request deadline at; the request
@@ -42,12 +45,19 @@ func (c *deadlineCtx) get() context.Context {
 func (c *deadlineCtx) make() {
 	c.real, c.stop = context.WithDeadlineCause(c.client, c.at, errDeadline)
 	c.made.Store(true)
+	if c.released.Load() {
+		c.stop() // made after release (or while it ran): ended at once
+	}
 }
 
-// release stops the real context's timer, if one was made. One made
-// afterwards (by a goroutine that outlived its request) is
-// WithDeadlineCause's, whose timer ends at the deadline.
+// release ends the context, as WithDeadlineCause's CancelFunc does: the
+// real one is stopped if it was made, and is made stopped if anything
+// asks for it later (a goroutine that outlived its request), so that Err
+// is Canceled and children end at once. release and make each store
+// their flag before they load the other's, so at least one of them stops
+// a context made concurrently (stop may run twice; it is idempotent).
 func (c *deadlineCtx) release() {
+	c.released.Store(true)
 	if c.made.Load() {
 		c.stop()
 	}
@@ -64,8 +74,8 @@ func (c *deadlineCtx) Deadline() (time.Time, bool) {
 // Done makes the real context: whoever asks for it waits on it.
 func (c *deadlineCtx) Done() <-chan struct{} { return c.get().Done() }
 
-// Err is the client's error, or DeadlineExceeded once the deadline passed
-// (the real context says so, with its cause).
+// Err is the client's error, DeadlineExceeded once the deadline passed, or
+// Canceled once released (the real context says so, with its cause).
 func (c *deadlineCtx) Err() error {
 	if c.made.Load() {
 		return c.real.Err()
@@ -73,17 +83,17 @@ func (c *deadlineCtx) Err() error {
 	if err := c.client.Err(); err != nil {
 		return err
 	}
-	if !time.Now().Before(c.at) {
+	if c.released.Load() || !time.Now().Before(c.at) {
 		return c.get().Err()
 	}
 	return nil
 }
 
-// Value is the client's values until the real context is made, or the
-// deadline passed: context.Cause asks Value for the context that holds
-// the cause, which must be the real one then.
+// Value is the client's values until the real context is made, the
+// deadline passed or the request is done: context.Cause asks Value for
+// the context that holds the cause, which must be the real one then.
 func (c *deadlineCtx) Value(key any) any {
-	if c.made.Load() || !time.Now().Before(c.at) {
+	if c.made.Load() || c.released.Load() || !time.Now().Before(c.at) {
 		return c.get().Value(key)
 	}
 	return c.client.Value(key)

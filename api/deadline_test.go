@@ -133,3 +133,42 @@ func TestDeadlineConcurrentUse(t *testing.T) {
 		<-dones[i]
 	}
 }
+
+// TestDeadlineReleasedUnwaited: release ends a context nothing waited on
+// too: Err is Canceled, and a child made afterwards (a goroutine that
+// outlived its request) ends at once, not at the deadline.
+func TestDeadlineReleasedUnwaited(t *testing.T) {
+	dc := newDeadline(context.Background(), time.Now().Add(time.Hour))
+	dc.release()
+	if err := dc.Err(); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Err after release = %v, want Canceled", err)
+	}
+	child, stop := context.WithCancel(dc)
+	defer stop()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("a child made after release is live")
+	}
+	if err := context.Cause(dc); errors.Is(err, errDeadline) {
+		t.Fatalf("Cause after release = %v, the deadline", err)
+	}
+}
+
+// TestDeadlineReleaseRacesFirstWait: a Done concurrent with release never
+// leaves a live context behind (go test -race).
+func TestDeadlineReleaseRacesFirstWait(t *testing.T) {
+	for range 200 {
+		dc := newDeadline(context.Background(), time.Now().Add(time.Hour))
+		var wg sync.WaitGroup
+		var done <-chan struct{}
+		wg.Go(func() { done = dc.Done() })
+		dc.release()
+		wg.Wait()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the context made while release ran is live")
+		}
+	}
+}

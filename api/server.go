@@ -168,7 +168,12 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, info *requ
 		return
 	}
 	if r.Body != http.NoBody { // net/http's for a request without one: nothing to limit
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		// A copy, as handlers must not change the Request they are given
+		// (net/http's Handler contract): one allocation, for requests
+		// with a body only.
+		limited := *r
+		limited.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r, c.r = &limited, &limited
 	}
 
 	if s.serveAdmin(w, c) {

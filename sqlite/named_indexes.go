@@ -60,17 +60,21 @@ func (s *Store) restoreNamedIndexes(ctx context.Context) error {
 	return nil
 }
 
-// indexDefinition returns the CREATE INDEX statement of name in the last
-// migration that creates it.
+// indexDefinition returns the CREATE [UNIQUE] INDEX statement of name in
+// the last migration that creates it, read with its comments taken out (a
+// commented-out definition is none). A migration that drops one of
+// namedIndexes must say DROP INDEX IF EXISTS: on a database whose index
+// was dropped by hand, migrate runs before the index is restored.
 func indexDefinition(name string) (string, error) {
 	ms, err := migrations.Load(migrationFiles, "migrations")
 	if err != nil {
 		return "", err
 	}
-	re := regexp.MustCompile(`(?is)\bCREATE\s+INDEX\s+(IF\s+NOT\s+EXISTS\s+)?` + regexp.QuoteMeta(name) + `\s+ON\b[^;]*`)
+	comment := regexp.MustCompile(`--[^\n]*`)
+	re := regexp.MustCompile(`(?is)\bCREATE\s+(UNIQUE\s+)?INDEX\s+(IF\s+NOT\s+EXISTS\s+)?` + regexp.QuoteMeta(name) + `\s+ON\b[^;]*`)
 	def := ""
 	for _, m := range ms {
-		if found := re.FindAllString(m.SQL, -1); len(found) > 0 {
+		if found := re.FindAllString(comment.ReplaceAllString(m.SQL, ""), -1); len(found) > 0 {
 			def = found[len(found)-1]
 		}
 	}

@@ -107,7 +107,7 @@ func memberCount(instanceID, key string, values []any, lo, hi, cutoff int64) (st
 	// a chain bucket after the cutoff counts whole, a row whose chain
 	// bucket holds the cutoff counts the walk of its members, others
 	// nothing. (Two scans, a sum and a join for the cutoff's rows, read
-	// every counter twice: a day is 144 buckets a chain bucket.)
+	// every counter twice: a day is 288 buckets a chain bucket.)
 	w := strconv.Itoa(countBucket) // the migration's width, written once
 	query := "SELECT " + walk + " + " + walk + " - " + walk + " - " + walk + ` + (SELECT coalesce(sum(CASE
 			WHEN k.chain_bucket >= ? THEN k.n
