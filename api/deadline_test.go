@@ -10,6 +10,16 @@ import (
 
 type deadlineTestKey struct{}
 
+// mustEnd fails t with why unless done closes within 5 s.
+func mustEnd(t *testing.T, done <-chan struct{}, why string) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal(why)
+	}
+}
+
 // TestDeadlineUnwaitedStillEnds: a request deadline nobody waited on still
 // reports its end through Err and Cause, as WithDeadlineCause's would.
 func TestDeadlineUnwaitedStillEnds(t *testing.T) {
@@ -44,11 +54,7 @@ func TestDeadlineWaited(t *testing.T) {
 	defer dc.release()
 	child, cancel := context.WithCancel(dc)
 	defer cancel()
-	select {
-	case <-dc.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("Done did not close at the deadline")
-	}
+	mustEnd(t, dc.Done(), "Done did not close at the deadline")
 	<-child.Done()
 	if err := context.Cause(child); !errors.Is(err, errDeadline) {
 		t.Fatalf("child's Cause = %v, want errDeadline", err)
@@ -101,11 +107,7 @@ func TestDeadlineReleased(t *testing.T) {
 	dc := newDeadline(context.Background(), time.Now().Add(time.Hour))
 	done := dc.Done()
 	dc.release()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("release did not end the context")
-	}
+	mustEnd(t, done, "release did not end the context")
 	if err := dc.Err(); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Err after release = %v, want Canceled", err)
 	}
@@ -145,11 +147,7 @@ func TestDeadlineReleasedUnwaited(t *testing.T) {
 	}
 	child, stop := context.WithCancel(dc)
 	defer stop()
-	select {
-	case <-child.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("a child made after release is live")
-	}
+	mustEnd(t, child.Done(), "a child made after release is live")
 	if err := context.Cause(dc); errors.Is(err, errDeadline) {
 		t.Fatalf("Cause after release = %v, the deadline", err)
 	}
@@ -165,10 +163,6 @@ func TestDeadlineReleaseRacesFirstWait(t *testing.T) {
 		wg.Go(func() { done = dc.Done() })
 		dc.release()
 		wg.Wait()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("the context made while release ran is live")
-		}
+		mustEnd(t, done, "the context made while release ran is live")
 	}
 }

@@ -180,6 +180,29 @@ func TestOutboxSpanReadsTheEnds(t *testing.T) {
 
 // queryPlan returns the details of EXPLAIN QUERY PLAN for query, one a
 // step.
+// pagePlan is the query plan of the page query SearchContacts runs for q
+// from cur (pages of 100).
+func pagePlan(t *testing.T, s *Store, q *connectd.SearchQuery, cur *connectd.SearchCursor) []string {
+	t.Helper()
+	var plan []string
+	err := s.View(t.Context(), "test", func(tx connectd.Tx) error {
+		r := tx.(*rows)
+		if err := r.snapshot(t.Context()); err != nil {
+			return err
+		}
+		sq, err := r.searchQueries(t.Context(), q, cur, 101)
+		if err != nil {
+			return err
+		}
+		plan = queryPlan(t, s.read, sq.page, sq.pageArgs...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
 func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) []string {
 	t.Helper()
 	rows, err := db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
@@ -230,23 +253,7 @@ func TestMembersPageReadsTheIndex(t *testing.T) {
 		Attributes: &connectd.AttributeCriteria{Criteria: []connectd.AttributeCriterion{{Key: "k", Values: []string{"v"}, Indexed: true}}}}
 	page := func(q *connectd.SearchQuery, cur *connectd.SearchCursor) []string {
 		t.Helper()
-		var plan []string
-		err := s.View(t.Context(), "test", func(tx connectd.Tx) error {
-			r := tx.(*rows)
-			if err := r.snapshot(t.Context()); err != nil {
-				return err
-			}
-			sq, err := r.searchQueries(t.Context(), q, cur, 101)
-			if err != nil {
-				return err
-			}
-			plan = queryPlan(t, s.read, sq.page, sq.pageArgs...)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return plan
+		return pagePlan(t, s, q, cur)
 	}
 	covering := func(plan []string) bool {
 		return slices.ContainsFunc(plan, func(step string) bool { return strings.Contains(step, "COVERING INDEX contacts_page") })
