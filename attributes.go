@@ -1,6 +1,9 @@
 package connectd
 
-import "sort"
+import (
+	"sort"
+	"unicode/utf8"
+)
 
 // MaxAttributesBytes is the most a contact's user-defined attributes may hold:
 // "up to 32,768 UTF-8 bytes across all attributes for a contact"
@@ -66,7 +69,8 @@ func ValidateAttributeKey(key string) error {
 // arguments unchanged. Keys absent from update are kept; a key whose new
 // value is "" is removed (AWS advises "Remove unnecessary attributes by
 // setting their values to empty" to get under the limit). Every key of update
-// must pass ValidateAttributeKey, and the merged result must fit in
+// must pass ValidateAttributeKey, every value be valid UTF-8 (the limit
+// counts UTF-8 bytes), and the merged result must fit in
 // MaxAttributesBytes; otherwise Merge returns an EINVALID error and no
 // result, so that a rejected update changes nothing.
 func Merge(current, update Attributes) (Attributes, error) {
@@ -78,6 +82,19 @@ func Merge(current, update Attributes) (Attributes, error) {
 			for _, k := range update.Keys() {
 				if err := ValidateAttributeKey(k); err != nil {
 					return nil, err
+				}
+			}
+		}
+	}
+	for _, v := range update {
+		if !utf8.ValidString(v) {
+			// Only a Go caller can pass one (JSON decoding replaces invalid
+			// bytes with U+FFFD, 3 bytes each, and so would the stores'
+			// encodings): measured as given, the stored map could pass
+			// MaxAttributesBytes. Named in sorted order, as for keys.
+			for _, k := range update.Keys() {
+				if !utf8.ValidString(update[k]) {
+					return nil, Errorf(EINVALID, "The value of attribute %q is not valid UTF-8.", k)
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/connectd/connectd"
 )
@@ -43,11 +44,16 @@ func isValidUTF8(s string) bool { return string([]rune(s)) == s }
 // refMerge is the documented merge: apply the update's pairs in sorted key
 // order onto a copy of current, an empty value deleting its key; the first
 // bad key (in sorted order) or a result over the limit rejects it all.
-func refMerge(current, update map[string]string) (merged map[string]string, badKey *string, size int, ok bool) {
+func refMerge(current, update map[string]string) (merged map[string]string, badKey, badValue *string, size int, ok bool) {
 	keys := slices.Sorted(maps.Keys(update))
 	for _, k := range keys {
 		if !refKey.MatchString(k) {
-			return nil, &k, 0, false
+			return nil, &k, nil, 0, false
+		}
+	}
+	for _, k := range keys {
+		if !utf8.ValidString(update[k]) {
+			return nil, nil, &k, 0, false
 		}
 	}
 	merged = map[string]string{}
@@ -62,7 +68,7 @@ func refMerge(current, update map[string]string) (merged map[string]string, badK
 		merged[k] = update[k]
 	}
 	size = refSize(merged)
-	return merged, nil, size, size <= connectd.MaxAttributesBytes
+	return merged, nil, nil, size, size <= connectd.MaxAttributesBytes
 }
 
 // decodePairs turns fuzz input into a map: pairs separated by the ASCII
@@ -125,7 +131,7 @@ func FuzzMerge(f *testing.F) {
 		}
 
 		got, err := connectd.Merge(current, update)
-		want, badKey, size, ok := refMerge(current, update)
+		want, badKey, badValue, size, ok := refMerge(current, update)
 
 		// Neither argument is changed, whatever the outcome.
 		if !maps.Equal(current, curBefore) || (current == nil) != (curBefore == nil) {
@@ -155,6 +161,10 @@ func FuzzMerge(f *testing.F) {
 				// that the same request always gets the same message.
 				if !strings.Contains(msg, strconv.Quote(*badKey)) {
 					t.Fatalf("error %q does not name key %q", msg, *badKey)
+				}
+			case badValue != nil:
+				if !strings.Contains(msg, strconv.Quote(*badValue)) || !strings.Contains(msg, "UTF-8") {
+					t.Fatalf("error %q does not name key %q's value as not UTF-8", msg, *badValue)
 				}
 			case !strings.Contains(msg, strconv.Itoa(size)) || !strings.Contains(msg, fmt.Sprint(connectd.MaxAttributesBytes)):
 				t.Fatalf("size error %q does not give size %d and the limit", msg, size)

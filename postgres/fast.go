@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-	"unicode/utf8"
 
 	"github.com/connectd/connectd"
 	"github.com/jackc/pgx/v5"
@@ -155,17 +154,10 @@ func (f *fastAttempt) loadCached(c *connectd.Contact) error {
 
 // remember stores, after a commit, the row of key as the commit left it:
 // c (as read with its lock or from the cache) with the map w wrote, at
-// version xmin. A map that does not read back as written is not kept: a
-// text of invalid UTF-8 (which only a Go caller of the Service can pass;
-// JSON decoding replaces it) is stored with U+FFFD in its place, longer,
-// and a merge into the cached one would measure the wrong size.
+// version xmin. The map reads back as written: connectd.Merge refuses
+// text that is not UTF-8, which jsonb would store with U+FFFD in its
+// place, longer than the map the cache would hold.
 func (s *Store) remember(key rowKey, owner connectd.Owner, c connectd.Contact, w *chainWrite, xmin uint32, epoch int64) {
-	for k, v := range w.m {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			s.cache.drop(key)
-			return
-		}
-	}
 	c.Attributes = w.m
 	if !w.updated.IsZero() {
 		c.LastUpdateTimestamp = truncate(w.updated)

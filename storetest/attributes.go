@@ -12,6 +12,7 @@ var attributeTests = []storeTest{
 	{"MergeAndRemove", testAttrMerge},
 	{"SizeLimit", testAttrSize},
 	{"BadKeyChangesNothing", testAttrBadKey},
+	{"InvalidUTF8ChangesNothing", testAttrInvalidUTF8},
 	{"OnlyInitialContact", testAttrNotFound},
 	{"CompletedContact", testAttrCompleted},
 	{"BeforeAPIRelease", testAttrBeforeRelease},
@@ -131,4 +132,22 @@ func testAttrBeforeRelease(t *testing.T, f *fixture) {
 	// From the release day on, updates work.
 	onDay := f.contact(func(c *connectd.Contact) { c.InitiationTimestamp = release })
 	f.update(onDay.ID, connectd.Attributes{"a": "2"})
+}
+
+// testAttrInvalidUTF8: a value that is not UTF-8 (only a Go caller can
+// pass one) is refused, naming its key, and changes nothing: stored, its
+// bytes would become U+FFFD, 3 bytes each, past what the limit measured.
+func testAttrInvalidUTF8(t *testing.T, f *fixture) {
+	c := f.contact(withAttrs(connectd.Attributes{"a": "1"}))
+	for _, u := range []connectd.Attributes{
+		{"a": "2", "b": strings.Repeat("\xff", 20000)},
+		{"b": "ok", "c": "caf\xc3"}, // a cut multi-byte sequence
+	} {
+		err := f.svc.UpdateAttributes(f.ctx, f.owner, f.inst.ID, c.ID, u)
+		wantCode(t, err, connectd.EINVALID)
+		if err != nil && !strings.Contains(err.Error(), "UTF-8") {
+			t.Errorf("error %q does not say the value is not UTF-8", err)
+		}
+		wantAttrs(t, "after a refused update", f.attrs(c.ID), connectd.Attributes{"a": "1"})
+	}
 }
