@@ -88,10 +88,11 @@ func Merge(current, update Attributes) (Attributes, error) {
 	}
 	for _, v := range update {
 		if !utf8.ValidString(v) {
-			// Only a Go caller can pass one (JSON decoding replaces invalid
-			// bytes with U+FFFD, 3 bytes each, and so would the stores'
-			// encodings): measured as given, the stored map could pass
-			// MaxAttributesBytes. Named in sorted order, as for keys.
+			// Only a Go caller can pass one (the HTTP API refuses a body
+			// that is not UTF-8): the stores would keep each invalid byte
+			// as U+FFFD, 3 bytes, so the stored map could pass
+			// MaxAttributesBytes as measured here. Named in sorted order,
+			// as for keys.
 			for _, k := range update.Keys() {
 				if !utf8.ValidString(update[k]) {
 					return nil, Errorf(EINVALID, "The value of attribute %q is not valid UTF-8.", k)

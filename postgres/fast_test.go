@@ -252,7 +252,7 @@ func TestFastAttemptsBackOffAcrossReplicas(t *testing.T) {
 }
 
 // TestCachedMapIsTheStoredMap: a map of invalid UTF-8, which only a Go
-// caller can pass (JSON decoding replaces it), would be stored with
+// caller can pass (the HTTP API refuses such a body), would be stored with
 // U+FFFD, 3 bytes each, longer than the map the cache would hold; Merge
 // refuses it, on the optimistic path as on the locked one, and the
 // cached map stays the stored one.
