@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -26,18 +27,37 @@ func namedIndexes() []string {
 // recorded: someone dropped it by hand (a "tidy-up" of indexes that look
 // redundant, say). Without it every search of its shape would fail with a
 // 500 until the index came back. It runs as the store opens, after
-// migrate, and logs a warning for each index it restores.
+// migrate, and logs a warning for each index it restores. It reads first,
+// so that opening a database whose indexes are all there (every open but
+// after such a mistake) takes no write transaction.
 func (s *Store) restoreNamedIndexes(ctx context.Context) error {
+	present := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}, name string) (bool, error) {
+		var n int
+		err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?`, name).Scan(&n)
+		return n > 0, err
+	}
+	all := true
+	for _, name := range namedIndexes() {
+		ok, err := present(s.read, name)
+		if err != nil {
+			return fmt.Errorf("sqlite: read the indexes searches name: %w", err)
+		}
+		all = all && ok
+	}
+	if all {
+		return nil
+	}
 	var restored []string
 	err := s.write(ctx, "restore named indexes", func(tx *txn) error {
 		restored = restored[:0]
 		for _, name := range namedIndexes() {
-			var n int
-			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?`, name).Scan(&n)
+			ok, err := present(tx, name)
 			if err != nil {
 				return err
 			}
-			if n > 0 {
+			if ok {
 				continue
 			}
 			stmt, err := indexDefinition(name)
