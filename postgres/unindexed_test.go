@@ -95,6 +95,32 @@ func TestUnindexedUpdate(t *testing.T) {
 			t.Errorf("a row LockContact did not lock: index %q, want new", v)
 		}
 	})
+	t.Run("a row deleted and inserted again fires it", func(t *testing.T) {
+		// The unit locks c-1 (the skip names it), deletes it, inserts a
+		// new c-1 (unlocked before the check) and updates its map: the
+		// update must fire the trigger (forgetUnindexed's reset).
+		newInstance("inst-again", "c-1")
+		err := s.Update(ctx, "test", func(tx connectd.Tx) error {
+			c, err := tx.LockContact(ctx, owner, "inst-again", "c-1")
+			if err != nil {
+				return err
+			}
+			registerReady("inst-again")()
+			if err := tx.DeleteContact(ctx, "inst-again", "c-1"); err != nil {
+				return err
+			}
+			if err := tx.InsertContact(ctx, c, connectd.Attributes{"tier": "old"}); err != nil {
+				return err
+			}
+			return tx.SetChainMap(ctx, "inst-again", "c-1", connectd.Attributes{"tier": "new"}, time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := members("inst-again", "c-1"); v != "new" {
+			t.Errorf("a row inserted after the delete: index %q, want new (the skip outlived the delete)", v)
+		}
+	})
 	// A key registered while a unit holds the row lock: the registration
 	// does not wait for a unit that has only locked rows; the backfill then
 	// waits for the row lock, and must index the map the unit committed,
