@@ -14,7 +14,7 @@ func ResetPool(s *Store) { s.pool.Reset() }
 
 // OpenTraced is Open with tracer on every connection of the pool.
 func OpenTraced(ctx context.Context, dsn string, clock connectd.Clock, tracer pgx.QueryTracer) (*Store, error) {
-	return open(ctx, dsn, clock, nil, func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer })
+	return open(ctx, dsn, clock, nil, Options{}, func(cfg *pgxpool.Config) { cfg.ConnConfig.Tracer = tracer })
 }
 
 // QueryRowForTest runs sql on s's pool and scans its one row into dest.

@@ -328,3 +328,33 @@ func TestFastUpdateRefusedByTheServer(t *testing.T) {
 		t.Fatalf("GetAttributes after the cause went = %v, %v; want k=after", got, err)
 	}
 }
+
+// TestNoFastUpdatesWithoutACache: OpenWith's CacheBytes < 0 turns the row
+// cache off (connectd serve --cache-mib 0), so every update takes the
+// locked path and is still applied; the default cap is DefaultCacheBytes.
+func TestNoFastUpdatesWithoutACache(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	s, err := postgres.OpenWith(t.Context(), dsn, connectd.SystemClock{}, nil, postgres.Options{CacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if s.CacheCap() != 0 {
+		t.Fatalf("CacheCap = %d, want 0", s.CacheCap())
+	}
+	seed(t, s)
+	svc := service(s)
+	for _, v := range []string{"1", "2", "3"} {
+		mustUpdate(t, svc, connectd.Attributes{"k": v})
+	}
+	if n := postgres.FastCommits(s); n != 0 {
+		t.Errorf("%d optimistic updates without a cache, want none", n)
+	}
+	if got, err := svc.GetAttributes(t.Context(), owner, "inst-1", "c-1"); err != nil || got["k"] != "3" {
+		t.Errorf("GetAttributes = %v, %v; want k=3", got, err)
+	}
+	if d := open(t, dsn, connectd.SystemClock{}); d.CacheCap() != postgres.DefaultCacheBytes {
+		t.Errorf("Open's CacheCap = %d, want %d", d.CacheCap(), postgres.DefaultCacheBytes)
+	}
+}

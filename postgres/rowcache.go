@@ -121,3 +121,7 @@ func (rc *rowCache) usage() (entries, bytes int) {
 
 // entrySize estimates an entry's memory as the sqlite store's cache does.
 func entrySize(c *connectd.Contact) int { return stored.RowBytes(c) + stored.DetailsBytes(c) }
+
+// CacheCap returns the cap of the store's row cache in estimated bytes
+// (Options.CacheBytes; 0: no cache).
+func (s *Store) CacheCap() int { return s.cache.max }

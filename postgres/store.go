@@ -113,14 +113,31 @@ type Store struct {
 // when the server cannot be reached or refuses the credentials. A nil log
 // discards.
 func Open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger) (*Store, error) {
-	return open(ctx, dsn, clock, log, nil)
+	return OpenWith(ctx, dsn, clock, log, Options{})
 }
 
-// open is Open with tune, if not nil, applied to the pool's settings (the
-// tests' tracer).
-func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger, tune func(*pgxpool.Config)) (*Store, error) {
+// Options are OpenWith's settings; the zero value is Open's.
+type Options struct {
+	// CacheBytes caps the cache of rows this process committed (the
+	// optimistic update's, rowcache.go) by their estimated size: 0 means
+	// DefaultCacheBytes, a negative value turns the cache off.
+	CacheBytes int
+}
+
+// OpenWith is Open with opts.
+func OpenWith(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger, opts Options) (*Store, error) {
+	return open(ctx, dsn, clock, log, opts, nil)
+}
+
+// open is OpenWith with tune, if not nil, applied to the pool's settings
+// (the tests' tracer).
+func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logger, opts Options, tune func(*pgxpool.Config)) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	cacheBytes := opts.CacheBytes
+	if cacheBytes == 0 {
+		cacheBytes = DefaultCacheBytes
 	}
 	cfg, err := poolConfig(dsn)
 	if err != nil {
@@ -136,7 +153,7 @@ func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements(), cache: newRowCache(DefaultCacheBytes)}
+	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0))}
 	if err := s.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(&cfg.ConnConfig.Config, err)

@@ -298,3 +298,7 @@ func (rc *rowCache) stats() (n, bytes int) {
 	defer rc.mu.Unlock()
 	return len(rc.rows), rc.used
 }
+
+// CacheCap returns the cap of the store's row cache in estimated bytes
+// (Options.CacheBytes; 0: no cache).
+func (s *Store) CacheCap() int { return s.cache.max }

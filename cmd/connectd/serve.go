@@ -48,6 +48,8 @@ type serveConfig struct {
 	newDatabase bool
 	// maxConns caps the connections served at once.
 	maxConns int
+	// cacheMiB caps the store's row cache (0: none).
+	cacheMiB int
 	outbox   outboxConfig
 	// admission bounds the work taken on at once (admission.go).
 	admissionFlags admissionFlags
@@ -107,6 +109,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	var origins string
 	fs.StringVar(&origins, "allowed-origins", def("allowed-origins", ""), "comma-separated web `origins` (such as https://desk.example:8443) whose pages may call the Connect API under --auth none, besides http(s)://localhost and 127.0.0.1 [CONNECTD_ALLOWED_ORIGINS]")
 	fs.BoolVar(&c.newDatabase, "new-database", def("new-database", "false") == "true", "create an empty SQLite database in a --data directory whose database went missing, instead of refusing to start [CONNECTD_NEW_DATABASE]")
+	cacheMiB := fs.String("cache-mib", def("cache-mib", strconv.Itoa(defaultCacheMiB)), "`MiB` of committed contact rows kept in memory for reads and the read half of updates (0: none) [CONNECTD_CACHE_MIB]")
 	fs.IntVar(&c.maxConns, "max-connections", defInt(def("max-connections", ""), defaultMaxConns), "most client `connections` served at once; more wait to be accepted [CONNECTD_MAX_CONNECTIONS]")
 	fs.StringVar(&c.outbox.events, "contact-events", def("contact-events", "none"), "`sink` of contact events: none, or eventbridge (PutEvents at AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL) [CONNECTD_CONTACT_EVENTS]")
 	fs.IntVar(&c.outbox.cap, "outbox-cap", defInt(def("outbox-cap", ""), connectd.DefaultOutboxCap), "how many contact records and events the outbox keeps; past it the oldest are dropped [CONNECTD_OUTBOX_CAP]")
@@ -130,6 +133,12 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		return c, errUsage
 	}
 	c.adminHosts, c.allowedOrigins = splitList(adminHosts), splitList(origins)
+	mib, mibErr := strconv.Atoi(*cacheMiB)
+	if mibErr != nil || mib < 0 || mib > maxCacheMiB {
+		fmt.Fprintf(e.stderr, "connectd serve: --cache-mib must be a whole number of MiB from 0 to %d, not %q\n", maxCacheMiB, *cacheMiB)
+		return c, errUsage
+	}
+	c.cacheMiB = mib
 	if c.maxConns < 1 {
 		fmt.Fprintf(e.stderr, "connectd serve: --max-connections must be a positive integer, not %d\n", c.maxConns)
 		return c, errUsage
@@ -207,7 +216,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg.data, cfg.readData, cfg.newDatabase, clock, log)
+	store, err := openStore(ctx, cfg.data, cfg.readData, cfg.newDatabase, cacheBytes(cfg.cacheMiB), clock, log)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/sqlite"
 )
 
 func TestParseServeFlagsAndEnvironment(t *testing.T) {
@@ -28,7 +29,7 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute, maxConns: defaultMaxConns,
+	want := serveConfig{addr: "0.0.0.0:9999", data: "./connectd-data", region: "ap-south-1", logLevel: "debug", admin: true, throttle: "none", auth: "none", maxSkew: 15 * time.Minute, maxConns: defaultMaxConns, cacheMiB: defaultCacheMiB,
 		ops: opsConfig{logFormat: "text", metrics: true}, outbox: outboxConfig{events: "none", cap: connectd.DefaultOutboxCap},
 		admissionFlags: admissionFlags{requestTimeout: "3s", maxSearches: "2", searchWait: "1s"},
 		admission:      api.Admission{RequestTimeout: 3 * time.Second, Searches: 2, QueueWait: time.Second}}
@@ -37,18 +38,19 @@ func TestParseServeFlagsAndEnvironment(t *testing.T) {
 	}
 	environ["CONNECTD_ADMIN"], environ["CONNECTD_THROTTLE"], environ["CONNECTD_SEED"] = "false", "aws", "42"
 	environ["CONNECTD_ADMIN_HOSTS"], environ["CONNECTD_MAX_CONNECTIONS"], environ["CONNECTD_NEW_DATABASE"] = "connectd, connectd.test", "50", "true"
-	environ["CONNECTD_CONTACT_EVENTS"], environ["CONNECTD_OUTBOX_CAP"] = "eventbridge", "7"
+	environ["CONNECTD_CONTACT_EVENTS"], environ["CONNECTD_OUTBOX_CAP"], environ["CONNECTD_CACHE_MIB"] = "eventbridge", "7", "0"
 	// 0 turns the deadline and the search limit off (Admission's -1).
 	environ["CONNECTD_REQUEST_TIMEOUT"], environ["CONNECTD_MAX_SEARCHES"], environ["CONNECTD_SEARCH_WAIT"] = "0", "0", "250ms"
 	if cfg, err := parseServe(nil, e); err != nil || cfg.admin || cfg.throttle != "aws" || cfg.seed != "42" ||
 		cfg.admission != (api.Admission{RequestTimeout: -1, Searches: -1, QueueWait: 250 * time.Millisecond}) ||
 		cfg.outbox != (outboxConfig{events: "eventbridge", cap: 7}) ||
-		!reflect.DeepEqual(cfg.adminHosts, []string{"connectd", "connectd.test"}) || cfg.maxConns != 50 || !cfg.newDatabase {
+		!reflect.DeepEqual(cfg.adminHosts, []string{"connectd", "connectd.test"}) || cfg.maxConns != 50 || !cfg.newDatabase || cfg.cacheMiB != 0 {
 		t.Fatalf("environment: %+v, %v", cfg, err)
 	}
 	for _, bad := range [][]string{{"--throttle", "always"}, {"--seed", "-1"}, {"--seed", "x"},
 		{"--auth", "iam"}, {"--max-connections", "0"}, {"--max-connections", "many"}, {"--max-skew", "0s"}, {"--max-skew", "soon"}, {"--data", "host=db dbname=connectd"},
 		{"--contact-events", "sns"}, {"--outbox-cap", "0"}, {"--outbox-cap", "lots"},
+		{"--cache-mib", "-1"}, {"--cache-mib", "4MiB"}, {"--cache-mib", "16385"},
 		{"--request-timeout", "soon"}, {"--request-timeout", "-1s"}, {"--max-searches", "-1"}, {"--max-searches", "two"}, {"--search-wait", "0s"},
 		{"--read-data", "postgres://u@standby/db"}, {"--data", "postgres://u@db/db", "--read-data", "./dir"}} {
 		if _, err := parseServe(bad, e); !errors.Is(err, errUsage) {
@@ -180,5 +182,20 @@ func TestServeFailsClearlyOnBadAddress(t *testing.T) {
 		env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }})
 	if err == nil || !strings.Contains(err.Error(), "listen on 256.0.0.1:1") {
 		t.Fatalf("got %v, want a listen error naming the address", err)
+	}
+}
+
+// TestCacheMiBReachesTheStore: --cache-mib is the store's row cache cap,
+// 0 turns it off, and the default is the stores' own.
+func TestCacheMiBReachesTheStore(t *testing.T) {
+	for mib, want := range map[int]int{defaultCacheMiB: sqlite.DefaultCacheBytes, 64: 64 << 20, 0: 0} {
+		s, err := openStore(t.Context(), t.TempDir(), "", false, cacheBytes(mib), connectd.SystemClock{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.port.(*sqlite.Store).CacheCap(); got != want {
+			t.Errorf("--cache-mib %d: the store's cache holds %d bytes, want %d", mib, got, want)
+		}
+		s.Close()
 	}
 }

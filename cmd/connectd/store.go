@@ -22,6 +22,26 @@ type openedStore struct {
 	where string                          // --data for the log, without a password
 }
 
+// defaultCacheMiB is --cache-mib's default: the stores' own default cap
+// (sqlite.DefaultCacheBytes, postgres.DefaultCacheBytes, 4 MiB: about 3,500
+// contacts of 10 short attributes), which keeps an idle server under 64
+// MiB resident. A working set larger than that reads SQLite again on every
+// miss (about 58 µs of an update's CPU, BENCHMARKS.md). maxCacheMiB keeps
+// a typo from asking for the machine's memory.
+const (
+	defaultCacheMiB = 4
+	maxCacheMiB     = 16 << 10
+)
+
+// cacheBytes is the stores' CacheBytes for --cache-mib: 0 turns the cache
+// off, which the stores spell as a negative cap.
+func cacheBytes(mib int) int {
+	if mib == 0 {
+		return -1
+	}
+	return mib << 20
+}
+
 // isPostgresDSN reports whether --data names a PostgreSQL database rather
 // than a directory: the URL schemes libpq accepts.
 func isPostgresDSN(data string) bool {
@@ -33,13 +53,15 @@ func isPostgresDSN(data string) bool {
 // directory (or in memory for :memory:). A database that cannot be reached
 // fails here, at start-up, with the reason. readData, when not "", is a
 // PostgreSQL standby of data for the reads (postgres.Store.ReadFrom).
-func openStore(ctx context.Context, data, readData string, newDatabase bool, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
+// cacheBytes caps the store's row cache (0: the store's default, negative:
+// none).
+func openStore(ctx context.Context, data, readData string, newDatabase bool, cacheBytes int, clock connectd.Clock, log *slog.Logger) (*openedStore, error) {
 	if isPostgresDSN(data) {
 		where := data
 		if u, err := url.Parse(data); err == nil {
 			where = u.Redacted()
 		}
-		s, err := postgres.Open(ctx, data, clock, log)
+		s, err := postgres.OpenWith(ctx, data, clock, log, postgres.Options{CacheBytes: cacheBytes})
 		if err != nil {
 			return nil, err // postgres.Open says which host and why, never the password
 		}
@@ -51,7 +73,7 @@ func openStore(ctx context.Context, data, readData string, newDatabase bool, clo
 		}
 		return &openedStore{port: s, close: s.Close, name: "postgres", ping: s.Ping, where: where}, nil
 	}
-	s, err := sqlite.OpenWith(ctx, data, clock, log, sqlite.Options{NewDatabase: newDatabase})
+	s, err := sqlite.OpenWith(ctx, data, clock, log, sqlite.Options{NewDatabase: newDatabase, CacheBytes: cacheBytes})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", data, err)
 	}
