@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 
 	"github.com/connectd/connectd/internal/migrations"
@@ -38,6 +40,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := refuseNewer(ctx, tx, ms); err != nil {
+			return err
+		}
 		for _, m := range ms {
 			var n int
 			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n)
@@ -66,4 +71,22 @@ func (s *Store) migrate(ctx context.Context) error {
 		s.log.Info("sqlite: applied migration", "migration", name)
 	}
 	return nil
+}
+
+// refuseNewer fails when the database records a migration later than every
+// one of ms: a newer connectd wrote it (a binary downgraded by mistake, or
+// two versions sharing a directory). This one would read that schema
+// wrong, and not say so: after 0018's five-minute counters, an older
+// binary's TotalCounts, reading them as ten-minute ones, were silently off.
+func refuseNewer(ctx context.Context, tx *txn, ms []migrations.Migration) error {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM schema_migrations WHERE version > ? ORDER BY version LIMIT 1`,
+		ms[len(ms)-1].Version).Scan(&name)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return fmt.Errorf("the database was migrated by a newer connectd (its migration %s is not one this binary knows, whose last is %s): run that connectd or a newer one", name, ms[len(ms)-1].Name)
 }
