@@ -279,13 +279,20 @@ func TestCachedMapIsTheStoredMap(t *testing.T) {
 func TestNoFastUpdatesWithoutFlushedCommits(t *testing.T) {
 	t.Parallel()
 	s := open(t, pgtest.WithParam(pgtest.DSN(t), "synchronous_commit", "off"), connectd.SystemClock{})
+	wantOnlyLockedUpdates(t, s, "with synchronous_commit = off")
+}
+
+// wantOnlyLockedUpdates seeds s, updates c-1 three times, and fails t
+// unless every update was applied and none took the optimistic path.
+func wantOnlyLockedUpdates(t *testing.T, s *postgres.Store, why string) {
+	t.Helper()
 	seed(t, s)
 	svc := service(s)
 	for _, v := range []string{"1", "2", "3"} {
 		mustUpdate(t, svc, connectd.Attributes{"k": v})
 	}
 	if n := postgres.FastCommits(s); n != 0 {
-		t.Errorf("%d optimistic updates with synchronous_commit = off, want none", n)
+		t.Errorf("%d optimistic updates %s, want none", n, why)
 	}
 	if got, err := svc.GetAttributes(t.Context(), owner, "inst-1", "c-1"); err != nil || got["k"] != "3" {
 		t.Errorf("GetAttributes = %v, %v; want k=3", got, err)
@@ -343,17 +350,7 @@ func TestNoFastUpdatesWithoutACache(t *testing.T) {
 	if s.CacheCap() != 0 {
 		t.Fatalf("CacheCap = %d, want 0", s.CacheCap())
 	}
-	seed(t, s)
-	svc := service(s)
-	for _, v := range []string{"1", "2", "3"} {
-		mustUpdate(t, svc, connectd.Attributes{"k": v})
-	}
-	if n := postgres.FastCommits(s); n != 0 {
-		t.Errorf("%d optimistic updates without a cache, want none", n)
-	}
-	if got, err := svc.GetAttributes(t.Context(), owner, "inst-1", "c-1"); err != nil || got["k"] != "3" {
-		t.Errorf("GetAttributes = %v, %v; want k=3", got, err)
-	}
+	wantOnlyLockedUpdates(t, s, "without a cache")
 	if d := open(t, dsn, connectd.SystemClock{}); d.CacheCap() != postgres.DefaultCacheBytes {
 		t.Errorf("Open's CacheCap = %d, want %d", d.CacheCap(), postgres.DefaultCacheBytes)
 	}
