@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/connectd/connectd"
 )
@@ -52,7 +51,7 @@ func refMerge(current, update map[string]string) (merged map[string]string, badK
 		}
 	}
 	for _, k := range keys {
-		if !utf8.ValidString(update[k]) {
+		if !isValidUTF8(update[k]) {
 			return nil, nil, &k, 0, false
 		}
 	}

@@ -11,8 +11,8 @@ import (
 // queue behind each other, each reading the map its predecessor committed,
 // and none is lost. ENOTFOUND for an unknown contact or one that is not the
 // initial contact of its chain; EINVALIDREQUEST for a contact initiated
-// before APIRelease; EINVALID for a bad key or a result over
-// MaxAttributesBytes, with nothing changed. "Attributes: {}" is a
+// before APIRelease; EINVALID for a bad key, a value that is not UTF-8 or
+// a result over MaxAttributesBytes (Merge), with nothing changed. "Attributes: {}" is a
 // successful no-op.
 func (s *Service) UpdateAttributes(ctx context.Context, owner Owner, instanceID, initialContactID string, update Attributes) error {
 	return s.port.Update(ctx, OpUpdateAttributes, func(tx Tx) error {

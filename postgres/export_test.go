@@ -36,6 +36,15 @@ func CacheUsage(s *Store) (entries, bytes int) { return s.cache.usage() }
 // DropCacheForTest empties s's row cache.
 func DropCacheForTest(s *Store) { s.cache = newRowCache(s.cache.max) }
 
+// CachedMap returns the map s's row cache holds for contact id of
+// instance, or nil.
+func CachedMap(s *Store, instance, id string) connectd.Attributes {
+	if e := s.cache.get(rowKey{instance, id}); e != nil {
+		return e.c.Attributes
+	}
+	return nil
+}
+
 // FastCommits returns how many optimistic attribute updates s committed.
 func FastCommits(s *Store) int64 { return s.fastOK.Load() }
 

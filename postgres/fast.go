@@ -67,7 +67,7 @@ const fastChainMapWithOutbox = `WITH m AS (UPDATE contacts SET attributes = $1, 
 // locked path runs fn again from the start.
 func (s *Store) fastUpdate(ctx context.Context, fn func(connectd.Tx) error) (bool, error) {
 	epoch, ok := s.fence.epoch()
-	if !ok {
+	if !ok || s.cache.max == 0 { // no cache (--cache-mib 0): nothing to try
 		return false, nil
 	}
 	start := time.Now()

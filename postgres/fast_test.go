@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -258,17 +259,23 @@ func TestFastAttemptsBackOffAcrossReplicas(t *testing.T) {
 // cached map stays the stored one.
 func TestCachedMapIsTheStoredMap(t *testing.T) {
 	t.Parallel()
-	_, svc := oneReplica(t)
+	s, svc := oneReplica(t)
 	ctx := t.Context()
 	mustUpdate(t, svc, connectd.Attributes{"x": "1"}) // cached: the next update is optimistic
 	err := svc.UpdateAttributes(ctx, owner, "inst-1", "c-1", connectd.Attributes{"x": strings.Repeat("\xff", 10000)})
 	if connectd.ErrorCode(err) != connectd.EINVALID {
 		t.Fatalf("invalid UTF-8: %v, want EINVALID", err)
 	}
-	mustUpdate(t, svc, connectd.Attributes{"y": "2"})
+	mustUpdate(t, svc, connectd.Attributes{"y": "2", "z": "caf\u00e9 \U0001F600"})
 	got, gerr := svc.GetAttributes(ctx, owner, "inst-1", "c-1")
 	if gerr != nil || got["x"] != "1" || got["y"] != "2" {
 		t.Fatalf("map %v, %v; want x=1 and y=2 among its keys", got, gerr)
+	}
+	if postgres.FastCommits(s) == 0 {
+		t.Fatal("no update took the optimistic path")
+	}
+	if cached := postgres.CachedMap(s, "inst-1", "c-1"); !maps.Equal(cached, got) {
+		t.Errorf("the cache holds %v after an optimistic commit, the database %v", cached, got)
 	}
 }
 

@@ -41,6 +41,9 @@ func (r *rows) forgetLocked() {
 // the unit was an attribute update of it (see above), read while the
 // fence was at epoch; otherwise it forgets the row.
 func (r *rows) rememberLocked(epoch int64) {
+	if r.s.cache.max == 0 {
+		return // --cache-mib 0: no cache to fill
+	}
 	l, w := r.locked, r.wrote
 	if l == nil {
 		return

@@ -26,7 +26,7 @@
 //     statement that writes the map and the outbox entry only if the row
 //     is still the version the process's row cache holds (its xmin), else
 //     writes nothing and the update runs as above. The cache (rowcache.go,
-//     DefaultCacheBytes) holds only rows as this process committed them;
+//     Options.CacheBytes, DefaultCacheBytes unless set) holds only rows as this process committed them;
 //     other replicas' writes make it stale, never wrong, and a store whose
 //     attempts are mostly stale stops trying (fastOdds).
 //   - Uniqueness across replicas (instance id and alias, contact id,

@@ -29,7 +29,8 @@ func namedIndexes() []string {
 // 500 until the index came back. It runs as the store opens, after
 // migrate, and logs a warning for each index it restores. It reads first,
 // so that opening a database whose indexes are all there (every open but
-// after such a mistake) takes no write transaction.
+// after such a mistake) takes no second write transaction (migrate's is
+// the one).
 func (s *Store) restoreNamedIndexes(ctx context.Context) error {
 	present := func(q interface {
 		QueryRowContext(context.Context, string, ...any) *sql.Row

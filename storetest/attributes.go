@@ -150,4 +150,10 @@ func testAttrInvalidUTF8(t *testing.T, f *fixture) {
 		}
 		wantAttrs(t, "after a refused update", f.attrs(c.ID), connectd.Attributes{"a": "1"})
 	}
+	// A new contact's map goes through the same merge: none is created.
+	_, err := f.svc.CreateContact(f.ctx, f.owner, &connectd.Contact{InstanceID: f.inst.ID, ID: "c-not-utf8",
+		Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, Attributes: connectd.Attributes{"x": "\xff"}})
+	wantCode(t, err, connectd.EINVALID)
+	_, err = f.svc.GetAttributes(f.ctx, f.owner, f.inst.ID, "c-not-utf8")
+	wantCode(t, err, connectd.ENOTFOUND)
 }

@@ -109,7 +109,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	var origins string
 	fs.StringVar(&origins, "allowed-origins", def("allowed-origins", ""), "comma-separated web `origins` (such as https://desk.example:8443) whose pages may call the Connect API under --auth none, besides http(s)://localhost and 127.0.0.1 [CONNECTD_ALLOWED_ORIGINS]")
 	fs.BoolVar(&c.newDatabase, "new-database", def("new-database", "false") == "true", "create an empty SQLite database in a --data directory whose database went missing, instead of refusing to start [CONNECTD_NEW_DATABASE]")
-	cacheMiB := fs.String("cache-mib", def("cache-mib", strconv.Itoa(defaultCacheMiB)), "`MiB` of committed contact rows kept in memory for reads and the read half of updates (0: none) [CONNECTD_CACHE_MIB]")
+	cacheMiB := fs.String("cache-mib", def("cache-mib", strconv.Itoa(defaultCacheMiB)), "`MiB` of committed contact rows kept in memory (SQLite: for reads and the read half of updates; PostgreSQL: for the one-round-trip update) (0: none) [CONNECTD_CACHE_MIB]")
 	fs.IntVar(&c.maxConns, "max-connections", defInt(def("max-connections", ""), defaultMaxConns), "most client `connections` served at once; more wait to be accepted [CONNECTD_MAX_CONNECTIONS]")
 	fs.StringVar(&c.outbox.events, "contact-events", def("contact-events", "none"), "`sink` of contact events: none, or eventbridge (PutEvents at AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL) [CONNECTD_CONTACT_EVENTS]")
 	fs.IntVar(&c.outbox.cap, "outbox-cap", defInt(def("outbox-cap", ""), connectd.DefaultOutboxCap), "how many contact records and events the outbox keeps; past it the oldest are dropped [CONNECTD_OUTBOX_CAP]")

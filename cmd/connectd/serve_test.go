@@ -19,6 +19,7 @@ import (
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
+	"github.com/connectd/connectd/postgres"
 	"github.com/connectd/connectd/sqlite"
 )
 
@@ -186,8 +187,13 @@ func TestServeFailsClearlyOnBadAddress(t *testing.T) {
 }
 
 // TestCacheMiBReachesTheStore: --cache-mib is the store's row cache cap,
-// 0 turns it off, and the default is the stores' own.
+// 0 turns it off, and the default is the stores' own (PostgreSQL's takes
+// the same cacheBytes through postgres.Options).
 func TestCacheMiBReachesTheStore(t *testing.T) {
+	if cacheBytes(defaultCacheMiB) != postgres.DefaultCacheBytes || cacheBytes(defaultCacheMiB) != sqlite.DefaultCacheBytes {
+		t.Fatalf("--cache-mib's default %d MiB is not the stores' defaults (%d, %d bytes)",
+			defaultCacheMiB, sqlite.DefaultCacheBytes, postgres.DefaultCacheBytes)
+	}
 	for mib, want := range map[int]int{defaultCacheMiB: sqlite.DefaultCacheBytes, 64: 64 << 20, 0: 0} {
 		s, err := openStore(t.Context(), t.TempDir(), "", false, cacheBytes(mib), connectd.SystemClock{}, nil)
 		if err != nil {
