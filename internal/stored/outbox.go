@@ -2,6 +2,7 @@ package stored
 
 import (
 	"context"
+	"database/sql"
 	"math"
 
 	"github.com/connectd/connectd"
@@ -56,17 +57,17 @@ func (t Tables) MarkOutbox(ctx context.Context, e *connectd.OutboxEntry) error {
 // of the whole table at the cap (100,000 rows, 70-90 ms of SQLite's single
 // writer every trim); the count reads the smallest index (3 ms there).
 //
-// The count and the cutoff are two statements, which PostgreSQL's READ
-// COMMITTED unit reads in two snapshots: LockTrim serialises trims there
-// (two replicas trimming at once each deleted the excess again, the
-// second from what the first left), and a cutoff that finds no row, as
-// when a reset emptied the table in between, trims nothing: it once
-// meant "delete every entry". SQLite's single writer needs neither. What
-// the lock does not order on PostgreSQL: an entry committed between the
-// two statements with an older seq moves the cutoff back (the trim keeps
-// one more); a DeleteInstance committed there removes entries the count
-// included, so the trim deletes past the excess and keeps fewer than keep.
-//
+// The count and the cutoff are one statement (OutboxCutoff), so they come
+// from one snapshot also under PostgreSQL's READ COMMITTED: as two, a
+// DeleteInstance committed between them removed entries the count
+// included, and the trim then deleted past the excess, undelivered entries
+// of other instances among them, and kept fewer than keep. An empty
+// outbox (a reset emptied it since the span was read) has no cutoff and
+// trims nothing: a missing cutoff once meant "delete every entry".
+// LockTrim still serialises trims on PostgreSQL (two replicas trimming at
+// once each deleted the excess again, the second from what the first
+// left); SQLite's single writer needs no lock.
+
 // Most trims find the outbox under its cap. The span of its seqs, read
 // from the primary key's two ends (by two subqueries: see OutboxSpan),
 // bounds the count (seqs are distinct integers), so a span within keep ends the trim before the count and the
@@ -85,14 +86,18 @@ func (t Tables) TrimOutbox(ctx context.Context, keep int) (int, error) {
 			return 0, err
 		}
 	}
-	var total int
-	if _, err := t.DB.One(ctx, t.SQL.CountOutbox, nil, &total); err != nil || total <= keep {
-		return 0, err
-	}
 	cut := int64(math.MaxInt64) // keep nothing: every seq is below it
 	if keep > 0 {
-		found, err := t.DB.One(ctx, t.SQL.OutboxCutoff, []any{total - keep}, &cut)
-		if err != nil || !found {
+		var total int64
+		var oldest sql.NullInt64
+		found, err := t.DB.One(ctx, t.SQL.OutboxCutoff, []any{keep}, &total, &oldest)
+		if err != nil || !found || total <= int64(keep) || !oldest.Valid {
+			return 0, err
+		}
+		cut = oldest.Int64
+	} else {
+		var total int
+		if _, err := t.DB.One(ctx, t.SQL.CountOutbox, nil, &total); err != nil || total == 0 {
 			return 0, err
 		}
 	}

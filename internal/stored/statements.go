@@ -48,9 +48,11 @@ func SharedStatements(d Dialect) Statements {
 			ORDER BY seq LIMIT $3`,
 		// Each end by its own subquery: SQLite reads a lone max() or min()
 		// from the index's end, but both in one SELECT scan the table.
-		OutboxSpan:         `SELECT coalesce((SELECT max(seq) FROM outbox) - (SELECT min(seq) FROM outbox) + 1, 0)`,
-		CountOutbox:        `SELECT count(*) FROM outbox`,
-		OutboxCutoff:       `SELECT seq FROM outbox ORDER BY seq LIMIT 1 OFFSET $1`,
+		OutboxSpan:  `SELECT coalesce((SELECT max(seq) FROM outbox) - (SELECT min(seq) FROM outbox) + 1, 0)`,
+		CountOutbox: `SELECT count(*) FROM outbox`,
+		OutboxCutoff: `WITH c AS (SELECT count(*) AS n FROM outbox)
+			SELECT c.n, (SELECT seq FROM outbox ORDER BY seq LIMIT 1
+				OFFSET (SELECT CASE WHEN n > $1 THEN n - $1 ELSE 0 END FROM c)) FROM c`,
 		CountPendingBefore: `SELECT count(*) FROM outbox WHERE seq < $1 AND state = 'PENDING'`,
 		DeleteOutboxBefore: `DELETE FROM outbox WHERE seq < $1`,
 	}

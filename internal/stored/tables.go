@@ -40,8 +40,9 @@ type Statements struct {
 	StorageConfigs, PutStorageConfig, DeleteStorageConfig string
 	// Instance settings and tags, contact state.
 	Settings, PutSettings, InstanceTags, ContactState, PutContactState string
-	// The outbox: OutboxCutoff is the seq of the oldest entry to keep,
-	// the (offset+1)-th from the oldest; OutboxSpan is max(seq) -
+	// The outbox: OutboxCutoff is the count of the entries and the seq of
+	// the oldest to keep ($1 of them; NULL for an empty outbox), in one
+	// statement and so one snapshot; OutboxSpan is max(seq) -
 	// min(seq) + 1, or 0 for none (a bound of the count read through the
 	// primary key's two ends).
 	InsertOutbox, PendingOutbox, MarkOutbox, OutboxAll, OutboxInstance string

@@ -7,10 +7,9 @@ import (
 	"testing"
 )
 
-// raceDB answers TrimOutbox as PostgreSQL's READ COMMITTED can: the count
-// sees 30 entries, and by the next statement another transaction (a second
-// replica's trim, a DeleteInstance, a reset) has removed enough that the
-// OFFSET finds no row.
+// raceDB answers TrimOutbox's cutoff with no row to keep from (as for an
+// outbox emptied since the span was read: a reset, a second replica's
+// trim), and the count of 30 a snapshot before that saw.
 type raceDB struct{ deleted []any }
 
 func (d *raceDB) Exec(_ context.Context, q string, args ...any) (int64, error) {
@@ -25,11 +24,9 @@ func (d *raceDB) One(_ context.Context, q string, _ []any, dest ...any) (bool, e
 	case strings.Contains(q, "max(seq)"):
 		*dest[0].(*int64) = 30
 		return true, nil
-	case strings.HasPrefix(q, "SELECT count(*) FROM outbox") && !strings.Contains(q, "WHERE"):
-		*dest[0].(*int) = 30
-		return true, nil
 	case strings.Contains(q, "OFFSET"):
-		return false, nil // the rows went meanwhile
+		*dest[0].(*int64) = 30 // and dest[1], the oldest to keep, NULL
+		return true, nil
 	}
 	*dest[0].(*int) = 0
 	return true, nil
@@ -66,7 +63,12 @@ func (d *spanDB) One(_ context.Context, q string, _ []any, dest ...any) (bool, e
 		return true, nil
 	}
 	d.ran = append(d.ran, q)
-	*dest[0].(*int) = 0 // the count: an empty outbox
+	switch v := dest[0].(type) { // the count: an empty outbox
+	case *int:
+		*v = 0
+	case *int64:
+		*v = 0
+	}
 	return true, nil
 }
 func (d *spanDB) Query(context.Context, string, ...any) (Rows, func(), error) { return nil, nil, nil }
@@ -89,5 +91,28 @@ func TestTrimUnderTheCapReadsOnlyTheSpan(t *testing.T) {
 		if counted := len(db.ran) > 0; counted != c.counts {
 			t.Errorf("span %d keep %d: ran %q; want the lock and the count: %v", c.span, c.keep, db.ran, c.counts)
 		}
+	}
+}
+
+// TestTrimCountsAndCutsInOneStatement: the count and the cutoff come from
+// one statement, so from one snapshot: a DeleteInstance committed between
+// two statements made the trim delete past the excess.
+func TestTrimCountsAndCutsInOneStatement(t *testing.T) {
+	sql := SharedStatements(Dialect{})
+	sql.LockTrim = "SELECT lock"
+	db := &spanDB{span: 50}
+	tb := Tables{DB: db, SQL: &sql}
+	if _, err := tb.TrimOutbox(context.Background(), 10); err != nil {
+		t.Fatal(err)
+	}
+	var reads []string
+	for _, q := range db.ran {
+		if strings.HasPrefix(q, "SELECT lock") {
+			continue
+		}
+		reads = append(reads, q)
+	}
+	if len(reads) != 1 || !strings.Contains(reads[0], "count(*)") || !strings.Contains(reads[0], "OFFSET") {
+		t.Fatalf("the trim read %q; want one statement with the count and the cutoff", reads)
 	}
 }
