@@ -150,15 +150,11 @@ func jsonTypeName(goType string) string {
 	return "structure"
 }
 
-// writeJSON writes v with status and the Content-Type every response carries.
+// writeJSON writes v with status and the Content-Type every response
+// carries, encoded by encoding/json (the hot path's own encoders go through
+// writeOK).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var b []byte
-	var err error
-	if a, ok := v.(jsonAppender); ok {
-		b = a.appendJSON(make([]byte, 0, 512))
-	} else {
-		b, err = json.Marshal(v)
-	}
+	b, err := json.Marshal(v)
 	if err != nil { // only wire structs reach here; they always marshal
 		b = []byte(`{"Message":"An internal error occurred."}`)
 		status = http.StatusInternalServerError

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -59,7 +60,7 @@ func TestDroppedNamedIndexesComeBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := indexSQL(t, s.read); !equalMaps(got, fresh) {
+	if got := indexSQL(t, s.read); !maps.Equal(got, fresh) {
 		t.Fatalf("indexes after the reopen:\n%v\nwant as a new store has them:\n%v", got, fresh)
 	}
 	for _, name := range namedIndexes() {
@@ -86,18 +87,6 @@ func TestDroppedNamedIndexesComeBack(t *testing.T) {
 	if strings.Contains(logs.String(), "missing") {
 		t.Errorf("a store with every index warned again:\n%s", logs.String())
 	}
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestIndexDefinitionUnknown: an index no migration creates is an error,
