@@ -74,30 +74,9 @@ func ValidateAttributeKey(key string) error {
 // MaxAttributesBytes; otherwise Merge returns an EINVALID error and no
 // result, so that a rejected update changes nothing.
 func Merge(current, update Attributes) (Attributes, error) {
-	for k := range update {
-		if ValidateAttributeKey(k) != nil {
-			// Name the first bad key in sorted order, the same one every
-			// time; sorting only here spares every good update a sort
-			// (BenchmarkMerge, 10 keys: 4.4 µs to 2.9 µs of CPU).
-			for _, k := range update.Keys() {
-				if err := ValidateAttributeKey(k); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	for _, v := range update {
-		if !utf8.ValidString(v) {
-			// Only a Go caller can pass one (the HTTP API refuses a body
-			// that is not UTF-8): the stores would keep each invalid byte
-			// as U+FFFD, 3 bytes, so the stored map could pass
-			// MaxAttributesBytes as measured here. Named in sorted order,
-			// as for keys.
-			for _, k := range update.Keys() {
-				if !utf8.ValidString(update[k]) {
-					return nil, Errorf(EINVALID, "The value of attribute %q is not valid UTF-8.", k)
-				}
-			}
+	for k, v := range update {
+		if ValidateAttributeKey(k) != nil || !utf8.ValidString(v) {
+			return nil, badPair(update)
 		}
 	}
 	merged := make(Attributes, max(len(current), len(update)))
@@ -117,4 +96,26 @@ func Merge(current, update Attributes) (Attributes, error) {
 			size, MaxAttributesBytes)
 	}
 	return merged, nil
+}
+
+// badPair is Merge's error for an update with a bad key or a value that is
+// not UTF-8: the first bad key in sorted order, else the first such value,
+// the same one every time. Sorting only here spares every good update a
+// sort (BenchmarkMerge, 10 keys: 4.4 µs to 2.9 µs of CPU). A value that is
+// not UTF-8 only a Go caller can pass (the HTTP API refuses such a body):
+// the stores would keep each invalid byte as U+FFFD, 3 bytes, so the
+// stored map could pass MaxAttributesBytes as Merge measured it.
+func badPair(update Attributes) error {
+	keys := update.Keys()
+	for _, k := range keys {
+		if err := ValidateAttributeKey(k); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		if !utf8.ValidString(update[k]) {
+			return Errorf(EINVALID, "The value of attribute %q is not valid UTF-8.", k)
+		}
+	}
+	return nil
 }

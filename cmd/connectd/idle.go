@@ -11,8 +11,8 @@ import (
 // Once serve has had no request for idleAfter, it returns the heap's free
 // memory to the operating system, once for each idle spell (issue 18:
 // "idle RSS stays under 64 MiB"). Under load the heap grows to gcPercent
-// over what is live (the row caches hold up to their DefaultCacheBytes
-// estimate of contacts), and Go gives the difference back slowly: with
+// over what is live (the row caches hold up to --cache-mib's estimate of
+// contacts), and Go gives the difference back slowly: with
 // 16 MiB caches, 118–148 MiB of RSS 15–150 s after a load that updated
 // 20,000 contacts, 86–88 MiB once freed (BENCHMARKS.md, "session 6").
 // debug.FreeOSMemory collects and releases at once; when idle, its one
