@@ -204,26 +204,3 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 		}
 	}
 }
-
-// TestSpanWalksAtMostABucket checks spanOf's bound: for any range, the
-// members walked (both ends, added and taken away) span at most a bucket,
-// at most half of one an end, and never more than the range itself.
-func TestSpanWalksAtMostABucket(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(3, 4))
-	length := func(r [2]int64) int64 { return max(0, r[1]-r[0]+1) }
-	for i := range 20000 {
-		lo := rnd.Int64N(200*countBucket) - 100*countBucket
-		hi := lo + rnd.Int64N([]int64{countBucket, 3 * countBucket, 48 * countBucket}[i%3])
-		sp := spanOf(lo, hi)
-		if sp.direct {
-			if hi-lo+1 > countBucket {
-				t.Fatalf("[%d, %d]: walked whole, %d ms", lo, hi, hi-lo+1)
-			}
-			continue
-		}
-		start, end := length(sp.add[0])+length(sp.sub[0]), length(sp.add[1])+length(sp.sub[1])
-		if start > countBucket/2 || end > countBucket/2 || start+end > hi-lo+1 || sp.c1 >= sp.c2 {
-			t.Fatalf("[%d, %d]: buckets [%d, %d), walks %d and %d ms: %+v", lo, hi, sp.c1, sp.c2, start, end, sp)
-		}
-	}
-}
