@@ -29,6 +29,18 @@ type searchSQL struct {
 	args         []any
 	drive        bool
 	needContacts bool
+	// counted is set when the driving criterion is the search's only
+	// condition: its TotalCount is then memberCount's sum of counters.
+	counted *countedRange
+}
+
+// countedRange is what memberCount counts: members of key holding one of
+// values, initiated in [lo, hi] (microseconds), their chain since cutoff.
+type countedRange struct {
+	instanceID, key string
+	values          []string
+	lo, hi          int64
+	cutoff          time.Time
 }
 
 // arg adds an argument and returns its placeholder.
@@ -112,6 +124,11 @@ func (b *searchSQL) filters(q *connectd.SearchQuery, cutoff time.Time) {
 	b.needContacts = len(b.conds) > n
 	if q.Attributes != nil {
 		b.attributes(q.Attributes, driver, cutoff)
+	}
+	if b.drive && len(b.conds) == n { // the driving criterion alone
+		c := q.Attributes.Criteria[driver]
+		b.counted = &countedRange{instanceID: q.InstanceID, key: c.Key, values: c.Values,
+			lo: max(q.Start.UnixMicro(), cutoff.UnixMicro()), hi: q.End.UnixMicro(), cutoff: cutoff}
 	}
 }
 

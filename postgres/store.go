@@ -104,6 +104,9 @@ type Store struct {
 	odds    fastOdds            // whether optimistic attempts pay (fast.go)
 	fastOK  atomic.Int64        // optimistic attempts that committed
 	fastNot atomic.Int64        // optimistic attempts that found the row moved on
+
+	stopFold context.CancelFunc // ends foldEvery (search_counts.go)
+	folded   chan struct{}      // closed when foldEvery has returned
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
@@ -167,6 +170,12 @@ func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", hosts(&cfg.ConnConfig.Config), err)
 	}
+	foldCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopFold, s.folded = stop, make(chan struct{})
+	go func() {
+		defer close(s.folded)
+		s.foldEvery(foldCtx, foldInterval)
+	}()
 	return s, nil
 }
 
@@ -270,6 +279,8 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes every connection of the store. Every acknowledged write was
 // committed by the database before it was acknowledged.
 func (s *Store) Close() error {
+	s.stopFold()
+	<-s.folded
 	s.pool.Close()
 	if s.standby != nil {
 		s.standby.pool.Close()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/storetest"
 )
 
 // checkCounts fails t unless contact_attribute_counts (migrations 0014, 0016, 0018)
@@ -47,90 +48,12 @@ func checkCounts(t *testing.T, s *Store) {
 // TestCountersFollowEveryWrite runs each kind of write that changes the
 // members' rows through the Service, and recounts after each.
 func TestCountersFollowEveryWrite(t *testing.T) {
-	ctx := t.Context()
 	start := time.Date(2026, 3, 1, 9, 59, 30, 0, time.UTC)
 	clock := connectd.NewManualClock(start)
 	s := openDir(t, t.TempDir(), clock)
 	t.Cleanup(func() { s.Close() })
-	svc := service(s)
-	step := func(name string, f func() error) {
-		t.Helper()
-		if err := f(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		checkCounts(t, s)
-		if t.Failed() {
-			t.Fatalf("counters wrong after %s", name)
-		}
-	}
-	newInstance := func(id string) {
-		step("create instance "+id, func() error {
-			return svc.CreateInstance(ctx, &connectd.Instance{ID: id, Owner: owner, Status: connectd.InstanceStatusActive,
-				IdentityManagementType: connectd.IdentityConnectManaged})
-		})
-	}
-	contact := func(inst, id, previous string, attrs connectd.Attributes) {
-		step("start "+id, func() error {
-			_, err := svc.CreateContact(ctx, owner, &connectd.Contact{InstanceID: inst, ID: id, PreviousContactID: previous,
-				Channel: connectd.ChannelTask, InitiationMethod: connectd.InitiationAPI, Attributes: attrs})
-			return err
-		})
-		if err := clock.Advance(20 * time.Second); err != nil { // across minutes and an hour
-			t.Fatal(err)
-		}
-	}
-	newInstance("i1")
-	step("configure keys", func() error { return svc.SetSearchableKeys(ctx, "i1", []string{"tier"}) })
-	contact("i1", "a", "", connectd.Attributes{"tier": "gold", "other": "x"})
-	contact("i1", "b", "", connectd.Attributes{"tier": "gold"})
-	contact("i1", "c", "", connectd.Attributes{"tier": "silver"})
-	contact("i1", "a2", "a", nil) // joins a's chain: its own member row
-	contact("i1", "a3", "a2", nil)
-	step("update a value", func() error {
-		return svc.UpdateAttributes(ctx, owner, "i1", "a", connectd.Attributes{"tier": "silver"})
-	})
-	step("update to the same value", func() error {
-		return svc.UpdateAttributes(ctx, owner, "i1", "b", connectd.Attributes{"tier": "gold"})
-	})
-	step("update another key", func() error {
-		return svc.UpdateAttributes(ctx, owner, "i1", "c", connectd.Attributes{"other": "y"})
-	})
-	step("a key registered late, backfilled", func() error {
-		if err := svc.SetSearchableKeys(ctx, "i1", []string{"tier", "other"}); err != nil {
-			return err
-		}
-		_, err := svc.BackfillSearchIndex(ctx)
-		return err
-	})
-	snap, err := svc.Export(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	step("delete instance", func() error { return svc.DeleteInstance(ctx, owner, "i1") })
-	if n := countRows(t, s, "contact_attribute_counts"); n != 0 {
-		t.Fatalf("%d counter rows after the instance's deletion", n)
-	}
-	step("import", func() error { return svc.Import(ctx, snap) })
-	if n := countRows(t, s, "contact_attribute_counts"); n == 0 {
-		t.Fatal("no counter rows after the import")
-	}
-	// Expiry: the first contacts pass the retention cutoff while a later
-	// member of a's chain is still live; the purge deletes them.
-	if err := clock.Set(start.AddDate(0, connectd.RetentionMonths, 0).Add(70 * time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	step("purge expired", func() error { _, err := svc.PurgeExpired(ctx, 100); return err })
-	step("purge the rest", func() error {
-		if err := clock.Advance(time.Hour); err != nil {
-			return err
-		}
-		_, err := svc.PurgeExpired(ctx, 100)
-		return err
-	})
-	if n := countRows(t, s, "contact_attribute_counts"); n != 0 {
-		t.Fatalf("%d counter rows after every contact expired", n)
-	}
-	step("reset", func() error { return svc.Reset(ctx) })
+	storetest.CounterWrites(t, service(s), clock, start, func(t *testing.T, _ string) { checkCounts(t, s) },
+		func(t *testing.T) int { return countRows(t, s, "contact_attribute_counts") })
 }
 
 func countRows(t *testing.T, s *Store, table string) int {

@@ -1,0 +1,323 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectd/connectd"
+	"github.com/connectd/connectd/internal/pgtest"
+	"github.com/connectd/connectd/storetest"
+	"github.com/jackc/pgx/v5"
+)
+
+// recountSQL lists up to ten differences between the recount of the
+// members per bucket and what the counters and the unfolded deltas add up
+// to, and counter rows of n 0 or less, which a fold never leaves.
+const recountSQL = `
+	WITH recount AS (
+		SELECT instance_id, name, value, floor(extract(epoch FROM initiated_at) / 300)::bigint AS bucket,
+			floor(extract(epoch FROM chain_at) / 300)::bigint AS chain_bucket, count(*)::bigint AS n
+		FROM contact_attribute_members GROUP BY 1, 2, 3, 4, 5),
+	kept AS (
+		SELECT instance_id, name, value, bucket, chain_bucket, sum(n)::bigint AS n
+		FROM (SELECT * FROM contact_attribute_counts UNION ALL SELECT * FROM contact_attribute_count_deltas) u
+		GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0)
+	SELECT 'counted', * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) x
+	UNION ALL SELECT 'recount', * FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) y
+	UNION ALL SELECT 'not positive', * FROM contact_attribute_counts WHERE n <= 0
+	LIMIT 10`
+
+// checkCounts fails t unless the counters and deltas (migration 0014) add
+// up to the recount of contact_attribute_members; then it folds, and
+// checks again, and that no delta is left.
+func checkCounts(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, folded := range []bool{false, true} {
+		if folded {
+			if _, err := s.foldCounts(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := tableRows(t, s, "contact_attribute_count_deltas"); n != 0 {
+				t.Errorf("%d deltas left after a fold", n)
+			}
+		}
+		rs, err := s.pool.Query(ctx, recountSQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var side, inst, name, value string
+		var bucket, chainBucket, n int64
+		_, err = pgx.ForEachRow(rs, []any{&side, &inst, &name, &value, &bucket, &chainBucket, &n}, func() error {
+			t.Errorf("folded %v: %s: %s %s=%s bucket %d chain bucket %d n %d", folded, side, inst, name, value, bucket, chainBucket, n)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func tableRows(t *testing.T, s *Store, table string) (n int) {
+	t.Helper()
+	if err := s.pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// openNoFold opens a store whose folder does not run, so that a test sees
+// the deltas until it folds them itself.
+func openNoFold(t *testing.T, dsn string, clock connectd.Clock) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), dsn, clock, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.stopFold()
+	<-s.folded
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestCountersFollowEveryWrite runs each kind of write that changes the
+// members' rows through the Service, and recounts after each, before and
+// after folding.
+func TestCountersFollowEveryWrite(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 3, 1, 9, 59, 30, 0, time.UTC)
+	clock := connectd.NewManualClock(start)
+	s := openNoFold(t, pgtest.DSN(t), clock)
+	storetest.CounterWrites(t, connectd.NewService(s, clock), clock, start, func(t *testing.T, _ string) { checkCounts(t, s) },
+		func(t *testing.T) int { return tableRows(t, s, "contact_attribute_counts") })
+}
+
+// insertMembers inserts n members of instance i, key k, with random
+// values of v0–v2, initiation times in [base, base+width) microseconds
+// and chains started up to ten buckets earlier (so that one bucket's
+// counters have several chain buckets, one of them holding a cutoff).
+func insertMembers(t *testing.T, s *Store, rnd *rand.Rand, from, n int, base, width int64) {
+	t.Helper()
+	ids, values := make([]string, n), make([]string, n)
+	at, chain := make([]time.Time, n), make([]time.Time, n)
+	for i := range n {
+		ids[i], values[i] = fmt.Sprintf("c%d", from+i), []string{"v0", "v1", "v2"}[rnd.IntN(3)]
+		us := base + rnd.Int64N(width)
+		at[i] = time.UnixMicro(us).UTC()
+		chain[i] = time.UnixMicro(us - rnd.Int64N(3)*rnd.Int64N(5*countBucket)).UTC()
+	}
+	_, err := s.pool.Exec(t.Context(), `INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
+		SELECT 'i', id, 'k', v, a, c FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(id, v, a, c)`,
+		ids, values, at, chain)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMemberCountMatchesWalk compares memberCount with the walk of the
+// members it replaces, over random ranges (in microseconds, as stored)
+// and retention cutoffs, for members before 1970 too, for one and two
+// values, with half the members' counters folded and the rest (and some
+// deletions) still deltas, and then all folded.
+func TestMemberCountMatchesWalk(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openNoFold(t, pgtest.DSN(t), connectd.NewManualClock(time.Unix(0, 0)))
+	rnd := rand.New(rand.NewPCG(1, 2))
+	const base, width = -2 * countBucket, 30 * countBucket
+	insertMembers(t, s, rnd, 0, 1500, base, width)
+	if _, err := s.foldCounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	insertMembers(t, s, rnd, 1500, 1500, base, width)
+	if _, err := s.pool.Exec(ctx, `DELETE FROM contact_attribute_members WHERE contact_id LIKE 'c1%'`); err != nil {
+		t.Fatal(err)
+	}
+	if tableRows(t, s, "contact_attribute_count_deltas") == 0 || tableRows(t, s, "contact_attribute_counts") == 0 {
+		t.Fatal("want both counters and deltas")
+	}
+	ranges := [][2]int64{
+		{base, base + width}, {0, countBucket - 1}, {0, countBucket}, {-1, countBucket}, {1, countBucket - 2},
+		{countBucket, 2*countBucket - 1}, {-countBucket - 5, countBucket + 5}, {-countBucket, -1}, {5, 5},
+	}
+	for range 150 {
+		lo := base + rnd.Int64N(width)
+		ranges = append(ranges, [2]int64{lo, lo + rnd.Int64N(width/(1+rnd.Int64N(20)))})
+	}
+	compare := func(folded bool) {
+		for _, r := range ranges {
+			cutoff := time.UnixMicro(base + rnd.Int64N(width)).UTC()
+			if rnd.IntN(4) == 0 {
+				cutoff = time.UnixMicro(base - countBucket).UTC() // everything within retention
+			}
+			lo := max(r[0], cutoff.UnixMicro())
+			for _, values := range [][]string{{"v0"}, {"v1", "v2"}} {
+				var want, got int64
+				err := s.pool.QueryRow(ctx, `SELECT count(*) FROM contact_attribute_members
+					WHERE instance_id = 'i' AND name = 'k' AND value = ANY($1)
+						AND initiated_at BETWEEN $2 AND $3 AND chain_at >= $4`,
+					values, time.UnixMicro(lo).UTC(), time.UnixMicro(r[1]).UTC(), cutoff).Scan(&want)
+				if err != nil {
+					t.Fatal(err)
+				}
+				query, args := memberCount("i", "k", values, lo, r[1], cutoff)
+				if err := s.pool.QueryRow(ctx, query, args...).Scan(&got); err != nil {
+					t.Fatalf("%s: %v", query, err)
+				}
+				if got != want {
+					t.Fatalf("folded %v: values %v in [%d, %d] µs, cutoff %v: counted %d, the walk %d", folded, values, lo, r[1], cutoff, got, want)
+				}
+			}
+		}
+	}
+	compare(false)
+	checkCounts(t, s) // folds
+	compare(true)
+}
+
+// TestWritersDoNotWaitForCounters: two transactions that add members of
+// one value in the same five minutes both commit while the other is open
+// (with one counter row each would wait for the other's commit), and a
+// fold does not wait for either; the counts are exact after each.
+func TestWritersDoNotWaitForCounters(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
+	at := time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
+	begin := func() pgx.Tx {
+		t.Helper()
+		conn, _ := adminConn(t, dsn)
+		if _, err := conn.Exec(ctx, `SET lock_timeout = '2s'`); err != nil {
+			t.Fatal(err)
+		}
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	insert := func(tx pgx.Tx, id string) {
+		t.Helper()
+		_, err := tx.Exec(ctx, `INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
+			VALUES ('i', $1, 'k', 'gold', $2, $2)`, id, at)
+		if err != nil {
+			t.Fatalf("insert %s while another writer is open: %v", id, err)
+		}
+	}
+	tx1, tx2 := begin(), begin()
+	insert(tx1, "a")
+	insert(tx2, "b")
+	if err := tx2.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, s) // folds b's delta while a's transaction is open
+	if err := tx1.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, s)
+	if n := tableRows(t, s, "contact_attribute_counts"); n != 1 {
+		t.Errorf("%d counter rows, want one (gold, one bucket)", n)
+	}
+}
+
+// TestConcurrentWritersAndFolds runs writers that insert and delete
+// members of a few values and buckets while several folds run at once
+// (replicas' folders): the counts stay exact, and no writer or fold fails.
+func TestConcurrentWritersAndFolds(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
+	other := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	var writers, folders sync.WaitGroup
+	done := make(chan struct{})
+	errs := make(chan error, 16)
+	for w := range 6 {
+		writers.Go(func() {
+			for i := range 60 {
+				id, v := fmt.Sprintf("w%d-%d", w, i%10), []string{"gold", "silver"}[(w+i)%2]
+				when := at.Add(time.Duration(i%3) * 4 * time.Minute)
+				_, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM contact_attribute_members
+						WHERE instance_id = 'i' AND contact_id LIKE $1 || '-%')
+					INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
+					VALUES ('i', $1 || '-' || $4, 'k', $2, $3, $3)`, id, v, when, strconv.Itoa(i))
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for _, st := range []*Store{s, other, s} {
+		folders.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := st.foldCounts(ctx); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	writers.Wait()
+	close(done)
+	folders.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	checkCounts(t, s)
+}
+
+// TestMigrationRecountsMembers builds a database as connectd left it
+// before migration 0014, with indexed members, then opens it: the counters
+// are exactly the recount, and searches count them.
+func TestMigrationRecountsMembers(t *testing.T) {
+	t.Parallel()
+	dsn, _, exec := schemaBefore(t, 14)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
+	exec(`INSERT INTO instances (id, account, region, status, created_at) VALUES ('inst', $1, $2, 'ACTIVE', now())`, owner.AccountID, owner.Region)
+	exec(`INSERT INTO contact_attribute_keys (instance_id, name, ready, backfill_after) VALUES ('inst', 'tier', true, '')`)
+	exec(`INSERT INTO contacts (instance_id, id, initial_contact_id, channel, initiation_method, initiated_at, updated_at, attributes)
+		SELECT 'inst', 'c' || i, 'c' || i, 'TASK', 'API', $1::timestamptz + i * interval '97 seconds', $1,
+			jsonb_build_object('tier', (ARRAY['gold', 'silver'])[i % 2 + 1])
+		FROM generate_series(0, 399) i`, now.Add(-12*time.Hour))
+	s := openNoFold(t, dsn, connectd.NewManualClock(now))
+	if n := tableRows(t, s, "contact_attribute_counts"); n < 100 {
+		t.Fatalf("%d counter rows after 0014, want one per value and five minutes", n)
+	}
+	if n := tableRows(t, s, "contact_attribute_count_deltas"); n != 0 {
+		t.Fatalf("0014's recount left %d deltas", n)
+	}
+	checkCounts(t, s)
+	q := &connectd.SearchQuery{InstanceID: "inst", TimeRange: connectd.TimeInitiation,
+		Start: now.Add(-11*time.Hour - 7*time.Second), End: now.Add(-time.Hour + 11*time.Second), Sort: connectd.SortInitiation,
+		Attributes: &connectd.AttributeCriteria{Match: connectd.MatchAll,
+			Criteria: []connectd.AttributeCriterion{{Key: "tier", Values: []string{"gold"}}}}}
+	page, err := connectd.NewService(s, connectd.NewManualClock(now)).SearchContacts(t.Context(), owner, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int64
+	for i := range 400 {
+		at := now.Add(-12*time.Hour + time.Duration(i)*97*time.Second)
+		if i%2 == 0 && !at.Before(q.Start) && !at.After(q.End) {
+			want++
+		}
+	}
+	if page.TotalCount != want {
+		t.Errorf("tier=gold over ten hours: TotalCount %d, want %d", page.TotalCount, want)
+	}
+}
