@@ -57,6 +57,7 @@ type config struct {
 	duration    time.Duration
 	contacts    int
 	attrs       int
+	indexed     int
 	requests    int
 	rounds      int
 	yardstick   bool
@@ -104,6 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.duration, "d", 10*time.Second, "short for -duration")
 	fs.IntVar(&c.contacts, "contacts", 1000, "contacts to spread the requests over")
 	fs.IntVar(&c.attrs, "attrs", 10, "attributes per update request (and per contact, for get)")
+	fs.IntVar(&c.indexed, "indexed-keys", 0, "register this many of the update's keys (key00, key01, …) in the instance's search index before its contacts start, by a search on each, so that updates pay for indexing them")
 	fs.IntVar(&c.requests, "n", 20000, "distinct pre-signed requests, replayed round-robin")
 	fs.IntVar(&c.rounds, "rounds", 3, "alternating yardstick/connectd rounds")
 	fs.BoolVar(&c.yardstick, "yardstick", true, "also measure the bare-HTTP yardstick and print the ratio")
@@ -133,6 +135,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if c.auth != "sigv4" && c.auth != "none" {
 		return fmt.Errorf("-auth must be sigv4 or none, not %q", c.auth)
+	}
+	if c.indexed < 0 || c.indexed > c.attrs {
+		return fmt.Errorf("-indexed-keys must be between 0 and -attrs (%d)", c.attrs)
 	}
 	if c.contacts < 1 || c.requests < 1 || c.connections < 1 || c.rounds < 1 || c.duration <= 0 {
 		return fmt.Errorf("-contacts, -n, -c, -rounds and -duration must be positive")

@@ -15,12 +15,15 @@ func TestRunSmoke(t *testing.T) {
 	for _, op := range []string{"update", "get"} {
 		t.Run(op, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			args := []string{"-op", op, "-duration", "200ms", "-rounds", "1", "-contacts", "3", "-n", "12", "-c", "4", "-preload", "10"}
+			// Updates with two keys in the search index, so that the
+			// registering searches run (a refused one fails the run).
+			args := []string{"-op", op, "-duration", "200ms", "-rounds", "1", "-contacts", "3", "-n", "12", "-c", "4", "-preload", "10",
+				"-indexed-keys", map[string]string{"update": "2", "get": "0"}[op]}
 			if err := run(t.Context(), args, &out, &errOut); err != nil {
 				t.Fatalf("run: %v\n%s%s", err, out.String(), errOut.String())
 			}
 			got := out.String()
-			for _, want := range []string{"auth=sigv4", "preloaded 10 contacts", "round 1 connectd", "ratio: median of rounds", "cpu/req over all rounds"} {
+			for _, want := range []string{"auth=sigv4", "indexed-keys=" + args[len(args)-1], "preloaded 10 contacts", "round 1 connectd", "ratio: median of rounds", "cpu/req over all rounds"} {
 				if !strings.Contains(got, want) {
 					t.Errorf("output lacks %q:\n%s", want, got)
 				}

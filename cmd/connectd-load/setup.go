@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/connect"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/api"
 	"github.com/connectd/connectd/internal/auth"
@@ -147,8 +148,34 @@ func setupContacts(ctx context.Context, c config, target string, attrsOf func(i 
 	if err != nil {
 		return "", nil, fmt.Errorf("create instance: %w", err)
 	}
+	if err := registerKeys(ctx, client, aws.ToString(inst.Id), c.indexed); err != nil {
+		return "", nil, err
+	}
 	ids, err = startContacts(ctx, client, aws.ToString(inst.Id), c.contacts, attrsOf)
 	return aws.ToString(inst.Id), ids, err
+}
+
+// registerKeys registers key00…key<n-1> in the instance's search index as
+// a user's first search on each does (README, "SearchContacts: indexed
+// keys"): before the instance has contacts, so that they are ready at once
+// and every write of them is indexed.
+func registerKeys(ctx context.Context, client *connect.Client, instance string, n int) error {
+	now := time.Now()
+	for k := range n {
+		_, err := client.SearchContacts(ctx, &connect.SearchContactsInput{
+			InstanceId: aws.String(instance),
+			TimeRange: &types.SearchContactsTimeRange{Type: types.SearchContactsTimeRangeTypeInitiationTimestamp,
+				StartTime: aws.Time(now.Add(-time.Hour)), EndTime: aws.Time(now)},
+			SearchCriteria: &types.SearchCriteria{SearchableContactAttributes: &types.SearchableContactAttributes{
+				MatchType: types.SearchContactsMatchTypeMatchAll,
+				Criteria:  []types.SearchableContactAttributesCriteria{{Key: aws.String(fmt.Sprintf("key%02d", k)), Values: []string{"none"}}},
+			}},
+		})
+		if err != nil {
+			return fmt.Errorf("register key%02d for search: %w", k, err)
+		}
+	}
+	return nil
 }
 
 // attributesRequest signs an UpdateContactAttributes of attrs (op
@@ -253,8 +280,8 @@ func measure(ctx context.Context, c config, out io.Writer) error {
 // round and a summary. The same bytes go to both servers: the Host header
 // stays the one that was signed, and neither server routes on it.
 func rounds(ctx context.Context, c config, srv server, reqs [][]byte, out io.Writer) (summary, error) {
-	fmt.Fprintf(out, "op=%s auth=%s connections=%d duration=%v contacts=%d attrs=%d requests=%d preload=%d rounds=%d\n",
-		c.op, c.auth, c.connections, c.duration, c.contacts, c.attrs, c.requests, c.preload, c.rounds)
+	fmt.Fprintf(out, "op=%s auth=%s connections=%d duration=%v contacts=%d attrs=%d indexed-keys=%d requests=%d preload=%d rounds=%d\n",
+		c.op, c.auth, c.connections, c.duration, c.contacts, c.attrs, c.indexed, c.requests, c.preload, c.rounds)
 	var yard string
 	if c.yardstick {
 		url, stop, err := yardstick()

@@ -131,8 +131,8 @@ func wrkRounds(ctx context.Context, c config, srv server, out io.Writer) error {
 		return err
 	}
 	defer stopYard()
-	fmt.Fprintf(out, "wrk op=%s connections=%d duration=%v contacts=%d attrs=%d requests=%d rounds=%d\n",
-		c.op, c.connections, c.duration, c.contacts, c.attrs, c.requests, c.rounds)
+	fmt.Fprintf(out, "wrk op=%s connections=%d duration=%v contacts=%d attrs=%d indexed-keys=%d requests=%d rounds=%d\n",
+		c.op, c.connections, c.duration, c.contacts, c.attrs, c.indexed, c.requests, c.rounds)
 	var ratios []float64
 	for round := 1; round <= c.rounds; round++ {
 		y, err := runWrk(ctx, c, script, table, yard, cpuTime, out)

@@ -2,7 +2,8 @@
 # Issue 18, target 3: PostgreSQL UpdateContactAttributes, two connectd binaries alternating,
 # a fresh database each run; CPU per request of connectd and of this cluster's postmaster and
 # children (/proc). Needs the Debian PostgreSQL binaries and a postgres user (runs as root).
-# usage: pg.sh BEFORE_BIN AFTER_BIN CONNECTD_LOAD_BIN OUTFILE [passes]
+# usage: [INDEXED=N] pg.sh BEFORE_BIN AFTER_BIN CONNECTD_LOAD_BIN OUTFILE [passes]
+# (INDEXED: keys of the update registered in the search index first, connectd-load -indexed-keys)
 set -u
 B=$1; A=$2; L=$3; OUT=$4; PASSES=${5:-2}
 PG=/tmp/m-pg; PORT=55499; BIN=$(ls -d /usr/lib/postgresql/*/bin | tail -1)
@@ -23,7 +24,7 @@ for p in $(seq 1 $PASSES); do
     $2 serve -addr 127.0.0.1:45199 -auth sigv4 -credentials /tmp/m-creds.json -data postgres://postgres@127.0.0.1:$PORT/bench$n -log-level warn & cpid=$!
     for i in $(seq 1 100); do curl -sf http://127.0.0.1:45199/_connectd/health >/dev/null && break; sleep 0.2; done
     echo "=== pg update $1 $(date +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT
-    $L -endpoint http://127.0.0.1:45199 -d 5s -rounds 3 > /tmp/m-pg.out 2>&1 &
+    $L -endpoint http://127.0.0.1:45199 -d 5s -rounds 3 -indexed-keys ${INDEXED:-0} > /tmp/m-pg.out 2>&1 &
     lp=$!
     while ! grep -q '^op=' /tmp/m-pg.out 2>/dev/null; do kill -0 $lp 2>/dev/null || break; sleep 0.2; done
     c1=$(cpu $cpid); p1=$(pgcpu)
