@@ -20,6 +20,7 @@ const (
 	codeForeignKeyViolation = "23503"
 	codeSerialization       = "40001"
 	codeDeadlock            = "40P01"
+	codeLockTimeout         = "55P03" // lock_not_available
 	codeUntranslatable      = "22P05" // \u0000 in jsonb
 	codeBadCharacter        = "22021" // NUL byte in text
 	// codeReadOnly is read_only_sql_transaction: a write reached a standby

@@ -28,6 +28,14 @@ const (
 	// The contacts go with the instance: ON DELETE CASCADE, through the
 	// instance_id prefix of their primary key.
 	deleteInstance = `DELETE FROM instances WHERE id = $1 AND account = $2 AND region = $3`
+	// deleteInstanceCounts follows deleteInstance: the cascade deletes the
+	// instance's counted values (migration 0015), and then the members'
+	// deltas that their triggers add of the values not yet gone, so the
+	// counters and deltas go here (a foreign key to the counted values
+	// would fail those deltas' inserts instead, depending on the order in
+	// which the cascades run).
+	deleteInstanceCounts = `WITH k AS (DELETE FROM contact_attribute_counts WHERE instance_id = $1)
+		DELETE FROM contact_attribute_count_deltas WHERE instance_id = $1`
 )
 
 // Instances lists in byte order: the id column's collation is "C".
@@ -102,7 +110,11 @@ func (r *rows) InsertInstance(ctx context.Context, inst *connectd.Instance) erro
 
 func (r *rows) DeleteInstance(ctx context.Context, owner connectd.Owner, id string) (bool, error) {
 	n, err := r.exec(ctx, deleteInstance, id, owner.AccountID, owner.Region)
-	return n > 0, err
+	if err != nil || n == 0 {
+		return false, err
+	}
+	_, err = r.exec(ctx, deleteInstanceCounts, id)
+	return err == nil, err
 }
 
 // scanInstance reads instanceColumns.

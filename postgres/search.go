@@ -32,13 +32,17 @@ func (r *rows) SearchContacts(ctx context.Context, q *connectd.SearchQuery, cur 
 	var b searchSQL
 	b.filters(q, r.s.cutoff())
 	var total int64
-	countQuery, countArgs := "SELECT count(*) FROM "+b.from(true)+" WHERE "+b.where(), b.args
 	if c := b.counted; c != nil {
-		countQuery, countArgs = memberCount(c.instanceID, c.key, c.values, c.lo, c.hi, c.cutoff)
-	}
-	count := append([]any{pgx.QueryExecModeExec}, countArgs...)
-	if err := r.q.QueryRow(ctx, countQuery, count...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count: %w", err)
+		n, err := r.countMembers(ctx, c)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = n
+	} else {
+		count := append([]any{pgx.QueryExecModeExec}, b.args...)
+		if err := r.q.QueryRow(ctx, "SELECT count(*) FROM "+b.from(true)+" WHERE "+b.where(), count...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count: %w", err)
+		}
 	}
 	if cur != nil {
 		b.after(q, cur)

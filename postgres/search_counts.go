@@ -84,7 +84,8 @@ func (s *Store) foldCounts(ctx context.Context) (int, error) {
 	}
 }
 
-// foldEvery folds the deltas every interval until ctx ends. A failure is
+// foldEvery counts the values searches asked for (countValues) and folds
+// the deltas every interval until ctx ends. A failure is
 // logged once until a fold succeeds again (a database that is down fails
 // every second), and at Debug when the database is unavailable, which
 // every request reports already.
@@ -98,7 +99,10 @@ func (s *Store) foldEvery(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		_, err := s.foldCounts(ctx)
+		err := s.countValues(ctx)
+		if err == nil {
+			_, err = s.foldCounts(ctx)
+		}
 		switch {
 		case err == nil:
 			failing = false

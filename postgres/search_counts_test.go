@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -16,20 +17,31 @@ import (
 )
 
 // recountSQL lists up to ten differences between the recount of the
-// members per bucket and what the counters and the unfolded deltas add up
-// to, and counter rows of n 0 or less, which a fold never leaves.
+// members of ready counted values (migration 0015) per bucket and what
+// the counters and the unfolded deltas add up to, counter rows of n 0 or
+// less, which a fold never leaves, and counters or deltas of values not
+// counted, which nothing writes.
 const recountSQL = `
 	WITH recount AS (
 		SELECT instance_id, name, value, floor(extract(epoch FROM initiated_at) / 300)::bigint AS bucket,
 			floor(extract(epoch FROM chain_at) / 300)::bigint AS chain_bucket, count(*)::bigint AS n
-		FROM contact_attribute_members GROUP BY 1, 2, 3, 4, 5),
+		FROM contact_attribute_members m
+		WHERE EXISTS (SELECT 1 FROM contact_attribute_counted c
+			WHERE c.instance_id = m.instance_id AND c.name = m.name AND c.value = m.value AND c.ready)
+		GROUP BY 1, 2, 3, 4, 5),
 	kept AS (
 		SELECT instance_id, name, value, bucket, chain_bucket, sum(n)::bigint AS n
 		FROM (SELECT * FROM contact_attribute_counts UNION ALL SELECT * FROM contact_attribute_count_deltas) u
+		WHERE EXISTS (SELECT 1 FROM contact_attribute_counted c
+			WHERE c.instance_id = u.instance_id AND c.name = u.name AND c.value = u.value AND c.ready)
 		GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0)
 	SELECT 'counted', * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) x
 	UNION ALL SELECT 'recount', * FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) y
 	UNION ALL SELECT 'not positive', * FROM contact_attribute_counts WHERE n <= 0
+	UNION ALL SELECT 'not counted', * FROM (SELECT * FROM contact_attribute_counts
+		UNION ALL SELECT * FROM contact_attribute_count_deltas) u
+		WHERE NOT EXISTS (SELECT 1 FROM contact_attribute_counted c
+			WHERE c.instance_id = u.instance_id AND c.name = u.name AND c.value = u.value)
 	LIMIT 10`
 
 // checkCounts fails t unless the counters and deltas (migration 0014) add
@@ -71,6 +83,57 @@ func tableRows(t *testing.T, s *Store, table string) (n int) {
 	return n
 }
 
+// countAll registers every value the members hold (of instances that
+// exist) as counted, through registerCounted, and readies them: a value
+// counted before stays as it is, and its counters must have followed.
+func countAll(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	rs, err := s.pool.Query(ctx, `SELECT instance_id, name, array_agg(DISTINCT value) FROM contact_attribute_members
+		GROUP BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inst, key string
+	var values []string
+	type group struct {
+		inst, key string
+		values    []string
+	}
+	var groups []group
+	if _, err := pgx.ForEachRow(rs, []any{&inst, &key, &values}, func() error {
+		groups = append(groups, group{inst, key, values})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		if err := s.registerCounted(ctx, g.inst, g.key, g.values); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.readyCounted(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// countValues registers and readies values of instance i's key k (which
+// it creates first if need be) before a test writes them.
+func countValues(t *testing.T, s *Store, values ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.pool.Exec(ctx, `INSERT INTO instances (id, account, region, status, created_at)
+		VALUES ('i', '111122223333', 'us-east-1', 'ACTIVE', now()) ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.registerCounted(ctx, "i", "k", values); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.readyCounted(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // openNoFold opens a store whose folder does not run, so that a test sees
 // the deltas until it folds them itself.
 func openNoFold(t *testing.T, dsn string, clock connectd.Clock) *Store {
@@ -93,7 +156,10 @@ func TestCountersFollowEveryWrite(t *testing.T) {
 	start := time.Date(2026, 3, 1, 9, 59, 30, 0, time.UTC)
 	clock := connectd.NewManualClock(start)
 	s := openNoFold(t, pgtest.DSN(t), clock)
-	storetest.CounterWrites(t, connectd.NewService(s, clock), clock, start, func(t *testing.T, _ string) { checkCounts(t, s) },
+	storetest.CounterWrites(t, connectd.NewService(s, clock), clock, start, func(t *testing.T, _ string) {
+		countAll(t, s)
+		checkCounts(t, s)
+	},
 		func(t *testing.T) int { return tableRows(t, s, "contact_attribute_counts") })
 }
 
@@ -130,6 +196,7 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 	s := openNoFold(t, pgtest.DSN(t), connectd.NewManualClock(time.Unix(0, 0)))
 	rnd := rand.New(rand.NewPCG(1, 2))
 	const base, width = -2 * countBucket, 30 * countBucket
+	countValues(t, s, "v0", "v1", "v2")
 	insertMembers(t, s, rnd, 0, 1500, base, width)
 	if _, err := s.foldCounts(ctx); err != nil {
 		t.Fatal(err)
@@ -190,6 +257,7 @@ func TestWritersDoNotWaitForCounters(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
 	at := time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
+	countValues(t, s, "gold")
 	begin := func() pgx.Tx {
 		t.Helper()
 		conn, _ := adminConn(t, dsn)
@@ -228,7 +296,9 @@ func TestWritersDoNotWaitForCounters(t *testing.T) {
 
 // TestConcurrentWritersAndFolds runs writers that insert and delete
 // members of a few values and buckets while several folds run at once
-// (replicas' folders): the counts stay exact, and no writer or fold fails.
+// (replicas' folders), and while two replicas register and ready a value
+// the writers are writing (silver): the counts stay exact, and no writer,
+// fold or registration fails.
 func TestConcurrentWritersAndFolds(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -236,12 +306,28 @@ func TestConcurrentWritersAndFolds(t *testing.T) {
 	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
 	other := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
 	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	countValues(t, s, "gold")
 	var writers, folders sync.WaitGroup
 	done := make(chan struct{})
 	errs := make(chan error, 16)
+	halfway := make(chan struct{})
+	for _, st := range []*Store{s, other} {
+		folders.Go(func() {
+			<-halfway
+			if err := st.registerCounted(ctx, "i", "k", []string{"silver"}); err != nil {
+				errs <- err
+			}
+			if err := st.readyCounted(ctx); err != nil {
+				errs <- err
+			}
+		})
+	}
 	for w := range 6 {
 		writers.Go(func() {
 			for i := range 60 {
+				if w == 0 && i == 30 {
+					close(halfway)
+				}
 				id, v := fmt.Sprintf("w%d-%d", w, i%10), []string{"gold", "silver"}[(w+i)%2]
 				when := at.Add(time.Duration(i%3) * 4 * time.Minute)
 				_, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM contact_attribute_members
@@ -277,12 +363,21 @@ func TestConcurrentWritersAndFolds(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
+	var ready []string
+	if err := s.pool.QueryRow(ctx, `SELECT array_agg(value ORDER BY value) FROM contact_attribute_counted WHERE ready`).Scan(&ready); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ready, []string{"gold", "silver"}) {
+		t.Fatalf("ready counted values %v, want gold and silver", ready)
+	}
 	checkCounts(t, s)
 }
 
 // TestMigrationRecountsMembers builds a database as connectd left it
-// before migration 0014, with indexed members, then opens it: the counters
-// are exactly the recount, and searches count them.
+// before migration 0014, with indexed members, then opens it: 0014's
+// counters are exactly the recount, 0015 keeps those of the value held by
+// countedFrom contacts (gold, exactly that many) and drops those of the
+// value held by fewer (silver), and searches count both exactly.
 func TestMigrationRecountsMembers(t *testing.T) {
 	t.Parallel()
 	dsn, _, exec := schemaBefore(t, 14)
@@ -290,34 +385,45 @@ func TestMigrationRecountsMembers(t *testing.T) {
 	owner := connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}
 	exec(`INSERT INTO instances (id, account, region, status, created_at) VALUES ('inst', $1, $2, 'ACTIVE', now())`, owner.AccountID, owner.Region)
 	exec(`INSERT INTO contact_attribute_keys (instance_id, name, ready, backfill_after) VALUES ('inst', 'tier', true, '')`)
+	const contacts, every = 2400, 18 * time.Second // silver: i%6 == 0, gold: the other 2,000
 	exec(`INSERT INTO contacts (instance_id, id, initial_contact_id, channel, initiation_method, initiated_at, updated_at, attributes)
-		SELECT 'inst', 'c' || i, 'c' || i, 'TASK', 'API', $1::timestamptz + i * interval '97 seconds', $1,
-			jsonb_build_object('tier', (ARRAY['gold', 'silver'])[i % 2 + 1])
-		FROM generate_series(0, 399) i`, now.Add(-12*time.Hour))
+		SELECT 'inst', 'c' || i, 'c' || i, 'TASK', 'API', $1::timestamptz + i * interval '18 seconds', $1,
+			jsonb_build_object('tier', CASE WHEN i % 6 = 0 THEN 'silver' ELSE 'gold' END)
+		FROM generate_series(0, $2 - 1) i`, now.Add(-12*time.Hour), contacts)
 	s := openNoFold(t, dsn, connectd.NewManualClock(now))
+	var counted []string
+	if err := s.pool.QueryRow(t.Context(), `SELECT array_agg(value || ' ' || ready) FROM contact_attribute_counted`).Scan(&counted); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(counted, []string{"gold true"}) {
+		t.Fatalf("counted values after 0015: %v, want gold, ready", counted)
+	}
 	if n := tableRows(t, s, "contact_attribute_counts"); n < 100 {
-		t.Fatalf("%d counter rows after 0014, want one per value and five minutes", n)
+		t.Fatalf("%d counter rows after 0014, want one per five minutes of gold", n)
 	}
 	if n := tableRows(t, s, "contact_attribute_count_deltas"); n != 0 {
 		t.Fatalf("0014's recount left %d deltas", n)
 	}
-	checkCounts(t, s)
-	q := &connectd.SearchQuery{InstanceID: "inst", TimeRange: connectd.TimeInitiation,
-		Start: now.Add(-11*time.Hour - 7*time.Second), End: now.Add(-time.Hour + 11*time.Second), Sort: connectd.SortInitiation,
-		Attributes: &connectd.AttributeCriteria{Match: connectd.MatchAll,
-			Criteria: []connectd.AttributeCriterion{{Key: "tier", Values: []string{"gold"}}}}}
-	page, err := connectd.NewService(s, connectd.NewManualClock(now)).SearchContacts(t.Context(), owner, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want int64
-	for i := range 400 {
-		at := now.Add(-12*time.Hour + time.Duration(i)*97*time.Second)
-		if i%2 == 0 && !at.Before(q.Start) && !at.After(q.End) {
-			want++
+	checkCounts(t, s) // and no counter of silver
+	svc := connectd.NewService(s, connectd.NewManualClock(now))
+	for _, tier := range []string{"gold", "silver"} {
+		q := &connectd.SearchQuery{InstanceID: "inst", TimeRange: connectd.TimeInitiation,
+			Start: now.Add(-11*time.Hour - 7*time.Second), End: now.Add(-time.Hour + 11*time.Second), Sort: connectd.SortInitiation,
+			Attributes: &connectd.AttributeCriteria{Match: connectd.MatchAll,
+				Criteria: []connectd.AttributeCriterion{{Key: "tier", Values: []string{tier}}}}}
+		page, err := svc.SearchContacts(t.Context(), owner, q)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if page.TotalCount != want {
-		t.Errorf("tier=gold over ten hours: TotalCount %d, want %d", page.TotalCount, want)
+		var want int64
+		for i := range contacts {
+			at := now.Add(-12*time.Hour + time.Duration(i)*every)
+			if (i%6 == 0) == (tier == "silver") && !at.Before(q.Start) && !at.After(q.End) {
+				want++
+			}
+		}
+		if page.TotalCount != want {
+			t.Errorf("tier=%s over ten hours: TotalCount %d, want %d", tier, page.TotalCount, want)
+		}
 	}
 }

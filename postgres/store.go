@@ -105,8 +105,10 @@ type Store struct {
 	fastOK  atomic.Int64        // optimistic attempts that committed
 	fastNot atomic.Int64        // optimistic attempts that found the row moved on
 
-	stopFold context.CancelFunc // ends foldEvery (search_counts.go)
-	folded   chan struct{}      // closed when foldEvery has returned
+	stopFold  context.CancelFunc // ends foldEvery (search_counts.go)
+	folded    chan struct{}      // closed when foldEvery has returned
+	toCount   chan countedValue  // values searches found common (search_counted.go)
+	countFrom int64              // countedFrom; tests lower it
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
@@ -156,7 +158,8 @@ func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0))}
+	s := &Store{pool: pool, fence: f, clock: clock, log: log, sql: statements(), cache: newRowCache(max(cacheBytes, 0)),
+		toCount: make(chan countedValue, countedQueue), countFrom: countedFrom}
 	if err := s.pool.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, openError(&cfg.ConnConfig.Config, err)
@@ -276,8 +279,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.fail("ping", err)
 }
 
-// Close closes every connection of the store. Every acknowledged write was
-// committed by the database before it was acknowledged.
+// Close stops the store's folder (search_counts.go), waiting for a fold
+// under way, and closes every connection of the store. Every acknowledged
+// write was committed by the database before it was acknowledged.
 func (s *Store) Close() error {
 	s.stopFold()
 	<-s.folded
