@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -105,12 +106,11 @@ drain:
 			break drain
 		}
 	}
+	var errs []error // one key's failure (its instance just deleted) leaves the others and the readying alone
 	for k, values := range byKey {
-		if err := s.registerCounted(ctx, k[0], k[1], values); err != nil {
-			return err
-		}
+		errs = append(errs, s.registerCounted(ctx, k[0], k[1], values))
 	}
-	return s.readyCounted(ctx)
+	return errors.Join(append(errs, s.readyCounted(ctx))...)
 }
 
 // registerCounted registers values of key as counted, not ready. It takes

@@ -100,8 +100,8 @@ func (s *Store) foldEvery(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 		err := s.countValues(ctx)
-		if err == nil {
-			_, err = s.foldCounts(ctx)
+		if _, ferr := s.foldCounts(ctx); ferr != nil {
+			err = errors.Join(err, ferr)
 		}
 		switch {
 		case err == nil:
