@@ -34,8 +34,8 @@ const (
 	// counters and deltas go here (a foreign key to the counted values
 	// would fail those deltas' inserts instead, depending on the order in
 	// which the cascades run).
-	deleteInstanceCounts = `WITH k AS (DELETE FROM contact_attribute_counts WHERE instance_id = $1)
-		DELETE FROM contact_attribute_count_deltas WHERE instance_id = $1`
+	deleteInstanceCounts = `WITH k AS (DELETE FROM contact_value_counts WHERE instance_id = $1)
+		DELETE FROM contact_value_count_deltas WHERE instance_id = $1`
 )
 
 // Instances lists in byte order: the id column's collation is "C".
@@ -111,6 +111,11 @@ func (r *rows) InsertInstance(ctx context.Context, inst *connectd.Instance) erro
 func (r *rows) DeleteInstance(ctx context.Context, owner connectd.Owner, id string) (bool, error) {
 	n, err := r.exec(ctx, deleteInstance, id, owner.AccountID, owner.Region)
 	if err != nil || n == 0 {
+		return false, err
+	}
+	// A fold under way may be moving the instance's deltas into counters
+	// this statement's snapshot would not see: wait for it (foldLock).
+	if _, err := r.exec(ctx, `SELECT pg_advisory_xact_lock($1)`, foldLock); err != nil {
 		return false, err
 	}
 	_, err = r.exec(ctx, deleteInstanceCounts, id)

@@ -46,6 +46,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return s.fail("migrate: read the schema version", err)
 	}
+	if last := ms[len(ms)-1]; version > last.Version {
+		return refuseNewer(ctx, s.pool, last)
+	}
 	if current {
 		return nil
 	}
@@ -131,4 +134,19 @@ func schemaCurrent(ctx context.Context, pool *pgxpool.Pool, ms []migrations.Migr
 		}
 	}
 	return true, version, nil
+}
+
+// refuseNewer fails Open: the database records a migration later than
+// last, this binary's last one, so a newer connectd migrated it (a binary
+// downgraded by mistake, or an older replica started beside newer ones).
+// This one would read that schema wrong without saying so: after 0015, a
+// replica that counted every value by its counters reported TotalCounts
+// short by the values no longer counted.
+func refuseNewer(ctx context.Context, pool *pgxpool.Pool, last migrations.Migration) error {
+	var name string
+	if err := pool.QueryRow(ctx, `SELECT name FROM schema_migrations WHERE version > $1 ORDER BY version LIMIT 1`,
+		last.Version).Scan(&name); err != nil {
+		return fmt.Errorf("postgres: migrate: read the newer migration: %w", err)
+	}
+	return fmt.Errorf("postgres: migrate: the database was migrated by a newer connectd (its migration %s is not one this binary knows, whose last is %s): run that connectd or a newer one", name, last.Name)
 }

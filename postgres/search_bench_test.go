@@ -49,10 +49,14 @@ func loadSearchBench(b *testing.B, port connectd.Port, inst string, n int, now t
 		b.Fatal(err)
 	}
 	readyStart := time.Now()
+	var vs []countedValue
 	for key, values := range common {
-		if err := s.registerCounted(ctx, inst, key, values); err != nil {
-			b.Fatal(err)
+		for _, v := range values {
+			vs = append(vs, countedValue{inst, key, v})
 		}
+	}
+	if err := s.registerCounted(ctx, vs); err != nil {
+		b.Fatal(err)
 	}
 	if err := s.readyCounted(ctx); err != nil {
 		b.Fatal(err)
@@ -69,7 +73,7 @@ func loadSearchBench(b *testing.B, port connectd.Port, inst string, n int, now t
 		}
 		folded += n
 		var left int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM contact_attribute_count_deltas`).Scan(&left); err != nil {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM contact_value_count_deltas`).Scan(&left); err != nil {
 			b.Fatal(err)
 		}
 		if left == 0 {
@@ -82,7 +86,7 @@ func loadSearchBench(b *testing.B, port connectd.Port, inst string, n int, now t
 	// VACUUM as autovacuum would soon after such a load: it sets the
 	// visibility map, without which an index-only scan (a common value's
 	// TotalCount) fetches every heap row it counts.
-	for _, table := range []string{"contacts", "contact_attribute_members", "contact_attribute_counts", "contact_attribute_count_deltas"} {
+	for _, table := range []string{"contacts", "contact_attribute_members", "contact_value_counts", "contact_value_count_deltas"} {
 		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) `+table); err != nil {
 			b.Fatal(err)
 		}

@@ -26,7 +26,15 @@ const countedQueue = 64
 // writers: writers queue behind the waiting lock, so a long one (a
 // backfill's batch, a large import) must not hold them all back; the
 // value is asked for again by its next search.
-const registerLockTimeout = "200ms"
+const registerLockTimeout = 200 * time.Millisecond
+
+// registerBackoffMax is the longest registerCounted waits to try again
+// after its lock timed out.
+const registerBackoffMax = time.Minute
+
+// registerLock is the key of the advisory lock that lets one replica at a
+// time register counted values: foldLock's, its last byte changed.
+const registerLock int64 = 0x636f6e6e65637467
 
 // countedValue is one value that a search found common.
 type countedValue struct{ instanceID, key, value string }
@@ -38,18 +46,21 @@ const (
 	queryWalkValues = `SELECT value, count(*) FROM contact_attribute_members
 		WHERE instance_id = $1 AND name = $2 AND value = ANY($3)
 			AND initiated_at BETWEEN $4 AND $5 AND chain_at >= $6 GROUP BY value`
+	// registerCounted's values: the triples of three arrays, those of
+	// instances that exist (a deleted one's would fail the foreign key).
+	askedValues = `SELECT DISTINCT u.i, u.k, u.v FROM unnest($1::text[], $2::text[], $3::text[]) AS u(i, k, v)
+		WHERE EXISTS (SELECT 1 FROM instances WHERE id = u.i)`
+	queryUncounted = `SELECT EXISTS (SELECT 1 FROM (` + askedValues + `) a WHERE NOT EXISTS (SELECT 1
+		FROM contact_attribute_counted c WHERE c.instance_id = a.i AND c.name = a.k AND c.value = a.v))`
 	// registerCounted's lock waits for every transaction that has changed
 	// members to end and holds back new ones until the registration
 	// commits: every member written after it then finds the value counted
-	// and adds its delta (its trigger's statement starts after the commit),
-	// and every one written before it is committed when readyCounted
-	// takes its snapshot.
-	queryUncounted = `SELECT EXISTS (SELECT 1 FROM unnest($3::text[]) v WHERE NOT EXISTS (SELECT 1
-		FROM contact_attribute_counted c WHERE c.instance_id = $1 AND c.name = $2 AND c.value = v))`
+	// and adds its delta (its trigger's statement starts after the commit:
+	// writers run in READ COMMITTED, which open sets), and every one
+	// written before it is committed when readyCounted takes its snapshot.
 	lockMembers   = `LOCK TABLE contact_attribute_members IN SHARE MODE`
 	insertCounted = `INSERT INTO contact_attribute_counted (instance_id, name, value, ready)
-		SELECT DISTINCT $1, $2, v, false FROM unnest($3::text[]) v WHERE EXISTS (SELECT 1 FROM instances WHERE id = $1)
-		ON CONFLICT DO NOTHING`
+		SELECT i, k, v, false FROM (` + askedValues + `) a ON CONFLICT DO NOTHING`
 	// readyCounted's statement readies one registered value: in one
 	// snapshot it adds, as deltas, the recount of the value's members less
 	// what its counters and deltas say (the folder moves deltas into
@@ -66,10 +77,10 @@ const (
 				floor(extract(epoch FROM m.chain_at) / 300)::bigint AS chain_bucket, count(*) AS n
 			FROM contact_attribute_members m JOIN v USING (instance_id, name, value) GROUP BY 1, 2, 3, 4, 5),
 		kept AS (
-			SELECT k.instance_id, k.name, k.value, k.bucket, k.chain_bucket, -k.n AS n FROM contact_attribute_counts k JOIN v USING (instance_id, name, value)
-			UNION ALL SELECT d.instance_id, d.name, d.value, d.bucket, d.chain_bucket, -d.n FROM contact_attribute_count_deltas d JOIN v USING (instance_id, name, value)),
+			SELECT k.instance_id, k.name, k.value, k.bucket, k.chain_bucket, -k.n AS n FROM contact_value_counts k JOIN v USING (instance_id, name, value)
+			UNION ALL SELECT d.instance_id, d.name, d.value, d.bucket, d.chain_bucket, -d.n FROM contact_value_count_deltas d JOIN v USING (instance_id, name, value)),
 		correction AS (
-			INSERT INTO contact_attribute_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
+			INSERT INTO contact_value_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
 			SELECT instance_id, name, value, bucket, chain_bucket, sum(n) FROM (SELECT * FROM recount UNION ALL SELECT * FROM kept) u
 			GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0),
 		readied AS (
@@ -93,51 +104,66 @@ func (s *Store) countLater(instanceID, key string, values []string) {
 // registered value not ready yet (those of this call, and any a replica
 // registered and did not ready before it stopped).
 func (s *Store) countValues(ctx context.Context) error {
-	byKey := map[[2]string][]string{}
+	var asked []countedValue
 drain:
 	for range countedQueue {
 		select {
 		case v := <-s.toCount:
-			k := [2]string{v.instanceID, v.key}
-			if !slices.Contains(byKey[k], v.value) {
-				byKey[k] = append(byKey[k], v.value)
-			}
+			asked = append(asked, v)
 		default:
 			break drain
 		}
 	}
-	var errs []error // one key's failure (its instance just deleted) leaves the others and the readying alone
-	for k, values := range byKey {
-		errs = append(errs, s.registerCounted(ctx, k[0], k[1], values))
+	var err error
+	if len(asked) > 0 && !time.Now().Before(s.registerAfter) {
+		err = s.registerCounted(ctx, asked)
 	}
-	return errors.Join(append(errs, s.readyCounted(ctx))...)
+	return errors.Join(err, s.readyCounted(ctx))
 }
 
-// registerCounted registers values of key as counted, not ready. It takes
-// lockMembers only when one of them is new: searches ask again for a value
-// until it is ready.
-func (s *Store) registerCounted(ctx context.Context, instanceID, key string, values []string) error {
+// registerCounted registers values as counted, not ready, all in one
+// transaction, one replica at a time (registerLock: their locks would
+// queue writers one after another). It takes lockMembers only when one of
+// them is new and its instance still exists: searches ask again for a
+// value until it is ready. When the lock times out (a long writer, or a
+// VACUUM of the members, whose lock conflicts with it too), it tries again
+// after a wait that doubles up to registerBackoffMax, so that writers are
+// not held back every second.
+func (s *Store) registerCounted(ctx context.Context, vs []countedValue) error {
+	insts, keys, values := make([]string, len(vs)), make([]string, len(vs)), make([]string, len(vs))
+	for i, v := range vs {
+		insts[i], keys[i], values[i] = v.instanceID, v.key, v.value
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var missing bool
-		if err := tx.QueryRow(ctx, queryUncounted, instanceID, key, values).Scan(&missing); err != nil || !missing {
+		var mine, missing bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, registerLock).Scan(&mine); err != nil || !mine {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '`+registerLockTimeout+`'`); err != nil {
+		if err := tx.QueryRow(ctx, queryUncounted, insts, keys, values).Scan(&missing); err != nil || !missing {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '`+registerLockTimeout.String()+`'`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, lockMembers); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, insertCounted, instanceID, key, values)
+		_, err := tx.Exec(ctx, insertCounted, insts, keys, values)
 		return err
 	})
-	if sqlState(err) == codeLockTimeout {
-		s.log.Debug("attribute values not counted yet: the members' writers held the lock", "instance", instanceID, "key", key)
+	switch {
+	case sqlState(err) == codeLockTimeout:
+		s.registerWait = min(max(2*s.registerWait, time.Second), registerBackoffMax)
+		s.registerAfter = time.Now().Add(s.registerWait)
+		s.log.Info("attribute values not counted yet: writers of the members held their lock; searches walk them meanwhile",
+			"values", len(vs), "retry_in", s.registerWait)
 		return nil
+	case sqlState(err) == codeForeignKeyViolation: // the instance was deleted meanwhile
+		return nil
+	case err != nil:
+		return s.fail("register the counted values", err)
 	}
-	if err != nil {
-		return s.fail(fmt.Sprintf("count the values of %s", key), err)
-	}
+	s.registerWait = 0
 	return nil
 }
 

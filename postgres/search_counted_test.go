@@ -22,7 +22,7 @@ func countedRows(t *testing.T, s *Store) (counted []string, rows map[string]int)
 		t.Fatal(err)
 	}
 	rows = map[string]int{}
-	for _, table := range []string{"contact_attribute_counts", "contact_attribute_count_deltas"} {
+	for _, table := range []string{"contact_value_counts", "contact_value_count_deltas"} {
 		rs, err := s.pool.Query(ctx, `SELECT value FROM `+table+` WHERE instance_id = 'i1'`)
 		if err != nil {
 			t.Fatal(err)
@@ -117,8 +117,8 @@ func TestSearchCountsCommonValues(t *testing.T) {
 	// its TotalCount (and is put back).
 	bump := func(by int) {
 		t.Helper()
-		if _, err := s.pool.Exec(ctx, `UPDATE contact_attribute_counts SET n = n + $1
-			WHERE ctid = (SELECT ctid FROM contact_attribute_counts WHERE value = 'gold' LIMIT 1)`, by); err != nil {
+		if _, err := s.pool.Exec(ctx, `UPDATE contact_value_counts SET n = n + $1
+			WHERE ctid = (SELECT ctid FROM contact_value_counts WHERE value = 'gold' LIMIT 1)`, by); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -174,11 +174,18 @@ func TestRegistrationGivesWayToWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	began := time.Now()
-	if err := s.registerCounted(ctx, "i", "k", []string{"silver"}); err != nil {
+	if err := s.registerCounted(ctx, of("i", "k", "silver")); err != nil {
 		t.Fatalf("registration behind an open writer: %v", err)
 	}
 	if waited := time.Since(began); waited > 10*time.Second {
 		t.Errorf("registration waited %v for the writer", waited)
+	}
+	if s.registerWait != time.Second || !s.registerAfter.After(time.Now()) {
+		t.Errorf("after a timed-out registration: wait %v, next try at %v; want a second's back-off", s.registerWait, s.registerAfter)
+	}
+	s.countLater("i", "k", []string{"silver"})
+	if err := s.countValues(ctx); err != nil { // within the back-off: no try, no lock
+		t.Fatal(err)
 	}
 	var n int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM contact_attribute_counted WHERE value = 'silver'`).Scan(&n); err != nil || n != 0 {
@@ -187,9 +194,64 @@ func TestRegistrationGivesWayToWriters(t *testing.T) {
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	countValues(t, s, "silver")
+	s.registerAfter = time.Time{} // the back-off over
+	s.countLater("i", "k", []string{"silver"})
+	if err := s.countValues(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.registerWait != 0 {
+		t.Errorf("back-off %v after a registration that took its lock", s.registerWait)
+	}
 	checkCounts(t, s)
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM contact_attribute_counted WHERE value = 'silver' AND ready`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("silver not counted after the writer ended (%d, %v)", n, err)
+	}
+}
+
+// TestDeleteInstanceWaitsForFold: a fold under way (holding foldLock) has
+// moved the instance's deltas into counters it has not committed yet;
+// DeleteInstance waits for it, so that no counter of the deleted instance
+// is left behind.
+func TestDeleteInstanceWaitsForFold(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
+	countValues(t, s, "gold")
+	at := time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
+	if _, err := s.pool.Exec(ctx, `INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
+		VALUES ('i', 'a', 'k', 'gold', $1, $1)`, at); err != nil {
+		t.Fatal(err)
+	}
+	conn, _ := adminConn(t, dsn)
+	fold, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if _, err := fold.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, foldLock); err != nil {
+		t.Fatal(err)
+	}
+	if err := fold.QueryRow(ctx, foldDeltas, foldBatch).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("fold: %d deltas, %v", n, err)
+	}
+	deleted := make(chan error, 1)
+	go func() {
+		deleted <- connectd.NewService(s, connectd.NewManualClock(time.Unix(0, 0))).DeleteInstance(context.Background(),
+			connectd.Owner{AccountID: "111122223333", Region: "us-east-1"}, "i")
+	}()
+	select {
+	case err := <-deleted:
+		t.Fatalf("DeleteInstance ended (%v) while a fold held its lock", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := fold.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-deleted; err != nil {
+		t.Fatal(err)
+	}
+	if k, d := tableRows(t, s, "contact_value_counts"), tableRows(t, s, "contact_value_count_deltas"); k+d != 0 {
+		t.Fatalf("the deleted instance left %d counter and %d delta rows", k, d)
 	}
 }

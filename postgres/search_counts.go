@@ -39,23 +39,23 @@ const foldInterval = time.Second
 // foldLock. A writer's deltas committed after the statement started wait
 // for the next fold; writers never wait for a fold.
 const foldDeltas = `WITH d AS (
-		DELETE FROM contact_attribute_count_deltas WHERE ctid = ANY(ARRAY(
-			SELECT ctid FROM contact_attribute_count_deltas LIMIT $1))
+		DELETE FROM contact_value_count_deltas WHERE ctid = ANY(ARRAY(
+			SELECT ctid FROM contact_value_count_deltas LIMIT $1))
 		RETURNING instance_id, name, value, bucket, chain_bucket, n),
 	g AS (
 		SELECT instance_id, name, value, bucket, chain_bucket, sum(n)::bigint AS n
 		FROM d GROUP BY 1, 2, 3, 4, 5),
 	changed AS (
-		UPDATE contact_attribute_counts k SET n = k.n + g.n FROM g
+		UPDATE contact_value_counts k SET n = k.n + g.n FROM g
 		WHERE k.instance_id = g.instance_id AND k.name = g.name AND k.value = g.value
 			AND k.bucket = g.bucket AND k.chain_bucket = g.chain_bucket AND g.n <> 0 AND k.n + g.n <> 0),
 	emptied AS (
-		DELETE FROM contact_attribute_counts k USING g
+		DELETE FROM contact_value_counts k USING g
 		WHERE k.instance_id = g.instance_id AND k.name = g.name AND k.value = g.value
 			AND k.bucket = g.bucket AND k.chain_bucket = g.chain_bucket AND k.n + g.n = 0),
 	started AS (
-		INSERT INTO contact_attribute_counts (instance_id, name, value, bucket, chain_bucket, n)
-		SELECT * FROM g WHERE g.n <> 0 AND NOT EXISTS (SELECT 1 FROM contact_attribute_counts k
+		INSERT INTO contact_value_counts (instance_id, name, value, bucket, chain_bucket, n)
+		SELECT * FROM g WHERE g.n <> 0 AND NOT EXISTS (SELECT 1 FROM contact_value_counts k
 			WHERE k.instance_id = g.instance_id AND k.name = g.name AND k.value = g.value
 				AND k.bucket = g.bucket AND k.chain_bucket = g.chain_bucket))
 	SELECT count(*) FROM d`
@@ -111,10 +111,10 @@ func (s *Store) foldEvery(ctx context.Context, interval time.Duration) {
 		case failing:
 		case errors.Is(err, unavailable) || errors.Is(err, readOnly):
 			failing = true
-			s.log.Debug("attribute counters not folded", "err", err)
+			s.log.Debug("attribute counters not kept up", "err", err)
 		default:
 			failing = true
-			s.log.Warn("attribute counters not folded; searches count the deltas meanwhile", "err", err)
+			s.log.Warn("attribute counters not kept up (registering, readying or folding); searches walk or add up the deltas meanwhile", "err", err)
 		}
 	}
 }
@@ -167,6 +167,6 @@ func memberCount(instanceID, key string, values []string, lo, hi int64, cutoff t
 			ELSE 0 END), 0)
 		FROM (SELECT value, bucket, chain_bucket, sum(n) AS n FROM (%[3]s UNION ALL %[4]s) u
 			GROUP BY value, bucket, chain_bucket) g)`, n-2, sec,
-		fmt.Sprintf(pick, "contact_attribute_counts"), fmt.Sprintf(pick, "contact_attribute_count_deltas"))
+		fmt.Sprintf(pick, "contact_value_counts"), fmt.Sprintf(pick, "contact_value_count_deltas"))
 	return query, args
 }

@@ -31,15 +31,15 @@ const recountSQL = `
 		GROUP BY 1, 2, 3, 4, 5),
 	kept AS (
 		SELECT instance_id, name, value, bucket, chain_bucket, sum(n)::bigint AS n
-		FROM (SELECT * FROM contact_attribute_counts UNION ALL SELECT * FROM contact_attribute_count_deltas) u
+		FROM (SELECT * FROM contact_value_counts UNION ALL SELECT * FROM contact_value_count_deltas) u
 		WHERE EXISTS (SELECT 1 FROM contact_attribute_counted c
 			WHERE c.instance_id = u.instance_id AND c.name = u.name AND c.value = u.value AND c.ready)
 		GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0)
 	SELECT 'counted', * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) x
 	UNION ALL SELECT 'recount', * FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) y
-	UNION ALL SELECT 'not positive', * FROM contact_attribute_counts WHERE n <= 0
-	UNION ALL SELECT 'not counted', * FROM (SELECT * FROM contact_attribute_counts
-		UNION ALL SELECT * FROM contact_attribute_count_deltas) u
+	UNION ALL SELECT 'not positive', * FROM contact_value_counts WHERE n <= 0
+	UNION ALL SELECT 'not counted', * FROM (SELECT * FROM contact_value_counts
+		UNION ALL SELECT * FROM contact_value_count_deltas) u
 		WHERE NOT EXISTS (SELECT 1 FROM contact_attribute_counted c
 			WHERE c.instance_id = u.instance_id AND c.name = u.name AND c.value = u.value)
 	LIMIT 10`
@@ -55,7 +55,7 @@ func checkCounts(t *testing.T, s *Store) {
 			if _, err := s.foldCounts(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if n := tableRows(t, s, "contact_attribute_count_deltas"); n != 0 {
+			if n := tableRows(t, s, "contact_value_count_deltas"); n != 0 {
 				t.Errorf("%d deltas left after a fold", n)
 			}
 		}
@@ -89,26 +89,27 @@ func tableRows(t *testing.T, s *Store, table string) (n int) {
 func countAll(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
-	rs, err := s.pool.Query(ctx, `SELECT instance_id, name, array_agg(DISTINCT value) FROM contact_attribute_members
-		GROUP BY 1, 2`)
+	rs, err := s.pool.Query(ctx, `SELECT DISTINCT instance_id, name, value FROM contact_attribute_members`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inst, key string
-	var values []string
-	type group struct {
-		inst, key string
-		values    []string
-	}
-	var groups []group
-	if _, err := pgx.ForEachRow(rs, []any{&inst, &key, &values}, func() error {
-		groups = append(groups, group{inst, key, values})
+	var v countedValue
+	var vs []countedValue
+	if _, err := pgx.ForEachRow(rs, []any{&v.instanceID, &v.key, &v.value}, func() error {
+		vs = append(vs, v)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	for _, g := range groups {
-		if err := s.registerCounted(ctx, g.inst, g.key, g.values); err != nil {
+	register(t, s, vs...)
+}
+
+// register registers vs through registerCounted, and readies them.
+func register(t *testing.T, s *Store, vs ...countedValue) {
+	t.Helper()
+	ctx := context.Background()
+	if len(vs) > 0 {
+		if err := s.registerCounted(ctx, vs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -117,21 +118,24 @@ func countAll(t *testing.T, s *Store) {
 	}
 }
 
+// of returns the values of instance inst's key.
+func of(inst, key string, values ...string) []countedValue {
+	vs := make([]countedValue, len(values))
+	for i, v := range values {
+		vs[i] = countedValue{inst, key, v}
+	}
+	return vs
+}
+
 // countValues registers and readies values of instance i's key k (which
 // it creates first if need be) before a test writes them.
 func countValues(t *testing.T, s *Store, values ...string) {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := s.pool.Exec(ctx, `INSERT INTO instances (id, account, region, status, created_at)
+	if _, err := s.pool.Exec(context.Background(), `INSERT INTO instances (id, account, region, status, created_at)
 		VALUES ('i', '111122223333', 'us-east-1', 'ACTIVE', now()) ON CONFLICT DO NOTHING`); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.registerCounted(ctx, "i", "k", values); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.readyCounted(ctx); err != nil {
-		t.Fatal(err)
-	}
+	register(t, s, of("i", "k", values...)...)
 }
 
 // openNoFold opens a store whose folder does not run, so that a test sees
@@ -156,11 +160,15 @@ func TestCountersFollowEveryWrite(t *testing.T) {
 	start := time.Date(2026, 3, 1, 9, 59, 30, 0, time.UTC)
 	clock := connectd.NewManualClock(start)
 	s := openNoFold(t, pgtest.DSN(t), clock)
-	storetest.CounterWrites(t, connectd.NewService(s, clock), clock, start, func(t *testing.T, _ string) {
-		countAll(t, s)
+	storetest.CounterWrites(t, connectd.NewService(s, clock), clock, start, func(t *testing.T, after string) {
+		if after == "configure keys" { // every value the writes bring, counted before them
+			register(t, s, append(of("i1", "tier", "gold", "silver"), of("i1", "other", "x", "y")...)...)
+		}
+		checkCounts(t, s) // the triggers kept the counted values' counters
+		countAll(t, s)    // values new here (after the import: every one) counted from now on
 		checkCounts(t, s)
 	},
-		func(t *testing.T) int { return tableRows(t, s, "contact_attribute_counts") })
+		func(t *testing.T) int { return tableRows(t, s, "contact_value_counts") })
 }
 
 // insertMembers inserts n members of instance i, key k, with random
@@ -205,7 +213,7 @@ func TestMemberCountMatchesWalk(t *testing.T) {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM contact_attribute_members WHERE contact_id LIKE 'c1%'`); err != nil {
 		t.Fatal(err)
 	}
-	if tableRows(t, s, "contact_attribute_count_deltas") == 0 || tableRows(t, s, "contact_attribute_counts") == 0 {
+	if tableRows(t, s, "contact_value_count_deltas") == 0 || tableRows(t, s, "contact_value_counts") == 0 {
 		t.Fatal("want both counters and deltas")
 	}
 	ranges := [][2]int64{
@@ -289,7 +297,7 @@ func TestWritersDoNotWaitForCounters(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkCounts(t, s)
-	if n := tableRows(t, s, "contact_attribute_counts"); n != 1 {
+	if n := tableRows(t, s, "contact_value_counts"); n != 1 {
 		t.Errorf("%d counter rows, want one (gold, one bucket)", n)
 	}
 }
@@ -314,7 +322,7 @@ func TestConcurrentWritersAndFolds(t *testing.T) {
 	for _, st := range []*Store{s, other} {
 		folders.Go(func() {
 			<-halfway
-			if err := st.registerCounted(ctx, "i", "k", []string{"silver"}); err != nil {
+			if err := st.registerCounted(ctx, of("i", "k", "silver")); err != nil {
 				errs <- err
 			}
 			if err := st.readyCounted(ctx); err != nil {
@@ -398,13 +406,18 @@ func TestMigrationRecountsMembers(t *testing.T) {
 	if !slices.Equal(counted, []string{"gold true"}) {
 		t.Fatalf("counted values after 0015: %v, want gold, ready", counted)
 	}
-	if n := tableRows(t, s, "contact_attribute_counts"); n < 100 {
+	if n := tableRows(t, s, "contact_value_counts"); n < 100 {
 		t.Fatalf("%d counter rows after 0014, want one per five minutes of gold", n)
 	}
-	if n := tableRows(t, s, "contact_attribute_count_deltas"); n != 0 {
+	if n := tableRows(t, s, "contact_value_count_deltas"); n != 0 {
 		t.Fatalf("0014's recount left %d deltas", n)
 	}
 	checkCounts(t, s) // and no counter of silver
+	var old []string
+	if err := s.pool.QueryRow(t.Context(), `SELECT array_remove(ARRAY[to_regclass('contact_attribute_counts')::text,
+		to_regclass('contact_attribute_count_deltas')::text], NULL)`).Scan(&old); err != nil || len(old) != 0 {
+		t.Fatalf("0014's tables still under their names (%v, %v): a replica of 0014's version would count by them", old, err)
+	}
 	svc := connectd.NewService(s, connectd.NewManualClock(now))
 	for _, tier := range []string{"gold", "silver"} {
 		q := &connectd.SearchQuery{InstanceID: "inst", TimeRange: connectd.TimeInitiation,

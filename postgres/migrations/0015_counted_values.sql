@@ -29,22 +29,32 @@ CREATE INDEX contact_attribute_counted_pending ON contact_attribute_counted (ins
 -- stay counted, ready, and the rest of them go.
 LOCK TABLE contact_attribute_members IN SHARE MODE;
 SELECT pg_advisory_xact_lock(x'636f6e6e65637466'::bigint);
+
+-- A replica of the version before (8be49d3 to da697c2) counts every
+-- value by its counters; against the counters below, which leave out the
+-- values not counted, its TotalCounts would be silently short. So the
+-- tables it reads get new names: until it is replaced, its searches by one
+-- attribute value and its folds fail, saying the tables do not exist.
+ALTER TABLE contact_attribute_counts RENAME TO contact_value_counts;
+ALTER TABLE contact_value_counts RENAME CONSTRAINT contact_attribute_counts_pkey TO contact_value_counts_pkey;
+ALTER TABLE contact_attribute_count_deltas RENAME TO contact_value_count_deltas;
+ALTER INDEX contact_attribute_count_deltas_value RENAME TO contact_value_count_deltas_value;
 INSERT INTO contact_attribute_counted (instance_id, name, value, ready)
 SELECT u.instance_id, u.name, u.value, true
-FROM (SELECT instance_id, name, value, n FROM contact_attribute_counts
-      UNION ALL SELECT instance_id, name, value, n FROM contact_attribute_count_deltas) u
+FROM (SELECT instance_id, name, value, n FROM contact_value_counts
+      UNION ALL SELECT instance_id, name, value, n FROM contact_value_count_deltas) u
 WHERE EXISTS (SELECT 1 FROM instances i WHERE i.id = u.instance_id)
 GROUP BY 1, 2, 3 HAVING sum(u.n) >= 2000;
-DELETE FROM contact_attribute_counts k WHERE NOT EXISTS (SELECT 1 FROM contact_attribute_counted c
+DELETE FROM contact_value_counts k WHERE NOT EXISTS (SELECT 1 FROM contact_attribute_counted c
     WHERE c.instance_id = k.instance_id AND c.name = k.name AND c.value = k.value);
-DELETE FROM contact_attribute_count_deltas k WHERE NOT EXISTS (SELECT 1 FROM contact_attribute_counted c
+DELETE FROM contact_value_count_deltas k WHERE NOT EXISTS (SELECT 1 FROM contact_attribute_counted c
     WHERE c.instance_id = k.instance_id AND c.name = k.name AND c.value = k.value);
 
 -- The statement triggers of 0014 add deltas of counted values only: one
 -- probe of the primary key above per member written.
 CREATE OR REPLACE FUNCTION contact_attribute_counts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO contact_attribute_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
+    INSERT INTO contact_value_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
     SELECT m.instance_id, m.name, m.value, floor(extract(epoch FROM m.initiated_at) / 300)::bigint,
         floor(extract(epoch FROM m.chain_at) / 300)::bigint, count(*)
     FROM inserted_members m
@@ -56,13 +66,19 @@ END
 $$;
 CREATE OR REPLACE FUNCTION contact_attribute_counts_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO contact_attribute_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
+    INSERT INTO contact_value_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
     SELECT m.instance_id, m.name, m.value, floor(extract(epoch FROM m.initiated_at) / 300)::bigint,
         floor(extract(epoch FROM m.chain_at) / 300)::bigint, -count(*)
     FROM deleted_members m
     WHERE EXISTS (SELECT 1 FROM contact_attribute_counted c
         WHERE c.instance_id = m.instance_id AND c.name = m.name AND c.value = m.value)
     GROUP BY 1, 2, 3, 4, 5;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION contact_attribute_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    TRUNCATE contact_value_counts, contact_value_count_deltas;
     RETURN NULL;
 END
 $$;
