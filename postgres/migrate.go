@@ -74,8 +74,12 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		last := ms[len(ms)-1]
 		for _, v := range versions {
 			done[int(v)] = true
+			if int(v) > last.Version { // a newer connectd migrated it while this one waited for the lock
+				return refuseNewer(ctx, tx, last)
+			}
 		}
 		for _, m := range ms {
 			if done[m.Version] {
@@ -142,9 +146,11 @@ func schemaCurrent(ctx context.Context, pool *pgxpool.Pool, ms []migrations.Migr
 // This one would read that schema wrong without saying so: after 0015, a
 // replica that counted every value by its counters reported TotalCounts
 // short by the values no longer counted.
-func refuseNewer(ctx context.Context, pool *pgxpool.Pool, last migrations.Migration) error {
+func refuseNewer(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, last migrations.Migration) error {
 	var name string
-	if err := pool.QueryRow(ctx, `SELECT name FROM schema_migrations WHERE version > $1 ORDER BY version LIMIT 1`,
+	if err := q.QueryRow(ctx, `SELECT name FROM schema_migrations WHERE version > $1 ORDER BY version LIMIT 1`,
 		last.Version).Scan(&name); err != nil {
 		return fmt.Errorf("postgres: migrate: read the newer migration: %w", err)
 	}

@@ -134,7 +134,8 @@ func (s *Store) registerCounted(ctx context.Context, vs []countedValue) error {
 	for i, v := range vs {
 		insts[i], keys[i], values[i] = v.instanceID, v.key, v.value
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	tried := false // another replica registering, or nothing new: no verdict on the lock
+	err := pgx.BeginTxFunc(ctx, s.pool, readCommitted, func(tx pgx.Tx) error {
 		var mine, missing bool
 		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, registerLock).Scan(&mine); err != nil || !mine {
 			return err
@@ -145,6 +146,7 @@ func (s *Store) registerCounted(ctx context.Context, vs []countedValue) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '`+registerLockTimeout.String()+`'`); err != nil {
 			return err
 		}
+		tried = true
 		if _, err := tx.Exec(ctx, lockMembers); err != nil {
 			return err
 		}
@@ -155,7 +157,7 @@ func (s *Store) registerCounted(ctx context.Context, vs []countedValue) error {
 	case sqlState(err) == codeLockTimeout:
 		s.registerWait = min(max(2*s.registerWait, time.Second), registerBackoffMax)
 		s.registerAfter = time.Now().Add(s.registerWait)
-		s.log.Info("attribute values not counted yet: writers of the members held their lock; searches walk them meanwhile",
+		s.log.Info("attribute values not counted yet: the lock on the members timed out (a long writer, a VACUUM or an instance's deletion held it); searches walk them meanwhile",
 			"values", len(vs), "retry_in", s.registerWait)
 		return nil
 	case sqlState(err) == codeForeignKeyViolation: // the instance was deleted meanwhile
@@ -163,7 +165,9 @@ func (s *Store) registerCounted(ctx context.Context, vs []countedValue) error {
 	case err != nil:
 		return s.fail("register the counted values", err)
 	}
-	s.registerWait = 0
+	if tried {
+		s.registerWait = 0
+	}
 	return nil
 }
 

@@ -109,7 +109,8 @@ type Store struct {
 	folded    chan struct{}      // closed when foldEvery has returned
 	toCount   chan countedValue  // values searches found common (search_counted.go)
 	countFrom int64              // countedFrom; tests lower it
-	// registerCounted's back-off, used by the folder's goroutine only.
+	// registerCounted's back-off: the folder's goroutine's, or a caller's
+	// while no search asks for values (tests, the benchmark's loader).
 	registerAfter time.Time
 	registerWait  time.Duration
 }
@@ -210,13 +211,6 @@ func poolConfig(dsn string) (*pgxpool.Config, error) {
 	if !strings.Contains(dsn, "pool_health_check_period") {
 		cfg.HealthCheckPeriod = DefaultHealthCheckPeriod
 	}
-	// Writers' transactions (a plain BEGIN) must be READ COMMITTED, even
-	// where the server, the database or the DSN defaults to another level:
-	// their row locks are how they serialise (tx.go), and a statement's
-	// own snapshot is what lets the registrations of search keys and
-	// counted values (search_index.go, search_counted.go) wait for every
-	// writer that could not see them. Reads take REPEATABLE READ by name.
-	cfg.ConnConfig.RuntimeParams["default_transaction_isolation"] = "read committed"
 	return cfg, nil
 }
 

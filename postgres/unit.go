@@ -67,7 +67,7 @@ func (s *Store) update(ctx context.Context, fast bool, fn func(connectd.Tx) erro
 	// transaction: one whose ROLLBACK failed or was never sent.
 	defer conn.Release()
 	epoch, _ := s.fence.epoch()
-	u := &unit{conn: conn, queue: []*stmt{{sql: "BEGIN"}}}
+	u := &unit{conn: conn, queue: []*stmt{{sql: beginReadCommitted}}}
 	r := &rows{s: s, q: u, u: u, write: true}
 	r.Tables = tables(r)
 	if err := fn(r); err != nil {
@@ -106,7 +106,7 @@ func (u *unit) later(st *stmt) {
 // statements (see other).
 func (u *unit) note(sql string) {
 	switch sql {
-	case "BEGIN", "COMMIT", lockContact, lockedDetails, updateChainMap:
+	case beginReadCommitted, "COMMIT", lockContact, lockedDetails, updateChainMap:
 	default:
 		u.other = true
 	}
@@ -146,7 +146,7 @@ func (u *unit) send(ctx context.Context, stmts ...*stmt) error {
 // errCommit (never retried), as for pgx's own Commit, except a
 // serialization failure at COMMIT, which the server refused to commit.
 func (u *unit) commit(ctx context.Context) error {
-	if len(u.queue) == 1 && u.queue[0].sql == "BEGIN" {
+	if len(u.queue) == 1 && u.queue[0].sql == beginReadCommitted {
 		return nil // the unit sent nothing: there is no transaction
 	}
 	end := &stmt{sql: "COMMIT"}
