@@ -56,7 +56,7 @@ const (
 	// members to end and holds back new ones until the registration
 	// commits: every member written after it then finds the value counted
 	// and adds its delta (its trigger's statement starts after the commit:
-	// writers run in READ COMMITTED, which open sets), and every one
+	// writers' BEGIN names READ COMMITTED: tx.go), and every one
 	// written before it is committed when readyCounted takes its snapshot.
 	lockMembers   = `LOCK TABLE contact_attribute_members IN SHARE MODE`
 	insertCounted = `INSERT INTO contact_attribute_counted (instance_id, name, value, ready)

@@ -30,6 +30,18 @@ type errCommit struct{ err error }
 func (e *errCommit) Error() string { return "commit: " + e.err.Error() }
 func (e *errCommit) Unwrap() error { return e.err }
 
+// Writers' transactions name READ COMMITTED, whatever the server's, the
+// database's or the role's default_transaction_isolation (a startup
+// parameter would do it too, but poolers such as PgBouncer refuse unknown
+// ones): besides the row locks (inTx), a statement's own snapshot is what
+// lets the registrations of search keys and counted values
+// (search_index.go, search_counted.go) wait for every writer that could
+// not see them. Reads take REPEATABLE READ by name (rows.snapshot).
+var readCommitted = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
+
+// beginReadCommitted is readCommitted's BEGIN, for a unit's queue.
+const beginReadCommitted = "BEGIN ISOLATION LEVEL READ COMMITTED"
+
 // inTx runs fn in a READ COMMITTED transaction and commits it. A domain
 // error from fn rolls back and is returned as is, so a rejected request
 // changes nothing. An attempt that fails before COMMIT with a retryable
@@ -41,18 +53,6 @@ func (e *errCommit) Unwrap() error { return e.err }
 // UPDATE then reads the latest committed version. SERIALIZABLE would also
 // be correct, but would turn every conflict into an aborted transaction to
 // retry, where a row lock simply queues the writers of one chain.
-// Writers' transactions name READ COMMITTED, whatever the server's, the
-// database's or the role's default_transaction_isolation (a startup
-// parameter would do it too, but poolers such as PgBouncer refuse unknown
-// ones): besides the row locks above, a statement's own snapshot is what
-// lets the registrations of search keys and counted values
-// (search_index.go, search_counted.go) wait for every writer that could
-// not see them. Reads take REPEATABLE READ by name (rows.snapshot).
-var readCommitted = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
-
-// beginReadCommitted is readCommitted's BEGIN, for a unit's queue.
-const beginReadCommitted = "BEGIN ISOLATION LEVEL READ COMMITTED"
-
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
 	return s.fail(op, s.retry(ctx, func() error {
 		start := time.Now()
