@@ -4,7 +4,7 @@
 -- load generator's values) paid a delta row per pair written and a counter
 -- row per value folded: about 450 µs of PostgreSQL's CPU per update of ten
 -- such pairs, for counts that a walk of one or two members answers as fast
--- (BENCHMARKS.md, "Issue 18, session 9").
+-- (BENCHMARKS.md, "Issue 18, sessions 8 and 9").
 --
 -- contact_attribute_counted lists the counted values. A search that walks
 -- a value's members and finds at least search_counted.go's countedFrom in
