@@ -146,9 +146,7 @@ func schemaCurrent(ctx context.Context, pool *pgxpool.Pool, ms []migrations.Migr
 // This one would read that schema wrong without saying so: after 0015, a
 // replica that counted every value by its counters reported TotalCounts
 // short by the values no longer counted.
-func refuseNewer(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, last migrations.Migration) error {
+func refuseNewer(ctx context.Context, q querier, last migrations.Migration) error {
 	var name string
 	if err := q.QueryRow(ctx, `SELECT name FROM schema_migrations WHERE version > $1 ORDER BY version LIMIT 1`,
 		last.Version).Scan(&name); err != nil {

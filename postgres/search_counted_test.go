@@ -168,11 +168,7 @@ func TestRegistrationGivesWayToWriters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
-	if _, err := tx.Exec(ctx, `INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
-		VALUES ('i', 'a', 'k', 'silver', $1, $1)`, at); err != nil {
-		t.Fatal(err)
-	}
+	addMember(t, tx, "a", "silver")
 	began := time.Now()
 	if err := s.registerCounted(ctx, of("i", "k", "silver")); err != nil {
 		t.Fatalf("registration behind an open writer: %v", err)
@@ -218,11 +214,7 @@ func TestDeleteInstanceWaitsForFold(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
 	countValues(t, s, "gold")
-	at := time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
-	if _, err := s.pool.Exec(ctx, `INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
-		VALUES ('i', 'a', 'k', 'gold', $1, $1)`, at); err != nil {
-		t.Fatal(err)
-	}
+	addMember(t, s.pool, "a", "gold")
 	conn, _ := adminConn(t, dsn)
 	fold, err := conn.Begin(ctx)
 	if err != nil {

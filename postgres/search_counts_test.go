@@ -138,6 +138,19 @@ func countValues(t *testing.T, s *Store, values ...string) {
 	register(t, s, of("i", "k", values...)...)
 }
 
+// memberAt is when addMember's members start, and their chains.
+var memberAt = time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
+
+// addMember inserts a member of instance i's key k, of contact id and
+// value, through q (the pool or an open transaction).
+func addMember(t *testing.T, q querier, id, value string) {
+	t.Helper()
+	if _, err := q.Exec(context.Background(), `INSERT INTO contact_attribute_members
+		(instance_id, contact_id, name, value, initiated_at, chain_at) VALUES ('i', $1, 'k', $2, $3, $3)`, id, value, memberAt); err != nil {
+		t.Fatalf("insert member %s=%s: %v", id, value, err)
+	}
+}
+
 // openNoFold opens a store whose folder does not run, so that a test sees
 // the deltas until it folds them itself.
 func openNoFold(t *testing.T, dsn string, clock connectd.Clock) *Store {
@@ -264,7 +277,6 @@ func TestWritersDoNotWaitForCounters(t *testing.T) {
 	ctx := t.Context()
 	dsn := pgtest.DSN(t)
 	s := openNoFold(t, dsn, connectd.NewManualClock(time.Unix(0, 0)))
-	at := time.Date(2026, 3, 1, 10, 1, 0, 0, time.UTC)
 	countValues(t, s, "gold")
 	begin := func() pgx.Tx {
 		t.Helper()
@@ -278,17 +290,9 @@ func TestWritersDoNotWaitForCounters(t *testing.T) {
 		}
 		return tx
 	}
-	insert := func(tx pgx.Tx, id string) {
-		t.Helper()
-		_, err := tx.Exec(ctx, `INSERT INTO contact_attribute_members (instance_id, contact_id, name, value, initiated_at, chain_at)
-			VALUES ('i', $1, 'k', 'gold', $2, $2)`, id, at)
-		if err != nil {
-			t.Fatalf("insert %s while another writer is open: %v", id, err)
-		}
-	}
 	tx1, tx2 := begin(), begin()
-	insert(tx1, "a")
-	insert(tx2, "b")
+	addMember(t, tx1, "a", "gold")
+	addMember(t, tx2, "b", "gold") // while tx1 is open
 	if err := tx2.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -51,31 +51,31 @@ DELETE FROM contact_value_count_deltas k WHERE NOT EXISTS (SELECT 1 FROM contact
     WHERE c.instance_id = k.instance_id AND c.name = k.name AND c.value = k.value);
 
 -- The statement triggers of 0014 add deltas of counted values only: one
--- probe of the primary key above per member written.
-CREATE OR REPLACE FUNCTION contact_attribute_counts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- probe of the primary key above per member written. One function serves
+-- both, the sign from the operation: the triggers name their transition
+-- tables alike.
+CREATE FUNCTION contact_attribute_counts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO contact_value_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
     SELECT m.instance_id, m.name, m.value, floor(extract(epoch FROM m.initiated_at) / 300)::bigint,
-        floor(extract(epoch FROM m.chain_at) / 300)::bigint, count(*)
-    FROM inserted_members m
+        floor(extract(epoch FROM m.chain_at) / 300)::bigint,
+        CASE TG_OP WHEN 'INSERT' THEN count(*) ELSE -count(*) END
+    FROM changed_members m
     WHERE EXISTS (SELECT 1 FROM contact_attribute_counted c
         WHERE c.instance_id = m.instance_id AND c.name = m.name AND c.value = m.value)
     GROUP BY 1, 2, 3, 4, 5;
     RETURN NULL;
 END
 $$;
-CREATE OR REPLACE FUNCTION contact_attribute_counts_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO contact_value_count_deltas (instance_id, name, value, bucket, chain_bucket, n)
-    SELECT m.instance_id, m.name, m.value, floor(extract(epoch FROM m.initiated_at) / 300)::bigint,
-        floor(extract(epoch FROM m.chain_at) / 300)::bigint, -count(*)
-    FROM deleted_members m
-    WHERE EXISTS (SELECT 1 FROM contact_attribute_counted c
-        WHERE c.instance_id = m.instance_id AND c.name = m.name AND c.value = m.value)
-    GROUP BY 1, 2, 3, 4, 5;
-    RETURN NULL;
-END
-$$;
+DROP TRIGGER contact_attribute_counts_insert ON contact_attribute_members;
+DROP TRIGGER contact_attribute_counts_delete ON contact_attribute_members;
+DROP FUNCTION contact_attribute_counts_inserted(), contact_attribute_counts_deleted();
+CREATE TRIGGER contact_attribute_counts_insert AFTER INSERT ON contact_attribute_members
+    REFERENCING NEW TABLE AS changed_members
+    FOR EACH STATEMENT EXECUTE FUNCTION contact_attribute_counts_changed();
+CREATE TRIGGER contact_attribute_counts_delete AFTER DELETE ON contact_attribute_members
+    REFERENCING OLD TABLE AS changed_members
+    FOR EACH STATEMENT EXECUTE FUNCTION contact_attribute_counts_changed();
 CREATE OR REPLACE FUNCTION contact_attribute_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     TRUNCATE contact_value_counts, contact_value_count_deltas;
