@@ -28,7 +28,8 @@
 //	go run ./cmd/connectd-load -startup /tmp/connectd -preload 1000000 -startup-load 10s
 //
 // With -server BINARY it starts the built binary and measures it, reading
-// its CPU time from /proc/PID/stat; -op mixed is issue 18's mixed load
+// its CPU time from /proc/PID/stat, against a yardstick in a process of its
+// own (-yardstick-in-process keeps it in this one); -op mixed is issue 18's mixed load
 // (1,000 connections of updates, gets, describes, starts and searches, the
 // answers by status, per-operation latencies); -wrk drives the binary with
 // wrk from a Lua table of pre-signed requests (wrk/replay.lua):
@@ -61,12 +62,15 @@ type config struct {
 	requests    int
 	rounds      int
 	yardstick   bool
-	data        string
-	preload     int
-	accessKey   string
-	secretKey   string
-	cpuProfile  string
-	memProfile  string
+	// yardInProcess serves the yardstick in this process even when connectd
+	// runs in another (yardstickFor).
+	yardInProcess bool
+	data          string
+	preload       int
+	accessKey     string
+	secretKey     string
+	cpuProfile    string
+	memProfile    string
 
 	timeout   time.Duration // client timeout of a request, in the mixed load
 	server    string        // path of a connectd binary to start and measure
@@ -109,6 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.requests, "n", 20000, "distinct pre-signed requests, replayed round-robin")
 	fs.IntVar(&c.rounds, "rounds", 3, "alternating yardstick/connectd rounds")
 	fs.BoolVar(&c.yardstick, "yardstick", true, "also measure the bare-HTTP yardstick and print the ratio")
+	fs.BoolVar(&c.yardInProcess, "yardstick-in-process", false, "with -server or -endpoint, serve the yardstick in this process, sharing the client's Go runtime, as before session 10 (default: in a process of its own, as connectd is)")
 	fs.StringVar(&c.data, "data", "", "data directory of the in-process connectd (default: a temp dir, removed at the end)")
 	fs.IntVar(&c.preload, "preload", 0, "contacts to load into the store first, in an instance of their own (e.g. 1000000)")
 	fs.StringVar(&c.accessKey, "access-key", "AKIDLOADTEST", "access key to sign with")

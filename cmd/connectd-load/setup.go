@@ -282,23 +282,25 @@ func measure(ctx context.Context, c config, out io.Writer) error {
 func rounds(ctx context.Context, c config, srv server, reqs [][]byte, out io.Writer) (summary, error) {
 	fmt.Fprintf(out, "op=%s auth=%s connections=%d duration=%v contacts=%d attrs=%d indexed-keys=%d requests=%d preload=%d rounds=%d\n",
 		c.op, c.auth, c.connections, c.duration, c.contacts, c.attrs, c.indexed, c.requests, c.preload, c.rounds)
-	var yard string
+	var yard server
 	if c.yardstick {
-		url, stop, err := yardstick()
+		y, stop, err := yardstickFor(ctx, c, srv)
 		if err != nil {
 			return summary{}, err
 		}
 		defer stop()
-		yard = url
+		yard = y
 	}
 	var s summary
 	for round := 1; round <= c.rounds; round++ {
 		var y result
 		if c.yardstick {
 			var err error
-			if y, err = replay(ctx, yard, reqs, c.connections, c.duration); err != nil {
+			yard0 := yard.cpu()
+			if y, err = replay(ctx, yard.url, reqs, c.connections, c.duration); err != nil {
 				return s, fmt.Errorf("yardstick: %w", err)
 			}
+			y.server = yard.cpu() - yard0
 			fmt.Fprintf(out, "round %d yardstick %v\n", round, y)
 		}
 		stopProfile, err := startProfile(c.cpuProfile, round)
