@@ -27,12 +27,19 @@ type Service struct {
 	// backfill wakes IndexSearchKeys (search_index.go) when a key is
 	// registered; it holds at most one wake-up.
 	backfill chan struct{}
+	// process is this process's id among those sharing the store
+	// (flow_processes.go): the runs it starts carry it.
+	process string
 }
 
 // NewService returns the Service of the store port, reading "now" from
 // clock (the clock the store was opened with, which decides retention).
 func NewService(port Port, clock Clock) *Service {
-	return &Service{port: port, clock: clock, backfill: make(chan struct{}, 1)}
+	process := newProcessID()
+	if p, ok := port.(Processes); ok {
+		process = p.ProcessID()
+	}
+	return &Service{port: port, clock: clock, backfill: make(chan struct{}, 1), process: process}
 }
 
 // now is the clock's reading at the millisecond precision every store keeps.

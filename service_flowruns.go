@@ -47,6 +47,9 @@ type FlowRun struct {
 	// Wait is the Wait action a WAITING run is paused in; nil otherwise.
 	Wait    *FlowRunWait `json:",omitempty"`
 	Entries []FlowLogEntry
+	// Process is the id of the process that runs it (Processes), so that
+	// the other processes sharing the store leave it alone.
+	Process string `json:",omitempty"`
 }
 
 // FlowRunWait is where a WAITING run is paused: the Wait action's
@@ -140,7 +143,7 @@ func (s *Service) prepareFlow(ctx context.Context, tx Tx, owner Owner, c *Contac
 		return nil, err
 	}
 	run := &FlowRun{InstanceID: c.InstanceID, ContactID: c.ID, FlowID: flow.ID, FlowName: flow.Name,
-		Status: FlowRunRunning, Started: s.now()}
+		Status: FlowRunRunning, Started: s.now(), Process: s.process}
 	if err := putRun(ctx, tx, run); err != nil {
 		return nil, err
 	}
@@ -223,12 +226,24 @@ func (s *Service) WaitFlowRun(ctx context.Context, instanceID, contactID string)
 	}
 }
 
-// InterruptFlowRuns marks every RUNNING or WAITING run INTERRUPTED: a
+// InterruptFlowRuns marks every RUNNING or WAITING run INTERRUPTED, but
+// those of processes that share the store and live (Processes): a
 // process calls it as it starts, before it runs flows, because no run
 // survives its process (a Wait included: connectd keeps a run's log, not
 // the state to go on with, such as flow attributes and $.External).
 // It returns how many it marked.
 func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
+	live, _, err := s.liveProcesses(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return s.interruptRuns(ctx, live)
+}
+
+// interruptRuns marks INTERRUPTED the runs under way of processes not in
+// live. A run stored before runs named their process has none, and is
+// marked.
+func (s *Service) interruptRuns(ctx context.Context, live map[string]bool) (int, error) {
 	n := 0
 	err := s.port.Update(ctx, "interrupt flow runs", func(tx Tx) error {
 		n = 0
@@ -241,7 +256,7 @@ func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
 			if err := json.Unmarshal(d.Doc, &run); err != nil {
 				return fmt.Errorf("decode flow run: %w", err)
 			}
-			if run.Done() {
+			if run.Done() || live[run.Process] {
 				continue
 			}
 			run.Reason = "The server stopped while the flow was running; connectd does not resume flows."

@@ -38,6 +38,10 @@ type Config struct {
 	// Observer, if set, is told of each run's end (package metrics is
 	// one).
 	Observer Observer
+	// SweepEvery is how often the Runner has the Service mark the runs of
+	// processes that shared the store and stopped without closing it
+	// (Service.InterruptGoneProcessRuns); 0 never does.
+	SweepEvery time.Duration
 }
 
 // Observer is told how each run ended, for metrics: its outcome (one of
@@ -89,7 +93,40 @@ func New(cfg Config) *Runner {
 		seed = *cfg.Seed
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Runner{cfg: cfg, ctx: ctx, cancel: cancel, rnd: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))}
+	r := &Runner{cfg: cfg, ctx: ctx, cancel: cancel, rnd: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))}
+	if cfg.SweepEvery > 0 {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.sweep(cfg.SweepEvery)
+		}()
+	}
+	return r
+}
+
+// sweep marks the runs of gone processes every interval until Close. It
+// reads time from the system, not from the Service's clock: a replica is
+// gone by how long the database has not heard from it, whatever the
+// control plane does to the clock.
+func (r *Runner) sweep(interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := r.cfg.Service.InterruptGoneProcessRuns(r.ctx)
+		switch {
+		case r.ctx.Err() != nil:
+			return
+		case err != nil:
+			r.cfg.Logger.Warn("flows: marking the runs of replicas gone", "err", err)
+		case n > 0:
+			r.cfg.Logger.Warn("flow runs interrupted: the replica that ran them stopped without closing its store", "runs", n)
+		}
+	}
 }
 
 // StartFlow runs flow for contact in a new goroutine (connectd.FlowStarter).

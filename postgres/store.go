@@ -113,6 +113,10 @@ type Store struct {
 	// while no search asks for values (tests, the benchmark's loader).
 	registerAfter time.Time
 	registerWait  time.Duration
+
+	process  string             // this process's id among the replicas (processes.go)
+	stopBeat context.CancelFunc // ends the beats
+	beaten   chan struct{}      // closed when the beats have ended
 }
 
 // Open connects to the database dsn (a postgres:// URL or a keyword/value
@@ -177,6 +181,7 @@ func open(ctx context.Context, dsn string, clock connectd.Clock, log *slog.Logge
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", hosts(&cfg.ConnConfig.Config), err)
 	}
+	s.startBeating(ctx)
 	foldCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopFold, s.folded = stop, make(chan struct{})
 	go func() {
@@ -284,11 +289,12 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close stops the store's folder (search_counts.go), waiting for a fold
-// under way, and closes every connection of the store. Every acknowledged
+// under way, deletes this process's record (processes.go), and closes every connection of the store. Every acknowledged
 // write was committed by the database before it was acknowledged.
 func (s *Store) Close() error {
 	s.stopFold()
 	<-s.folded
+	s.stopBeating()
 	s.pool.Close()
 	if s.standby != nil {
 		s.standby.pool.Close()

@@ -4,10 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/connectd/connectd"
 	"github.com/connectd/connectd/flow"
 )
+
+// sweepGoneEvery is how often a replica looks for replicas gone without
+// closing their store, to mark their flow runs INTERRUPTED (only a
+// PostgreSQL store is shared; the look is one small query).
+const sweepGoneEvery = 30 * time.Second
 
 // startFlows marks the runs an earlier process left mid-way INTERRUPTED
 // (no run survives its process), then starts the flow Runner and makes
@@ -33,7 +39,8 @@ func startFlows(ctx context.Context, svc *connectd.Service, clock connectd.Clock
 	if reason != "" {
 		log.Info("flows: InvokeLambdaFunction takes its error branch", "reason", reason)
 	}
-	r := flow.New(flow.Config{Service: svc, Logger: log, Lambda: inv, NoLambdaReason: reason, Clock: clock, Seed: seed, Observer: obs})
+	r := flow.New(flow.Config{Service: svc, Logger: log, Lambda: inv, NoLambdaReason: reason, Clock: clock, Seed: seed, Observer: obs,
+		SweepEvery: sweepGoneEvery})
 	svc.SetFlowStarter(r)
 	return r, nil
 }
