@@ -12,18 +12,8 @@ import (
 	"github.com/connectd/connectd/storetest"
 )
 
-// openReplica is one replica's Store on dsn, closed at the test's end.
-func openReplica(t *testing.T, dsn string, clock connectd.Clock) *Store {
-	t.Helper()
-	s, err := Open(t.Context(), dsn, clock, nil)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// TestFlowRunsOfReplicas: a replica starting marks INTERRUPTED only the
+// TestFlowRunsOfReplicas (each replica's Store without its folder, which
+// plays no part here): a replica starting marks INTERRUPTED only the
 // runs under way of processes that are not live: one stored before runs
 // named their process, one of a replica that closed its store. The run of
 // a live replica stays RUNNING, and so does that of a replica killed (its
@@ -35,8 +25,8 @@ func TestFlowRunsOfReplicas(t *testing.T) {
 	ctx := t.Context()
 	dsn := pgtest.DSN(t)
 	clock := connectd.NewManualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
-	a, killed, starting := openReplica(t, dsn, clock), openReplica(t, dsn, clock), openReplica(t, dsn, clock)
-	closed := openReplica(t, dsn, clock)
+	a, killed, starting := openNoFold(t, dsn, clock), openNoFold(t, dsn, clock), openNoFold(t, dsn, clock)
+	closed := openNoFold(t, dsn, clock)
 	svcA, svc := connectd.NewService(a, clock), connectd.NewService(starting, clock)
 	if err := svcA.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
 		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
@@ -117,7 +107,7 @@ func TestRunnerSweepsGoneReplicas(t *testing.T) {
 	ctx := t.Context()
 	dsn := pgtest.DSN(t)
 	clock := connectd.NewManualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
-	live, killed := openReplica(t, dsn, clock), openReplica(t, dsn, clock)
+	live, killed := openNoFold(t, dsn, clock), openNoFold(t, dsn, clock)
 	svc := connectd.NewService(live, clock)
 	if err := svc.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
 		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
