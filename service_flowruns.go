@@ -242,42 +242,84 @@ func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
 
 // interruptRuns marks INTERRUPTED the runs under way of processes not in
 // live. A run stored before runs named their process has none, and is
-// marked.
+// marked. It reads the open-run marks of each instance (a range of
+// flow_docs' key), not the runs that ended, which grow without bound.
 func (s *Service) interruptRuns(ctx context.Context, live map[string]bool) (int, error) {
 	n := 0
 	err := s.port.Update(ctx, "interrupt flow runs", func(tx Tx) error {
 		n = 0
-		docs, err := tx.FlowDocs(ctx, "", DocRun)
+		instances, err := tx.AllInstances(ctx)
 		if err != nil {
 			return err
 		}
-		for _, d := range docs {
-			var run FlowRun
-			if err := json.Unmarshal(d.Doc, &run); err != nil {
-				return fmt.Errorf("decode flow run: %w", err)
-			}
-			if run.Done() || live[run.Process] {
-				continue
-			}
-			run.Reason = "The server stopped while the flow was running; connectd does not resume flows."
-			if run.Status == FlowRunWaiting && run.Wait != nil {
-				run.Reason = fmt.Sprintf("The server stopped while the flow waited in Wait %q; connectd does not resume flows.", run.Wait.Identifier)
-			}
-			run.Status, run.Ended, run.Wait = FlowRunInterrupted, s.now(), nil
-			if err := putRun(ctx, tx, &run); err != nil {
+		for _, inst := range instances {
+			marks, err := tx.FlowDocs(ctx, inst.ID, DocOpenRun)
+			if err != nil {
 				return err
 			}
-			n++
+			for _, m := range marks {
+				if live[string(m.Doc)] {
+					continue
+				}
+				marked, err := s.interruptRun(ctx, tx, m.InstanceID, m.ID, live)
+				if err != nil {
+					return err
+				}
+				if marked {
+					n++
+				}
+			}
 		}
 		return nil
 	})
 	return n, err
 }
 
+// interruptRun marks the run of contact id INTERRUPTED unless it has
+// ended or its process is live, and reports whether it did. A mark whose
+// run has ended, or is gone, is dropped.
+func (s *Service) interruptRun(ctx context.Context, tx Tx, instanceID, id string, live map[string]bool) (bool, error) {
+	b, err := tx.FlowDoc(ctx, instanceID, DocRun, id)
+	if err != nil {
+		return false, err
+	}
+	var run FlowRun
+	if b != nil {
+		if err := json.Unmarshal(b, &run); err != nil {
+			return false, fmt.Errorf("decode flow run: %w", err)
+		}
+	}
+	if b == nil || run.Done() {
+		_, err := tx.DeleteFlowDoc(ctx, instanceID, DocOpenRun, id)
+		return false, err
+	}
+	if live[run.Process] {
+		return false, nil
+	}
+	run.Reason = "The server stopped while the flow was running; connectd does not resume flows."
+	if run.Status == FlowRunWaiting && run.Wait != nil {
+		run.Reason = fmt.Sprintf("The server stopped while the flow waited in Wait %q; connectd does not resume flows.", run.Wait.Identifier)
+	}
+	run.Status, run.Ended, run.Wait = FlowRunInterrupted, s.now(), nil
+	return true, putRun(ctx, tx, &run)
+}
+
+// putRun stores run with its open-run mark (DocOpenRun): kept while the
+// run is under way, deleted once it has ended. The mark is written with
+// every save, not only the first, so that a run stored RUNNING again after
+// another process marked it (its replica was cut off for a while) is
+// marked under way again too.
 func putRun(ctx context.Context, tx Tx, run *FlowRun) error {
 	b, err := encodeDoc(run)
 	if err != nil {
 		return err
 	}
-	return tx.PutFlowDoc(ctx, FlowDoc{InstanceID: run.InstanceID, Kind: DocRun, ID: run.ContactID, Doc: b})
+	if err := tx.PutFlowDoc(ctx, FlowDoc{InstanceID: run.InstanceID, Kind: DocRun, ID: run.ContactID, Doc: b}); err != nil {
+		return err
+	}
+	if run.Done() {
+		_, err := tx.DeleteFlowDoc(ctx, run.InstanceID, DocOpenRun, run.ContactID)
+		return err
+	}
+	return tx.PutFlowDoc(ctx, FlowDoc{InstanceID: run.InstanceID, Kind: DocOpenRun, ID: run.ContactID, Doc: []byte(run.Process)})
 }
