@@ -50,18 +50,20 @@ func (s *Service) liveProcesses(ctx context.Context) (map[string]bool, []string,
 // shared the store and stopped without closing it, which no process
 // starting after them has marked (InterruptFlowRuns), and then forgets
 // those processes. A process that shares its store calls it now and then;
-// it does nothing on a store no other process shares. It returns how many
-// runs it marked.
+// it does nothing on a store no other process shares, nor while no
+// process is found gone (a run whose process left no record at all, one
+// stored by an earlier version, waits for the next start). It returns how
+// many runs it marked.
 func (s *Service) InterruptGoneProcessRuns(ctx context.Context) (int, error) {
 	p, ok := s.port.(Processes)
 	if !ok {
 		return 0, nil
 	}
-	live, gone, err := s.liveProcesses(ctx)
+	_, gone, err := s.liveProcesses(ctx)
 	if err != nil || len(gone) == 0 {
 		return 0, err
 	}
-	n, err := s.interruptRuns(ctx, live)
+	n, err := s.interruptRuns(ctx)
 	if err != nil {
 		return n, err
 	}

@@ -33,7 +33,9 @@ const (
 // FlowRun is the log of one contact's flow run, in the manner of Amazon
 // Connect's flow logs: one entry per action run. It is stored, so it
 // outlives the process; a run cut short by a restart is marked
-// INTERRUPTED when the next process starts (InterruptFlowRuns).
+// INTERRUPTED when the next process starts (InterruptFlowRuns), or, when
+// replicas share the store, by a live one once its process has been
+// silent too long (InterruptGoneProcessRuns).
 type FlowRun struct {
 	InstanceID string
 	ContactID  string
@@ -226,25 +228,26 @@ func (s *Service) WaitFlowRun(ctx context.Context, instanceID, contactID string)
 	}
 }
 
-// InterruptFlowRuns marks every RUNNING or WAITING run INTERRUPTED, but
-// those of processes that share the store and live (Processes): a
-// process calls it as it starts, before it runs flows, because no run
-// survives its process (a Wait included: connectd keeps a run's log, not
-// the state to go on with, such as flow attributes and $.External).
-// It returns how many it marked.
+// InterruptFlowRuns marks every run under way (RUNNING or WAITING, with
+// its open-run mark) INTERRUPTED, but those of processes that share the
+// store and live (Processes): a process calls it as it starts, before it
+// runs flows, because no run survives its process (a Wait included:
+// connectd keeps a run's log, not the state to go on with, such as flow
+// attributes and $.External). It returns how many it marked.
 func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
-	live, _, err := s.liveProcesses(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return s.interruptRuns(ctx, live)
+	return s.interruptRuns(ctx)
 }
 
-// interruptRuns marks INTERRUPTED the runs under way of processes not in
-// live. A run stored before runs named their process has none, and is
+// interruptRuns marks INTERRUPTED the runs under way of processes that do
+// not live. A run stored before runs named their process has none, and is
 // marked. It reads the open-run marks of each instance (a range of
 // flow_docs' key), not the runs that ended, which grow without bound.
-func (s *Service) interruptRuns(ctx context.Context, live map[string]bool) (int, error) {
+//
+// The marks are read before the processes that live: a replica records
+// itself before it stores its first run, so every mark read belongs to a
+// process the later read sees, if it lives. Read the other way round, a
+// replica that started in between would have its new runs marked.
+func (s *Service) interruptRuns(ctx context.Context) (int, error) {
 	n := 0
 	err := s.port.Update(ctx, "interrupt flow runs", func(tx Tx) error {
 		n = 0
@@ -252,22 +255,31 @@ func (s *Service) interruptRuns(ctx context.Context, live map[string]bool) (int,
 		if err != nil {
 			return err
 		}
+		var marks []FlowDoc
 		for _, inst := range instances {
-			marks, err := tx.FlowDocs(ctx, inst.ID, DocOpenRun)
+			m, err := tx.FlowDocs(ctx, inst.ID, DocOpenRun)
 			if err != nil {
 				return err
 			}
-			for _, m := range marks {
-				if live[string(m.Doc)] {
-					continue
-				}
-				marked, err := s.interruptRun(ctx, tx, m.InstanceID, m.ID, live)
-				if err != nil {
-					return err
-				}
-				if marked {
-					n++
-				}
+			marks = append(marks, m...)
+		}
+		if len(marks) == 0 {
+			return nil
+		}
+		live, _, err := s.liveProcesses(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range marks {
+			if live[string(m.Doc)] {
+				continue
+			}
+			marked, err := s.interruptRun(ctx, tx, m.InstanceID, m.ID, live)
+			if err != nil {
+				return err
+			}
+			if marked {
+				n++
 			}
 		}
 		return nil

@@ -71,7 +71,10 @@ type Runner struct {
 	rnd    *rand.Rand
 	ctx    context.Context
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	wg     sync.WaitGroup // the runs
+	// sweeping is the sweep's goroutine (SweepEvery), apart from the runs
+	// that Wait waits for.
+	sweeping sync.WaitGroup
 }
 
 // New returns a Runner; register it with Service.SetFlowStarter.
@@ -95,9 +98,9 @@ func New(cfg Config) *Runner {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Runner{cfg: cfg, ctx: ctx, cancel: cancel, rnd: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))}
 	if cfg.SweepEvery > 0 {
-		r.wg.Add(1)
+		r.sweeping.Add(1)
 		go func() {
-			defer r.wg.Done()
+			defer r.sweeping.Done()
 			r.sweep(cfg.SweepEvery)
 		}()
 	}
@@ -145,6 +148,7 @@ func (r *Runner) StartFlow(owner connectd.Owner, contact *connectd.Contact, flow
 func (r *Runner) Close() {
 	r.cancel()
 	r.wg.Wait()
+	r.sweeping.Wait()
 }
 
 // draw returns the next number from 1 to 100 for DistributeByPercentage.

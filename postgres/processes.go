@@ -79,11 +79,16 @@ func (s *Store) startBeating(ctx context.Context) {
 	s.process = rand.Text()
 	failing := false
 	beat := func(ctx context.Context) {
+		// At most a beat's interval: a beat that waits that long for a
+		// connection (a pool saturated under load) gives way to the next,
+		// and says so, well before goneAfter.
+		ctx, cancel := context.WithTimeout(ctx, beatInterval)
+		defer cancel()
 		err := s.beat(ctx)
 		switch {
 		case err == nil:
 			failing = false
-		case ctx.Err() != nil:
+		case context.Cause(ctx) == context.Canceled: // the store closes
 		case !failing:
 			failing = true
 			s.log.Warn("cannot tell the other replicas this process lives; past "+goneAfter.String()+" they take its flow runs for interrupted", "err", err)

@@ -289,8 +289,9 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close stops the store's folder (search_counts.go), waiting for a fold
-// under way, deletes this process's record (processes.go), and closes every connection of the store. Every acknowledged
-// write was committed by the database before it was acknowledged.
+// under way, deletes this process's record (processes.go), and closes
+// every connection of the store. Every acknowledged write was committed
+// by the database before it was acknowledged.
 func (s *Store) Close() error {
 	s.stopFold()
 	<-s.folded

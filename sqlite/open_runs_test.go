@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -132,5 +133,72 @@ func TestOpenRunMarks(t *testing.T) {
 	}
 	if got, err := svc.FlowRunOf(ctx, "i1", "c1"); err != nil || got.Status != connectd.FlowRunCompleted {
 		t.Errorf("the ended run changed: %+v, %v", got, err)
+	}
+}
+
+// orderPort is a Store that claims to be shared (connectd.Processes) by
+// this process, p-self, and by p-new, a replica that records itself only
+// once the open-run marks have been read: what a replica starting while
+// another interrupts runs looks like from the second.
+type orderPort struct {
+	*Store
+	marksRead bool
+}
+
+func (p *orderPort) Update(ctx context.Context, op string, fn func(connectd.Tx) error) error {
+	return p.Store.Update(ctx, op, func(tx connectd.Tx) error { return fn(orderTx{tx, p}) })
+}
+
+func (p *orderPort) ProcessID() string { return "p-self" }
+
+func (p *orderPort) LiveProcesses(context.Context) (map[string]bool, []string, error) {
+	return map[string]bool{"p-self": true, "p-new": p.marksRead}, nil, nil
+}
+
+func (p *orderPort) ForgetProcesses(context.Context, []string) error { return nil }
+
+type orderTx struct {
+	connectd.Tx
+	p *orderPort
+}
+
+func (t orderTx) FlowDocs(ctx context.Context, instanceID, kind string) ([]connectd.FlowDoc, error) {
+	if kind == connectd.DocOpenRun {
+		t.p.marksRead = true
+	}
+	return t.Tx.FlowDocs(ctx, instanceID, kind)
+}
+
+// TestInterruptReadsMarksBeforeProcesses: the marks are read before the
+// processes that live, so a run of a replica that recorded itself in
+// between is that of a live replica, and stays RUNNING.
+func TestInterruptReadsMarksBeforeProcesses(t *testing.T) {
+	ctx := t.Context()
+	clock := connectd.NewManualClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	s, err := Open(ctx, t.TempDir(), clock, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p := &orderPort{Store: s}
+	svc := connectd.NewService(p, clock)
+	if err := svc.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
+		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
+		t.Fatal(err)
+	}
+	for id, process := range map[string]string{"c-new": "p-new", "c-gone": "p-gone"} {
+		run := &connectd.FlowRun{InstanceID: "i1", ContactID: id, FlowID: "f", Status: connectd.FlowRunRunning, Process: process}
+		if err := svc.SaveFlowRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.marksRead = false
+	if n, err := svc.InterruptFlowRuns(ctx); err != nil || n != 1 {
+		t.Fatalf("InterruptFlowRuns = %d, %v; want only the gone process's run", n, err)
+	}
+	for id, want := range map[string]string{"c-new": "RUNNING", "c-gone": "INTERRUPTED"} {
+		if run, err := svc.FlowRunOf(ctx, "i1", id); err != nil || run.Status != want {
+			t.Errorf("%s: %+v, %v; want %s", id, run, err, want)
+		}
 	}
 }

@@ -111,6 +111,9 @@ func benchmarkSearchLayout(b *testing.B, open SearchFixtureOpener, load SearchLo
 		{"CommonValueUnalignedDay", day.Add(25 * time.Minute), day.Add(24*time.Hour + 25*time.Minute), attr("tier", "gold"), 1},
 		{"FivePercentValueUnalignedDay", day.Add(25 * time.Minute), day.Add(24*time.Hour + 25*time.Minute), attr("region", "r0"), 0},
 		{"TwoValuesOneDay", day, day.Add(24 * time.Hour), attr("tier", "gold", "region", "r0"), 0},
+		// A common value first and a rare one second: the rare one's
+		// members should drive, whatever the criteria's order.
+		{"CommonThenRareValueOneDay", day, day.Add(24 * time.Hour), attr("tier", "gold", "customer", customer), 0},
 		{"OneValueAllTime", now.AddDate(0, 0, -SearchBenchDays), now, attr("customer", customer), 5},
 		{"NoCriteriaOneDay", day, day.Add(24 * time.Hour), nil, 1},
 		{"NoCriteriaOneMinute", day, day.Add(time.Minute), nil, 0},

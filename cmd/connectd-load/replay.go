@@ -22,7 +22,7 @@ type result struct {
 	errors   int
 	elapsed  time.Duration
 	cpu      time.Duration   // this process's CPU time (user+system) during the round
-	server   time.Duration   // a -server binary's CPU time during the round
+	server   time.Duration   // the server process's CPU time during the round: a -server binary's, or the yardstick child's
 	lat      []time.Duration // sorted
 }
 

@@ -284,7 +284,7 @@ func rounds(ctx context.Context, c config, srv server, reqs [][]byte, out io.Wri
 		c.op, c.auth, c.connections, c.duration, c.contacts, c.attrs, c.indexed, c.requests, c.preload, c.rounds)
 	var yard server
 	if c.yardstick {
-		y, stop, err := yardstickFor(ctx, c, srv)
+		y, stop, err := yardstickFor(ctx, c)
 		if err != nil {
 			return summary{}, err
 		}

@@ -240,6 +240,19 @@ func serveYardstick(ctx context.Context, addr string, out io.Writer) error {
 	}
 	defer stop()
 	fmt.Fprintf(out, "yardstick at %s (pid %d); interrupt to stop\n", url, os.Getpid())
+	if os.Getenv(childEnv) == "1" {
+		// Started by startYardstick: its end closes our standard input.
+		closed := make(chan struct{})
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			close(closed)
+		}()
+		select {
+		case <-ctx.Done():
+		case <-closed:
+		}
+		return nil
+	}
 	<-ctx.Done()
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -26,7 +27,7 @@ const childEnv = "CONNECTD_LOAD_CHILD"
 // session 10), so the ratio of an out-of-process connectd came out a
 // quarter low. -yardstick-in-process keeps the old comparison, for figures
 // of sessions before 10.
-func yardstickFor(ctx context.Context, c config, srv server) (server, func(), error) {
+func yardstickFor(ctx context.Context, c config) (server, func(), error) {
 	if c.yardInProcess || (c.server == "" && c.endpoint == "") {
 		url, stop, err := yardstick()
 		return server{url: url}, stop, err
@@ -36,28 +37,51 @@ func yardstickFor(ctx context.Context, c config, srv server) (server, func(), er
 
 // startYardstick runs this program again as `-serve-yardstick
 // 127.0.0.1:0` and reads the address from the line it prints first. Its CPU
-// time is read from /proc like a -server binary's.
+// time is read from /proc like a -server binary's. The child also ends when
+// its standard input closes (serveYardstick, under childEnv), so it does
+// not outlive this process however this one ends, SIGKILL included. The
+// returned stop may be called more than once.
 func startYardstick(ctx context.Context) (server, func(), error) {
 	self, err := os.Executable()
 	if err != nil {
 		return server{}, nil, fmt.Errorf("yardstick process: %w", err)
 	}
-	cmd := exec.Command(self, "-serve-yardstick", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), childEnv+"=1")
-	cmd.Stderr = os.Stderr
-	pipe, err := cmd.StdoutPipe()
+	// Pipes of our own rather than cmd.StdoutPipe, which cmd.Wait closes
+	// under a reader that has not finished.
+	outR, outW, err := os.Pipe()
 	if err != nil {
 		return server{}, nil, fmt.Errorf("yardstick process: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return server{}, nil, fmt.Errorf("yardstick process: %w", err)
+	}
+	cmd := exec.Command(self, "-serve-yardstick", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, os.Stderr
+	err = cmd.Start()
+	inR.Close() // the child's ends
+	outW.Close()
+	if err != nil {
+		outR.Close()
+		inW.Close()
 		return server{}, nil, fmt.Errorf("yardstick process: start %s: %w", self, err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	done := func() { stop(cmd, exited) }
+	var once sync.Once
+	done := func() {
+		once.Do(func() {
+			stop(cmd, exited)
+			inW.Close()
+		})
+	}
 	line := make(chan string, 1)
 	go func() {
-		s := bufio.NewScanner(pipe)
+		defer outR.Close()
+		s := bufio.NewScanner(outR)
 		s.Scan()
 		line <- s.Text()
 		for s.Scan() { // drain, so the child never blocks on a full pipe
@@ -71,6 +95,10 @@ func startYardstick(ctx context.Context) (server, func(), error) {
 			return server{}, nil, fmt.Errorf("yardstick process: unexpected first line %q", l)
 		}
 		return server{url: url, pid: cmd.Process.Pid}, done, nil
+	case err := <-exited:
+		exited <- err // for stop
+		done()
+		return server{}, nil, fmt.Errorf("yardstick process: exited before it listened: %v", err)
 	case <-ctx.Done():
 		done()
 		return server{}, nil, ctx.Err()

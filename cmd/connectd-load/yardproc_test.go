@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -34,6 +37,7 @@ func TestYardstickProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(stop) // stop may be called again
 	if yard.pid == 0 || yard.pid == os.Getpid() {
 		t.Fatalf("yardstick pid %d, this process %d", yard.pid, os.Getpid())
 	}
@@ -80,7 +84,7 @@ func TestYardstickChoice(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
-			yard, stop, err := yardstickFor(ctx, tc.c, server{})
+			yard, stop, err := yardstickFor(ctx, tc.c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,5 +108,44 @@ func TestYardstickURL(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("yardstickURL(%q) = %q, %v; want %q", line, got, ok, want)
 		}
+	}
+}
+
+// TestYardstickChildEndsWithItsParent: the child ends when its standard
+// input closes, as it does when the load generator dies however it dies
+// (SIGKILL too), so no yardstick outlives the run.
+func TestYardstickChildEndsWithItsParent(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "-serve-yardstick", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if _, ok := yardstickURL(strings.TrimSpace(line)); err != nil || !ok {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	in.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("the child exited with %v, want 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the child still runs 10 s after its standard input closed")
 	}
 }
