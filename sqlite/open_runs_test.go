@@ -68,23 +68,36 @@ func TestMigrationMarksOpenRuns(t *testing.T) {
 	}
 }
 
+// openRuns opens a store in a temporary directory, closed at the test's end.
+func openRuns(t *testing.T) (*Store, *connectd.ManualClock) {
+	t.Helper()
+	clock := connectd.NewManualClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	s, err := Open(t.Context(), t.TempDir(), clock, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, clock
+}
+
+// withInstance creates instance i1, which the runs' documents belong to.
+func withInstance(t *testing.T, svc *connectd.Service) {
+	t.Helper()
+	if err := svc.CreateInstance(t.Context(), &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
+		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestOpenRunMarks follows the marks of runs under way: a saved RUNNING run
 // has one naming its process, and its end deletes it; a mark whose run has
 // ended, or has no run at all, is dropped by the next start without
 // marking anything.
 func TestOpenRunMarks(t *testing.T) {
 	ctx := t.Context()
-	clock := connectd.NewManualClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	s, err := Open(ctx, t.TempDir(), clock, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, clock := openRuns(t)
 	svc := connectd.NewService(s, clock)
-	if err := svc.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
-		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
-		t.Fatal(err)
-	}
+	withInstance(t, svc)
 	mark := func(id string) (string, bool) {
 		t.Helper()
 		var doc []byte
@@ -112,7 +125,7 @@ func TestOpenRunMarks(t *testing.T) {
 		t.Fatal("a COMPLETED run kept its open-run mark")
 	}
 
-	err = s.Update(ctx, "stale marks", func(tx connectd.Tx) error {
+	err := s.Update(ctx, "stale marks", func(tx connectd.Tx) error {
 		for _, id := range []string{"c1", "c-none"} {
 			if err := tx.PutFlowDoc(ctx, connectd.FlowDoc{InstanceID: "i1", Kind: connectd.DocOpenRun, ID: id, Doc: []byte("p-gone")}); err != nil {
 				return err
@@ -174,18 +187,10 @@ func (t orderTx) FlowDocs(ctx context.Context, instanceID, kind string) ([]conne
 // between is that of a live replica, and stays RUNNING.
 func TestInterruptReadsMarksBeforeProcesses(t *testing.T) {
 	ctx := t.Context()
-	clock := connectd.NewManualClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
-	s, err := Open(ctx, t.TempDir(), clock, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, clock := openRuns(t)
 	p := &orderPort{Store: s}
 	svc := connectd.NewService(p, clock)
-	if err := svc.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
-		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
-		t.Fatal(err)
-	}
+	withInstance(t, svc)
 	for id, process := range map[string]string{"c-new": "p-new", "c-gone": "p-gone"} {
 		run := &connectd.FlowRun{InstanceID: "i1", ContactID: id, FlowID: "f", Status: connectd.FlowRunRunning, Process: process}
 		if err := svc.SaveFlowRun(ctx, run); err != nil {
