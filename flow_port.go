@@ -32,7 +32,7 @@ const (
 	// DocOpenRun marks a run under way (RUNNING or WAITING), under the
 	// run's id, its document the id of the process that runs it: a
 	// process starting reads these few, not every run ever stored
-	// (interruptRuns). Migrations sqlite 0019 and postgres 0017 marked
+	// (InterruptFlowRuns). Migrations sqlite 0019 and postgres 0017 marked
 	// the runs under way stored before.
 	DocOpenRun = "open-run"
 )

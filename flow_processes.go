@@ -63,7 +63,7 @@ func (s *Service) InterruptGoneProcessRuns(ctx context.Context) (int, error) {
 	if err != nil || len(gone) == 0 {
 		return 0, err
 	}
-	n, err := s.interruptRuns(ctx)
+	n, err := s.InterruptFlowRuns(ctx)
 	if err != nil {
 		return n, err
 	}

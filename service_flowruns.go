@@ -233,21 +233,16 @@ func (s *Service) WaitFlowRun(ctx context.Context, instanceID, contactID string)
 // store and live (Processes): a process calls it as it starts, before it
 // runs flows, because no run survives its process (a Wait included:
 // connectd keeps a run's log, not the state to go on with, such as flow
-// attributes and $.External). It returns how many it marked.
-func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
-	return s.interruptRuns(ctx)
-}
-
-// interruptRuns marks INTERRUPTED the runs under way of processes that do
-// not live. A run stored before runs named their process has none, and is
-// marked. It reads the open-run marks of each instance (a range of
-// flow_docs' key), not the runs that ended, which grow without bound.
+// attributes and $.External). It returns how many it marked. A run stored
+// before runs named their process has none, and is marked.
 //
-// The marks are read before the processes that live: a replica records
-// itself before it stores its first run, so every mark read belongs to a
-// process the later read sees, if it lives. Read the other way round, a
-// replica that started in between would have its new runs marked.
-func (s *Service) interruptRuns(ctx context.Context) (int, error) {
+// It reads the open-run marks of each instance (a range of flow_docs'
+// key), not the runs that ended, which grow without bound; and it reads
+// them before the processes that live: a replica records itself before it
+// stores its first run, so every mark read belongs to a process the later
+// read sees, if it lives. Read the other way round, a replica that started
+// in between would have its new runs marked.
+func (s *Service) InterruptFlowRuns(ctx context.Context) (int, error) {
 	n := 0
 	err := s.port.Update(ctx, "interrupt flow runs", func(tx Tx) error {
 		n = 0

@@ -12,6 +12,29 @@ import (
 	"github.com/connectd/connectd/storetest"
 )
 
+// withRunsInstance creates instance i1, which the runs' documents belong to.
+func withRunsInstance(t *testing.T, svc *connectd.Service) {
+	t.Helper()
+	if err := svc.CreateInstance(t.Context(), &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
+		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// silence stops s's beats, leaving its record as a killed process would.
+func silence(s *Store) {
+	s.stopBeat()
+	<-s.beaten
+}
+
+// age makes the record of victim older than goneAfter, through db.
+func age(t *testing.T, db, victim *Store) {
+	t.Helper()
+	if _, err := db.pool.Exec(t.Context(), `UPDATE processes SET seen = now() - $1::interval WHERE id = $2`, 2*goneAfter, victim.ProcessID()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestFlowRunsOfReplicas (each replica's Store without its folder, which
 // plays no part here): a replica starting marks INTERRUPTED only the
 // runs under way of processes that are not live: one stored before runs
@@ -28,10 +51,7 @@ func TestFlowRunsOfReplicas(t *testing.T) {
 	a, killed, starting := openNoFold(t, dsn, clock), openNoFold(t, dsn, clock), openNoFold(t, dsn, clock)
 	closed := openNoFold(t, dsn, clock)
 	svcA, svc := connectd.NewService(a, clock), connectd.NewService(starting, clock)
-	if err := svcA.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
-		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
-		t.Fatal(err)
-	}
+	withRunsInstance(t, svcA)
 	for contact, process := range map[string]string{"c-live": a.ProcessID(), "c-old": "", "c-closed": closed.ProcessID(), "c-killed": killed.ProcessID()} {
 		run := &connectd.FlowRun{InstanceID: "i1", ContactID: contact, FlowID: "f", Status: connectd.FlowRunRunning, Process: process}
 		if err := svcA.SaveFlowRun(ctx, run); err != nil {
@@ -39,8 +59,7 @@ func TestFlowRunsOfReplicas(t *testing.T) {
 		}
 	}
 	closed.Close()
-	killed.stopBeat() // as kill -9 would: no more beats, the record stays
-	<-killed.beaten
+	silence(killed) // as kill -9 would: no more beats, the record stays
 	status := func(contact string) string {
 		t.Helper()
 		run, err := svc.FlowRunOf(ctx, "i1", contact)
@@ -62,13 +81,7 @@ func TestFlowRunsOfReplicas(t *testing.T) {
 		t.Fatalf("InterruptGoneProcessRuns with no process silent for %v = %d, %v", goneAfter, n, err)
 	}
 
-	age := func(s *Store) {
-		t.Helper()
-		if _, err := a.pool.Exec(ctx, `UPDATE processes SET seen = now() - $1::interval WHERE id = $2`, 2*goneAfter, s.ProcessID()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	age(killed)
+	age(t, a, killed)
 	if n, err := svc.InterruptGoneProcessRuns(ctx); err != nil || n != 1 {
 		t.Fatalf("InterruptGoneProcessRuns = %d, %v; want the killed replica's run", n, err)
 	}
@@ -86,9 +99,8 @@ func TestFlowRunsOfReplicas(t *testing.T) {
 	// A replica found silent that beats before it is forgotten stays.
 	// Its own beats stop first, so that none lands between the aging and
 	// the look.
-	a.stopBeat()
-	<-a.beaten
-	age(a)
+	silence(a)
+	age(t, a, a)
 	if _, gone, err = starting.LiveProcesses(ctx); err != nil || !slices.Equal(gone, []string{a.ProcessID()}) {
 		t.Fatalf("gone = %v, %v; want the aged replica", gone, err)
 	}
@@ -113,20 +125,14 @@ func TestRunnerSweepsGoneReplicas(t *testing.T) {
 	clock := connectd.NewManualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
 	live, killed := openNoFold(t, dsn, clock), openNoFold(t, dsn, clock)
 	svc := connectd.NewService(live, clock)
-	if err := svc.CreateInstance(ctx, &connectd.Instance{ID: "i1", Owner: storetest.SeedOwner(), Status: connectd.InstanceStatusActive,
-		IdentityManagementType: connectd.IdentityConnectManaged}); err != nil {
-		t.Fatal(err)
-	}
+	withRunsInstance(t, svc)
 	run := &connectd.FlowRun{InstanceID: "i1", ContactID: "c1", FlowID: "f", Status: connectd.FlowRunWaiting, Process: killed.ProcessID(),
 		Wait: &connectd.FlowRunWait{Identifier: "w", Until: clock.Now().Add(time.Hour)}}
 	if err := svc.SaveFlowRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	killed.stopBeat()
-	<-killed.beaten
-	if _, err := live.pool.Exec(ctx, `UPDATE processes SET seen = now() - $1::interval WHERE id = $2`, 2*goneAfter, killed.ProcessID()); err != nil {
-		t.Fatal(err)
-	}
+	silence(killed)
+	age(t, live, killed)
 	r := flow.New(flow.Config{Service: svc, Clock: clock, SweepEvery: 10 * time.Millisecond})
 	defer r.Close()
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -29,9 +29,9 @@
 //
 // With -server BINARY it starts the built binary and measures it, reading
 // its CPU time from /proc/PID/stat, against a yardstick in a process of its
-// own (-yardstick-in-process keeps it in this one); -op mixed is issue 18's mixed load
-// (1,000 connections of updates, gets, describes, starts and searches, the
-// answers by status, per-operation latencies); -wrk drives the binary with
+// own (-yardstick-in-process keeps it in this one); -op mixed is issue 18's
+// mixed load (1,000 connections of updates, gets, describes, starts and
+// searches, the answers by status, per-operation latencies); -wrk drives the binary with
 // wrk from a Lua table of pre-signed requests (wrk/replay.lua):
 //
 //	go run ./cmd/connectd-load -server /tmp/connectd -op mixed -c 1000 -duration 60s -n 2000

@@ -12,12 +12,13 @@ import (
 	"time"
 )
 
-// childEnv marks a process this program started as its own yardstick. The
-// built binary needs no mark (it parses -serve-yardstick); a test binary
-// re-executed as the yardstick reads it in TestMain.
+// childEnv marks a process this program started as its own yardstick: it
+// then ends when its standard input closes (serveYardstick), and a test
+// binary re-executed as the yardstick reads it in TestMain to act as this
+// program.
 const childEnv = "CONNECTD_LOAD_CHILD"
 
-// yardstickFor returns the yardstick the rounds against srv compare with.
+// yardstickFor returns the yardstick the rounds compare connectd with.
 //
 // A connectd in another process (-server or -endpoint) is compared with a
 // yardstick in another process too: one in this process shares the client's
